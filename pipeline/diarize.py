@@ -1,0 +1,204 @@
+"""Stage 3, diarize: who spoke when, with pyannote.audio, fully offline.
+
+No pyannote pipeline weights ship in a runtime package, so the pipeline is assembled here from
+what does: pyannote's 2.x segmentation model (PyanNet, 3 local speakers, 5 s windows; taken from
+the whisperx wheel and hash-checked, see :mod:`pipeline.models`) and Resemblyzer's GE2E speaker
+embeddings, clustered agglomeratively (no PLDA is needed for that). The number of speakers is
+bounded by the spec's roster.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+
+from pipeline.artifacts import Diarization, Turn
+
+
+@dataclass
+class DiarizeOptions:
+    """Parameters
+    ----------
+    clustering_threshold : float
+        Agglomerative (centroid) linkage distance below which two clusters are one speaker.
+    segmentation_threshold : float
+        Onset threshold on the segmentation model's speaker activations.
+    segmentation_step : float
+        Hop between 5 s segmentation windows, as a fraction of the window.
+    min_duration_off : float
+        Gaps shorter than this (s) inside one speaker's speech are filled.
+    min_speakers, max_speakers : int
+        Bounds on the number of speakers; the run sets max from the roster.
+    embedding_batch_size : int
+        (chunk, speaker) pairs embedded per call.
+    """
+
+    clustering_threshold: float = 0.6
+    clustering_method: str = "centroid"
+    min_cluster_size: int = 3
+    segmentation_threshold: float = 0.5
+    segmentation_step: float = 0.1
+    min_duration_off: float = 0.0
+    min_speakers: int = 1
+    max_speakers: Optional[int] = None
+    embedding_batch_size: int = 32
+
+
+class ResemblyzerEmbedding:
+    """A pyannote-compatible speaker embedding backed by Resemblyzer's GE2E encoder.
+
+    pyannote's diarization calls it with a batch of 5 s chunks and one frame mask per chunk;
+    each masked waveform (the samples where that local speaker is active) is embedded by
+    averaging Resemblyzer's 1.6 s partial embeddings, all partials of the batch in one forward.
+    """
+
+    sample_rate = 16000
+    dimension = 256
+    metric = "cosine"
+    min_num_samples = 8000  # 0.5 s of speech; shorter masks give NaN, which pyannote skips
+
+    def __init__(self, device: str = "cpu"):
+        from resemblyzer import VoiceEncoder
+
+        self.encoder = VoiceEncoder(device, verbose=False)
+
+    def embed_waveforms(self, waves: list[np.ndarray]) -> np.ndarray:
+        """(len(waves), 256) unit-norm embeddings; NaN rows for waves too short to embed."""
+        import torch
+        from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
+
+        out = np.full((len(waves), self.dimension), np.nan, dtype=np.float32)
+        mels, owners = [], []
+        for index, wave in enumerate(waves):
+            if len(wave) < self.min_num_samples:
+                continue
+            wave = normalize_volume(wave, -30, increase_only=True)
+            wave_slices, mel_slices = self.encoder.compute_partial_slices(len(wave), rate=1.3,
+                                                                          min_coverage=0.75)
+            needed = wave_slices[-1].stop
+            if needed > len(wave):
+                wave = np.pad(wave, (0, needed - len(wave)))
+            mel = wav_to_mel_spectrogram(wave)
+            for mel_slice in mel_slices:
+                mels.append(mel[mel_slice])
+                owners.append(index)
+        if not mels:
+            return out
+        with torch.inference_mode():
+            partials = self.encoder(torch.from_numpy(np.stack(mels)).float()).numpy()
+        owners_arr = np.asarray(owners)
+        for index in np.unique(owners_arr):
+            mean = partials[owners_arr == index].mean(axis=0)
+            out[index] = mean / np.linalg.norm(mean)
+        return out
+
+    def __call__(self, waveforms, masks=None) -> np.ndarray:
+        waves = []
+        batch = waveforms.numpy()[:, 0, :] if hasattr(waveforms, "numpy") else waveforms[:, 0, :]
+        for index, wave in enumerate(batch):
+            if masks is not None:
+                mask = np.asarray(masks[index], dtype=np.float32)
+                # frame mask -> sample mask (nearest frame for each sample)
+                positions = np.minimum((np.arange(len(wave)) * len(mask)) // len(wave), len(mask) - 1)
+                wave = wave[mask[positions] > 0.5]
+            waves.append(wave)
+        return self.embed_waveforms(waves)
+
+
+def build_pipeline(options: DiarizeOptions):
+    """The offline pyannote SpeakerDiarization pipeline, instantiated with ``options``."""
+    from pyannote.audio import Audio, Inference, Model
+    from pyannote.audio import Pipeline as AudioPipeline
+    from pyannote.audio.pipelines.clustering import Clustering
+    from pyannote.audio.pipelines.speaker_diarization import SpeakerDiarization
+    from pyannote.pipeline.parameter import ParamDict, Uniform
+
+    from pipeline.models import SEGMENTATION, verify_member
+
+    checkpoint = verify_member(SEGMENTATION)
+
+    class OfflineSpeakerDiarization(SpeakerDiarization):
+        """SpeakerDiarization with a local segmentation checkpoint and an in-process embedding.
+
+        The base ``__init__`` would resolve both models (and a PLDA) by hub name, so the same
+        attributes are set here from local objects instead; ``apply`` is pyannote's own.
+        """
+
+        def __init__(self, segmentation_model, embedding, step: float):
+            AudioPipeline.__init__(self)
+            self.legacy = False
+            self.segmentation_model = str(checkpoint)
+            self.segmentation_step = step
+            self.embedding = "resemblyzer"
+            self.embedding_batch_size = options.embedding_batch_size
+            self.embedding_exclude_overlap = True
+            self.plda, self._plda = None, None
+            self.klustering = "AgglomerativeClustering"
+            self.der_variant = {"collar": 0.0, "skip_overlap": False}
+            duration = segmentation_model.specifications.duration
+            self._segmentation = Inference(segmentation_model, duration=duration,
+                                           step=step * duration, skip_aggregation=True,
+                                           batch_size=32)
+            self.segmentation = ParamDict(threshold=Uniform(0.1, 0.9),
+                                          min_duration_off=Uniform(0.0, 1.0))
+            self._embedding = embedding
+            self._audio = Audio(sample_rate=embedding.sample_rate, mono="downmix")
+            self.clustering = Clustering["AgglomerativeClustering"].value(metric=embedding.metric)
+            self._expects_num_speakers = False
+
+    model = Model.from_pretrained(str(checkpoint))
+    model.eval()
+    pipeline = OfflineSpeakerDiarization(model, ResemblyzerEmbedding(), options.segmentation_step)
+    pipeline.instantiate({
+        "segmentation": {"threshold": options.segmentation_threshold,
+                         "min_duration_off": options.min_duration_off},
+        "clustering": {"method": options.clustering_method,
+                       "threshold": options.clustering_threshold,
+                       "min_cluster_size": options.min_cluster_size},
+    })
+    return pipeline
+
+
+def _turns(annotation) -> list[Turn]:
+    return [Turn(start=round(seg.start, 3), end=round(seg.end, 3), speaker=str(label))
+            for seg, _, label in annotation.itertracks(yield_label=True)]
+
+
+def diarize(audio: np.ndarray, options: DiarizeOptions, uri: str = "meeting") -> tuple[Diarization, np.ndarray]:
+    """Diarize 16 kHz mono float32 audio; return the turns and one centroid per speaker."""
+    import torch
+
+    pipeline = build_pipeline(options)
+    waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))[None]
+    max_speakers = options.max_speakers
+    output = pipeline({"waveform": waveform, "sample_rate": 16000, "uri": uri},
+                      min_speakers=options.min_speakers, max_speakers=max_speakers)
+    diarization = output.speaker_diarization
+    result = Diarization(turns=_turns(diarization),
+                         exclusive=_turns(output.exclusive_speaker_diarization),
+                         speakers=[str(s) for s in diarization.labels()])
+    centroids = output.speaker_embeddings
+    if centroids is None:
+        centroids = np.zeros((0, ResemblyzerEmbedding.dimension), dtype=np.float32)
+    return result, np.asarray(centroids, dtype=np.float32)
+
+
+def to_rttm(diarization: Diarization, uri: str) -> str:
+    """The overlapping turns in RTTM, the format every diarization scorer reads."""
+    safe_uri = "".join(c if c.isalnum() or c in "-_." else "_" for c in uri) or "meeting"
+    lines = [f"SPEAKER {safe_uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {t.speaker} <NA> <NA>"
+             for t in diarization.turns]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def read_rttm(path: Path) -> list[Turn]:
+    turns = []
+    for line in Path(path).read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 8 and parts[0] == "SPEAKER":
+            start, duration = float(parts[3]), float(parts[4])
+            turns.append(Turn(start=start, end=start + duration, speaker=parts[7]))
+    return turns

@@ -1,0 +1,203 @@
+"""Stage 7, draft: the minutes, in the structure of the secretariat's own.
+
+The structure (:class:`Minutes`) is built here from the aligned transcript; its wording lives in
+``prompts/minutes.md.j2`` so a secretariat can change phrasing without touching code. Every point
+keeps the time of the utterance it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import jinja2
+
+from pipeline.artifacts import Utterance
+from pipeline.report import key_sentences, reported, third_person
+from pipeline.roster import english_sort_key, spanish_sort_key
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
+                      re.IGNORECASE)
+ADOPTED = re.compile(r"\b(?:so\s+)?adopted\b|\baprobad[oa]\b|\badopt[ée]\b", re.IGNORECASE)
+
+
+@dataclass
+class Point:
+    text: str
+    speaker: str
+    start: float
+    end: float
+
+    @property
+    def stamp(self) -> str:
+        return timestamp(self.start)
+
+
+@dataclass
+class BlockMinutes:
+    number: str
+    title: str
+    guiding_question: str
+    presenters: list[Point] = field(default_factory=list)
+    delegations: list[str] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+
+
+@dataclass
+class ItemMinutes:
+    number: int
+    title: str
+    decision: Optional[str] = None
+    moderator: Optional[str] = None
+    remarks: list[Point] = field(default_factory=list)
+    delegations: list[str] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    blocks: list[BlockMinutes] = field(default_factory=list)
+    closing: bool = False
+    closing_points: list[Point] = field(default_factory=list)
+
+
+@dataclass
+class Minutes:
+    meeting_id: str
+    body: str
+    kind: str
+    date: str
+    presiding: dict
+    chair_subject: str
+    quorum: list[str]
+    recording: str
+    document: str
+    items: list[ItemMinutes]
+
+
+def timestamp(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def join_names(names: list[str]) -> str:
+    """"A, B, and C" as the reference writes lists."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def with_article(country: str) -> str:
+    """"the United States", "the Dominican Republic", "the Bahamas": as the minutes write them."""
+    needs = re.match(r"(?:united|dominican|bahamas|netherlands|philippines|republic)\b", country, re.I)
+    return f"the {country}" if needs and not country.lower().startswith("the ") else country
+
+
+def _subject(label: str, spec) -> tuple[str, bool]:
+    """How the minutes name a speaker, and whether they speak as a group ("we")."""
+    if label == "Chair":
+        return f"The {spec.presiding.role or 'Chair'}", False
+    if label in spec.participants.delegations:
+        return f"The delegation of {with_article(label)}", True
+    person = next((p for p in spec.people() if p.name == label), None)
+    if person and person.role and person.role not in ("presenter", "moderator"):
+        return f"The {person.role}, {person.name},", False
+    return label, False
+
+
+def procedural(sentence: str) -> bool:
+    """Running the meeting, not substance: giving the floor, announcing items, adjourning."""
+    from pipeline.align import ANNOUNCE, ITEM_PATTERNS
+    from pipeline.cues import PATTERNS, chair_acts
+    from pipeline.roster import fold
+
+    folded = fold(sentence)
+    return bool(chair_acts(sentence) or any(p.search(folded) for p, _, _ in PATTERNS)
+                or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS)))
+
+
+def _points(utterances: list[Utterance], spec, limit: int = 2) -> list[Point]:
+    points = []
+    for u in utterances:
+        subject, group = _subject(u.attribution, spec)
+        names = [u.attribution] if u.attribution in spec.participants.delegations else []
+        for sentence in key_sentences(u.text, limit, skip=procedural):
+            points.append(Point(third_person(sentence, subject, names, group), u.attribution, u.start, u.end))
+    return points
+
+
+def _speaking_delegations(utterances: list[Utterance], spec) -> list[str]:
+    spoke = {u.attribution for u in utterances if u.attribution in spec.participants.delegations}
+    return sorted(spoke, key=spanish_sort_key)
+
+
+def build_minutes(utterances: list[Utterance], spec) -> Minutes:
+    """The minutes' structure from the aligned, attributed utterances."""
+    people = {p.name for p in spec.people()}
+    items: list[ItemMinutes] = []
+    for number, item in enumerate(spec.order_of_business.items, 1):
+        said = [u for u in utterances if u.item == number and u.attribution]
+        minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
+                              closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
+        if ADOPTION.search(item.title):
+            adopted = any(ADOPTED.search(u.text) for u in said)
+            minutes.decision = "adopted" if adopted else "considered"
+        else:
+            chair = [u for u in said if u.attribution == "Chair" and (u.block is None or not item.blocks)]
+            officials = [u for u in said if u.attribution in people and u.block is None
+                         and not any(u.attribution in b.presenters for b in item.blocks)]
+            if minutes.closing:
+                minutes.closing_points = [Point(reported(s, group=False), u.attribution, u.start, u.end)
+                                          for u in chair for s in key_sentences(u.text, 3, skip=procedural)]
+            else:
+                minutes.remarks = _points(chair, spec, limit=1)
+            minutes.remarks += _points(officials, spec)
+            unblocked = [u for u in said if u.block is None or not item.blocks]
+            minutes.delegations = _speaking_delegations(unblocked, spec)
+            minutes.points = _points([u for u in unblocked if u.attribution in spec.participants.delegations], spec)
+        for b_number, block in enumerate(item.blocks, 1):
+            in_block = [u for u in said if u.block == b_number]
+            presenters = [u for u in in_block if u.attribution in block.presenters]
+            others = sorted({u.attribution for u in in_block
+                             if u.attribution in people and u.attribution not in block.presenters})
+            minutes.blocks.append(BlockMinutes(
+                number=ROMAN[b_number - 1] if b_number <= len(ROMAN) else str(b_number),
+                title=block.title, guiding_question=block.guiding_question,
+                presenters=[Point(p.attribution, p.attribution, p.start, p.end)
+                            for p in _first_per_speaker(presenters)],
+                delegations=_speaking_delegations(in_block, spec), others=others,
+                points=_points([u for u in in_block if u.attribution in spec.participants.delegations], spec),
+            ))
+        items.append(minutes)
+    return Minutes(
+        meeting_id=spec.meeting.id, body=spec.meeting.body, kind=spec.meeting.kind,
+        date=str(spec.meeting.date or ""), presiding=spec.presiding.model_dump(),
+        chair_subject=_subject("Chair", spec)[0],
+        quorum=sorted(spec.participants.delegations, key=english_sort_key),
+        recording=spec.meeting.recording, document=spec.order_of_business.document, items=items,
+    )
+
+
+def _first_per_speaker(utterances: list[Utterance]) -> list[Utterance]:
+    seen, out = set(), []
+    for u in utterances:
+        if u.attribution not in seen:
+            seen.add(u.attribution)
+            out.append(u)
+    return out
+
+
+def render_markdown(minutes: Minutes, template: str = "minutes.md.j2") -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=False,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["join_names"] = join_names
+    return env.get_template(template).render(m=minutes)
+
+
+def draft(utterances: list[Utterance], spec, recording_link: str | None = None) -> str:
+    minutes = build_minutes(utterances, spec)
+    if recording_link:
+        minutes.recording = recording_link
+    return render_markdown(minutes)

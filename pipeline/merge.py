@@ -1,0 +1,91 @@
+"""Stage 4, merge: give each word a speaker, then group words into utterances.
+
+Assignment is per word against the exclusive (one-speaker-at-a-time) diarization, so a Whisper
+segment that spans a change of speaker is cut where the voice changes, not where Whisper paused.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from dataclasses import dataclass
+
+from pipeline.artifacts import Diarization, Transcription, Turn, Utterance, Word
+from pipeline.roster import ABBREVIATIONS
+
+
+@dataclass
+class MergeOptions:
+    """Parameters
+    ----------
+    max_gap : float
+        A silence longer than this (seconds) between two words of one speaker starts a new
+        utterance, so a speaker who talks again after someone else's short aside is two utterances.
+    """
+
+    max_gap: float = 2.0
+
+
+def speaker_of(word: Word, turns: list[Turn], starts: list[float]) -> str | None:
+    """The speaker whose exclusive turn overlaps the word most; else the nearest turn's."""
+    if not turns:
+        return None
+    best, best_overlap = None, 0.0
+    index = max(0, bisect.bisect_right(starts, word.start) - 1)
+    for turn in turns[max(0, index - 1): index + 3]:
+        overlap = min(turn.end, word.end) - max(turn.start, word.start)
+        if overlap > best_overlap:
+            best, best_overlap = turn.speaker, overlap
+    if best is not None:
+        return best
+    middle = (word.start + word.end) / 2
+    nearest = min(turns[max(0, index - 1): index + 3] or turns,
+                  key=lambda t: min(abs(t.start - middle), abs(t.end - middle)))
+    return nearest.speaker
+
+
+def merge(transcription: Transcription, diarization: Diarization,
+          options: MergeOptions | None = None) -> list[Utterance]:
+    """Utterances: maximal runs of consecutive words by one speaker with no long gap."""
+    options = options or MergeOptions()
+    turns = sorted(diarization.exclusive, key=lambda t: t.start)
+    starts = [t.start for t in turns]
+    utterances: list[Utterance] = []
+    for segment in transcription.segments:
+        for word in segment.words:
+            speaker = speaker_of(word, turns, starts) or "SPEAKER_00"
+            last = utterances[-1] if utterances else None
+            if (last is not None and last.speaker == speaker
+                    and word.start - last.end <= options.max_gap):
+                last.words.append(word)
+                last.end = max(last.end, word.end)
+            else:
+                utterances.append(Utterance(start=word.start, end=word.end, speaker=speaker,
+                                            text="", language=segment.language, words=[word]))
+    for utterance in utterances:
+        utterance.text = text_of(utterance.words)
+    return utterances
+
+
+def text_of(words: list[Word]) -> str:
+    return "".join(w.word for w in words).strip()
+
+
+def sentence_starts(utterance: Utterance) -> list[int]:
+    """Indices of the words that open a sentence (0 always does)."""
+    starts = [0]
+    for i, word in enumerate(utterance.words[:-1]):
+        token = word.word.strip()
+        if token.endswith((".", "?", "!")) and token.rstrip(".").lower() not in ABBREVIATIONS:
+            starts.append(i + 1)
+    return starts
+
+
+def split_at(utterance: Utterance, index: int) -> tuple[Utterance, Utterance]:
+    """Two utterances: words before ``index`` and from it on (same speaker and labels)."""
+    head, tail = utterance.words[:index], utterance.words[index:]
+    first = dataclasses.replace(utterance, words=head, start=head[0].start, end=head[-1].end,
+                                text=text_of(head), evidence=list(utterance.evidence))
+    second = dataclasses.replace(utterance, words=tail, start=tail[0].start, end=tail[-1].end,
+                                 text=text_of(tail), evidence=list(utterance.evidence))
+    return first, second

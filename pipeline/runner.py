@@ -1,0 +1,135 @@
+"""Running a stage against a work folder: reuse it if nothing it depends on changed, else redo it.
+
+The manifest (``manifest.json``) records, per stage, its status, the cache key it ran with
+(hash of input artifacts + parameters + the stage's version and source code), the hash of each output, the library
+versions and the seconds taken. A stage is reused only if its key matches and every output is
+still there with the recorded hash; every later stage's outputs are removed
+when a stage fails, so a failed run never leaves an old ``minutes.md`` that looks like a new one.
+A stage that reruns and writes the same bytes leaves later stages reusable (their keys match).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline import artifacts as A
+from pipeline.artifacts import WorkDir, sha256_json
+from pipeline.spec import load_spec
+from pipeline.stages import STAGES, Context, RunOptions, Stage
+
+
+@dataclass
+class StageResult:
+    name: str
+    reused: bool
+    seconds: float
+    info: dict
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _versions(stage: Stage) -> dict:
+    versions = {"rapporteur": __version__}
+    for name in stage.libraries:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+class Manifest:
+    """The work folder's record of finished stages; every update is an atomic rewrite."""
+
+    def __init__(self, work: WorkDir, meeting_id: str):
+        self.work = work
+        data = work.read_json(A.MANIFEST) if work.exists(A.MANIFEST) else {}
+        self.data = {"meeting_id": meeting_id, "pipeline_version": __version__,
+                     "stages": data.get("stages", {})}
+
+    def entry(self, name: str) -> dict:
+        return self.data["stages"].get(name, {})
+
+    def save(self) -> None:
+        self.work.write_json(A.MANIFEST, self.data)
+
+    def set(self, name: str, **fields) -> None:
+        self.data["stages"][name] = fields
+        self.save()
+
+    def is_fresh(self, stage: Stage, key: str) -> bool:
+        entry = self.entry(stage.name)
+        if entry.get("status") != "done" or entry.get("key") != key:
+            return False
+        recorded = entry.get("outputs", {})
+        return all(self.work.exists(name) and recorded.get(name) == self.work.hash(name)
+                   for name in stage.outputs)
+
+
+def stage_key(ctx: Context, stage: Stage) -> tuple[str, dict]:
+    inputs = {name: ctx.work.hash(name) for name in stage.inputs}
+    key = sha256_json({"stage": stage.name, "code": stage.code_hash(), "inputs": inputs,
+                       "params": stage.params(ctx)})
+    return key, inputs
+
+
+def _invalidate_after(ctx: Context, manifest: Manifest, stage: Stage) -> None:
+    later = STAGES[[s.name for s in STAGES].index(stage.name) + 1:]
+    for other in later:
+        for name in other.outputs:
+            ctx.work.path(name).unlink(missing_ok=True)
+        if other.name in manifest.data["stages"]:
+            manifest.data["stages"][other.name]["status"] = "stale"
+    manifest.save()
+
+
+def run_stage(ctx: Context, stage: Stage, force: bool = False) -> StageResult:
+    """Run one stage unless its outputs are fresh; record the outcome in the manifest."""
+    manifest = Manifest(ctx.work, ctx.spec.meeting.id)
+    key, inputs = stage_key(ctx, stage)
+    if not force and manifest.is_fresh(stage, key):
+        entry = manifest.entry(stage.name)
+        return StageResult(stage.name, True, entry.get("seconds", 0.0), entry.get("info", {}))
+    for name in stage.outputs:
+        ctx.work.path(name).unlink(missing_ok=True)
+    started, clock = _now(), time.perf_counter()
+    manifest.set(stage.name, status="running", key=key, inputs=inputs, started_at=started)
+    try:
+        info = stage.run(ctx) or {}
+    except BaseException as exc:
+        manifest.set(stage.name, status="failed", key=key, inputs=inputs, started_at=started,
+                     finished_at=_now(), error=f"{type(exc).__name__}: {exc}")
+        _invalidate_after(ctx, manifest, stage)
+        raise
+    seconds = round(time.perf_counter() - clock, 3)
+    manifest.set(stage.name, status="done", key=key, inputs=inputs,
+                 outputs={name: ctx.work.hash(name) for name in stage.outputs},
+                 versions=_versions(stage), seconds=seconds, info=info,
+                 started_at=started, finished_at=_now())
+    return StageResult(stage.name, False, seconds, info)
+
+
+def default_out(spec) -> Path:
+    return Path("runs") / spec.slug
+
+
+def prepare(spec_path: str | Path, out: str | Path | None = None,
+            options: RunOptions | None = None) -> Context:
+    """Load the spec and open (create) its work folder."""
+    spec_path = Path(spec_path).resolve()
+    spec = load_spec(spec_path)
+    root = Path(out) if out else default_out(spec)
+    root.mkdir(parents=True, exist_ok=True)
+    return Context(spec=spec, spec_path=spec_path, work=WorkDir(root), options=options or RunOptions())
+
+
+def run_all(ctx: Context) -> list[StageResult]:
+    """Every stage in order, without Prefect (the flow in ``flows/`` does the same, as tasks)."""
+    return [run_stage(ctx, stage) for stage in STAGES]

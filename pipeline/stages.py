@@ -1,0 +1,215 @@
+"""The stage list: what each stage reads, writes and depends on. The one place that says so.
+
+Each stage is a thin adapter from work-folder artifacts to a plain function of its module
+(``pipeline.ingest.ingest``, ``pipeline.transcribe.transcribe``, ...). Its cache key is the hash
+of its input artifacts, its parameters and its version, so a re-run redoes exactly the stages
+whose inputs changed (see :mod:`pipeline.runner`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from pipeline import artifacts as A
+from pipeline.artifacts import Diarization, Transcription, Utterance, WorkDir
+from pipeline.diarize import DiarizeOptions
+from pipeline.spec import MeetingSpec
+from pipeline.transcribe import TranscribeOptions
+
+
+@dataclass
+class RunOptions:
+    """What the user chose on the command line; everything else comes from the spec."""
+
+    model: Optional[str] = None
+    diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
+    prompt_with_roster: bool = False
+
+
+@dataclass
+class Context:
+    spec: MeetingSpec
+    spec_path: Path
+    work: WorkDir
+    options: RunOptions
+
+    def transcribe_options(self) -> TranscribeOptions:
+        from pipeline.transcribe import roster_prompt
+
+        language = self.spec.meeting.language
+        return TranscribeOptions(
+            model=self.options.model or "tiny.en",
+            language=None if language == "auto" else language,
+            initial_prompt=roster_prompt(self.spec) if self.options.prompt_with_roster else None,
+        )
+
+    def diarize_options(self) -> DiarizeOptions:
+        """The user's options, with speaker bounds from the meeting when not given.
+
+        At most everyone on the roster; at least one voice per distinct label the floor is
+        given to in the transcript, plus the chair's (automatic counting alone is unreliable
+        with these embeddings, and the agenda of who was given the floor is not).
+        """
+        from pipeline.cues import named_speakers
+        from pipeline.roster import build_roster
+
+        options = DiarizeOptions(**asdict(self.options.diarize))
+        if options.max_speakers is None:
+            options.max_speakers = max(2, len(self.spec.roster_labels()))
+        if options.min_speakers <= 1 and self.work.exists(A.ASR):
+            entries = build_roster(self.spec)
+            named: set[str] = set()
+            for segment in self.work.read_json(A.ASR)["segments"]:
+                named |= named_speakers(segment["text"], entries)
+            options.min_speakers = min(options.max_speakers, len(named | {"Chair"}))
+        return options
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    version: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
+    run: Callable[[Context], dict]
+    params: Callable[[Context], object]
+    libraries: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+
+    def code_hash(self) -> str:
+        """Hash of the source of the modules that compute this stage: a code change reruns it."""
+        digest = hashlib.sha256(self.version.encode())
+        for module in sorted(self.modules):
+            digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+        return digest.hexdigest()
+
+
+def _ingest(ctx: Context) -> dict:
+    from pipeline.ingest import ingest
+
+    result = ingest(ctx.spec.meeting.recording, ctx.spec_path.parent, ctx.work)
+    ctx.work.write_json(A.INGEST, result)
+    return {"sha256": result.sha256, "duration": result.duration}
+
+
+def _ingest_params(ctx: Context) -> object:
+    """The recording as named, plus the local file's content hash (a URL is fetched once)."""
+    from pipeline.ingest import is_url, resolve_local
+
+    recording = ctx.spec.meeting.recording
+    if is_url(recording):
+        return {"recording": recording}
+    path = resolve_local(recording, ctx.spec_path.parent)
+    stat = path.stat()
+    return {"recording": recording, "size": stat.st_size, "sha256": A.sha256_file(path)}
+
+
+def _transcribe(ctx: Context) -> dict:
+    from pipeline.transcribe import transcribe
+
+    result = transcribe(ctx.work.path(A.AUDIO), ctx.transcribe_options())
+    ctx.work.write_json(A.ASR, result)
+    return {"segments": len(result.segments), "language": result.language}
+
+
+def _diarize(ctx: Context) -> dict:
+    import numpy as np
+
+    from pipeline.diarize import diarize, to_rttm
+    from pipeline.ingest import load_audio
+
+    audio = load_audio(ctx.work.path(A.AUDIO))
+    result, centroids = diarize(audio, ctx.diarize_options(), uri=ctx.spec.slug)
+    ctx.work.write_text(A.RTTM, to_rttm(result, ctx.spec.slug))
+    data = asdict(result)
+    data["centroids"] = {s: [round(float(x), 5) for x in c] for s, c in zip(result.speakers, centroids)
+                         if np.all(np.isfinite(c))}
+    ctx.work.write_json(A.DIARIZATION, data)
+    return {"speakers": len(result.speakers)}
+
+
+def _merge(ctx: Context) -> dict:
+    from pipeline.merge import merge
+
+    utterances = merge(ctx.work.load(A.ASR, Transcription), ctx.work.load(A.DIARIZATION, Diarization))
+    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances]})
+    return {"utterances": len(utterances)}
+
+
+def _utterances(ctx: Context, name: str) -> list[Utterance]:
+    return [A.from_dict(Utterance, u) for u in ctx.work.read_json(name)["utterances"]]
+
+
+def _attribute(ctx: Context) -> dict:
+    from pipeline.attribute import attribute
+
+    utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec)
+    ctx.work.write_json(A.ATTRIBUTED, {"utterances": [asdict(u) for u in utterances]})
+    return {"attributed": sum(u.attribution is not None for u in utterances)}
+
+
+def _align(ctx: Context) -> dict:
+    from pipeline.align import align
+
+    utterances = align(_utterances(ctx, A.ATTRIBUTED), ctx.spec)
+    duration = ctx.work.read_json(A.INGEST)["duration"]
+    transcript = A.Transcript(meeting_id=ctx.spec.meeting.id, duration=duration, utterances=utterances)
+    ctx.work.write_json(A.TRANSCRIPT, transcript)
+    return {"items": len({u.item for u in utterances if u.item})}
+
+
+def _draft(ctx: Context) -> dict:
+    from pipeline.draft import draft
+
+    utterances = _utterances(ctx, A.TRANSCRIPT)
+    recording = ctx.spec.meeting.recording
+    ctx.work.write_text(A.MINUTES, draft(utterances, ctx.spec, recording))
+    return {}
+
+
+def _template_hash() -> str:
+    from pipeline.draft import PROMPTS
+
+    digest = hashlib.sha256()
+    for path in sorted(PROMPTS.glob("*.j2")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _spec_part(*keys: str) -> Callable[[Context], object]:
+    return lambda ctx: {k: ctx.spec.model_dump(mode="json")[k] for k in keys}
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("ingest", "1", (), (A.AUDIO, A.INGEST), _ingest, _ingest_params, ("ffmpeg-python",),
+          ("ingest",)),
+    Stage("transcribe", "1", (A.AUDIO,), (A.ASR,), _transcribe,
+          lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"),
+          ("transcribe",)),
+    Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
+          lambda ctx: asdict(ctx.diarize_options()), ("pyannote.audio", "torch", "Resemblyzer"),
+          ("diarize",)),
+    Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}, (),
+          ("merge",)),
+    Stage("attribute", "1", (A.UTTERANCES,), (A.ATTRIBUTED,), _attribute,
+          _spec_part("presiding", "participants", "order_of_business"), ("rapidfuzz",),
+          ("attribute", "cues", "roster", "align")),
+    Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
+          _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",),
+          ("align", "merge", "roster")),
+    Stage("draft", "1", (A.TRANSCRIPT,), (A.MINUTES,), _draft,
+          lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash()},
+          ("jinja2",), ("draft", "report", "roster")),
+)
+
+STAGE_NAMES = tuple(stage.name for stage in STAGES)
+
+
+def get_stage(name: str) -> Stage:
+    for stage in STAGES:
+        if stage.name == name:
+            return stage
+    raise KeyError(f"unknown stage {name!r}; stages are: {', '.join(STAGE_NAMES)}")
