@@ -21,3 +21,12 @@ OFFLINE_ENV = {
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
+
+# Noise that says nothing to a user: Resemblyzer's webrtcvad imports the deprecated
+# pkg_resources, and Lightning announces that it upgraded the 2.x checkpoint in memory.
+import logging as _logging  # noqa: E402
+import warnings as _warnings  # noqa: E402
+
+_warnings.filterwarnings("ignore", message=".*pkg_resources is deprecated.*")
+_warnings.filterwarnings("ignore", module="pyannote.audio.core.io")
+_logging.getLogger("lightning.pytorch.utilities.migration.utils").setLevel(_logging.WARNING)

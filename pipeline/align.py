@@ -100,7 +100,7 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
     for utterance in utterances:
         pieces = [utterance]
         if may_announce(utterance):
-            for start in reversed(sentence_starts(utterance)[1:]):
+            for start in reversed(_clause_starts(utterance)):
                 head = pieces[0]
                 sentence = text_of(head.words[start:start + 40])
                 if ANNOUNCE.search(fold(sentence)) and (
@@ -110,6 +110,27 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
                     pieces = [first, second, *pieces[1:]]
         out.extend(pieces)
     return out
+
+
+OPENER = re.compile(
+    r"^(?:and\s+)?(?:we\s+(?:will\s+)?(?:now\s+)?(?:move|turn|proceed|pass|go|come)|let(?:\s+u|')s\s+(?:now\s+)?"
+    r"(?:move|turn)|(?:the\s+)?(?:first|next|following|last|final)\s+(?:item|block)|moving\s+on|"
+    r"pasamos|passons|passamos|now\s+we\s+(?:move|turn))\b")
+
+
+JOINERS = {"the", "to", "of", "our", "this", "nuestro", "nuestra", "notre", "nosso", "el", "al", "la", "le", "au", "a", "o", "ao"}  # "move to the | last item"
+
+
+def _clause_starts(utterance: Utterance) -> list[int]:
+    """Where an announcement can begin: each sentence, and each announcing clause that ASR left
+    unpunctuated ("...it is so adopted we now move to item two...")."""
+    starts = set(sentence_starts(utterance)[1:])
+    words = utterance.words
+    for i in range(1, len(words)):
+        before = fold(words[i - 1].word)
+        if before not in JOINERS and OPENER.match(fold(text_of(words[i:i + 5]))):
+            starts.add(i)
+    return sorted(starts)
 
 
 def _all_titles(spec) -> list[str]:

@@ -51,6 +51,8 @@ def collect_votes(utterances: list[Utterance], spec) -> list[dict[str, list[Evid
     for i, utterance in enumerate(utterances):
         cues = find_cues(utterance.text, entries)
         for cue in cues:
+            if cue.label == "Chair":
+                continue  # "Thank you, Chair" is courtesy; the chair is found by what it does
             if cue.direction == SELF:
                 target = i
             else:
@@ -94,9 +96,14 @@ def agenda_votes(utterances: list[Utterance], spec, votes) -> None:
     for i, utterance in enumerate(utterances):
         named: list[tuple[str, str]] = []
         number = announced(utterance.text, ITEM_PATTERNS, [x.title for x in items], item)
+        blocks = []
         if number and number > item:
             item, block = number, 0
             named += [(name, items[item - 1].title) for name in named_in(items[item - 1].title)]
+            blocks = items[item - 1].blocks
+            if len(blocks) == 1:  # a dialogue with one block opens with it (as align assumes)
+                block = 1
+                named += [(name, blocks[0].title) for name in blocks[0].presenters[:1]]
         blocks = items[item - 1].blocks if item else []
         number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block) if blocks else None
         if number and number > block:

@@ -66,6 +66,16 @@ class Cue:
     score: float  # fuzzy match score, 0-100
 
 
+def _per_word(phrase: str, window: str) -> float:
+    """Mean of word-by-word scores, for names of two or more words: "Martin Darshanikov" for
+    "Martin Gershanik" keeps an exact first name and a recognisable surname."""
+    a, b = phrase.split(), window.split()
+    if len(a) < 2 or len(a) != len(b):
+        return 0.0
+    scores = [max(fuzz.ratio(x, y), PHONETIC_WEIGHT * fuzz.ratio(skeleton(x), skeleton(y))) for x, y in zip(a, b)]
+    return sum(scores) / len(scores) if min(scores) >= 60 else 0.0
+
+
 def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: float = 84.0):
     """The roster entry a span names, with its match score, or (None, 0).
 
@@ -90,7 +100,8 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
                     score = 100.0 if phrase == window else 0.0
                 else:
                     score = max(fuzz.ratio(phrase, window),
-                                PHONETIC_WEIGHT * fuzz.ratio(skeleton(phrase), skeleton(window)))
+                                PHONETIC_WEIGHT * fuzz.ratio(skeleton(phrase), skeleton(window)),
+                                _per_word(phrase, window))
                 score -= SKIP_PENALTY * skip
                 if score > best_score:
                     best, best_score = entry, score

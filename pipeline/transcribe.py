@@ -45,6 +45,7 @@ class TranscribeOptions:
     initial_prompt: Optional[str] = None
     cpu_threads: int = 0
     device: str = "cpu"
+    seed: int = 0
     extra: dict = field(default_factory=dict)
 
     def cache_key(self) -> dict:
@@ -67,6 +68,11 @@ def transcribe(audio_path: Path, options: TranscribeOptions) -> Transcription:
     """Transcribe a 16 kHz WAV; return segments with words, in order."""
     from faster_whisper import WhisperModel
 
+    import ctranslate2
+
+    # Whisper falls back to sampling (temperature > 0) on windows that decode badly; a fixed
+    # seed makes that reproducible, so a re-run of the same audio gives the same words.
+    ctranslate2.set_random_seed(options.seed)
     model_dir = whisper_model_path(options.model)
     model = WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
                          cpu_threads=_threads(options.cpu_threads))

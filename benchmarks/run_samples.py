@@ -1,0 +1,62 @@
+"""Benchmark: every sample in audio_samples/ run end to end from scratch, scored against its truth.
+
+Prints one markdown table: seconds per stage, real-time factor, peak memory, and the scores of
+`rapporteur evaluate`. Each sample runs in its own process (peak RSS is that process's).
+
+    .venv/bin/python benchmarks/run_samples.py [SAMPLE_DIR ...]
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.evaluate import score  # noqa: E402
+from pipeline.stages import STAGE_NAMES  # noqa: E402
+
+
+def bench(sample: Path) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        clock = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(sample / "meeting.yaml"),
+                               "--out", str(out), "--no-prefect"], cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - clock
+        if done.returncode != 0:
+            raise SystemExit(f"{sample.name}: run failed: {done.stderr.strip().splitlines()[-1]}")
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        manifest = json.loads((out / "manifest.json").read_text())
+        transcript = json.loads((out / "transcript.json").read_text())
+        truth = json.loads((sample / "truth.json").read_text())
+        scores = score(transcript, truth)
+    seconds = {s: manifest["stages"][s]["seconds"] for s in STAGE_NAMES}
+    return {"sample": sample.name, "audio_s": transcript["duration"], "wall_s": wall, "peak_mb": peak_mb,
+            "stages": seconds, "scores": scores}
+
+
+def main(argv: list[str]) -> None:
+    samples = [Path(a) for a in argv] or sorted(p.parent for p in (ROOT / "audio_samples").glob("*/truth.json"))
+    rows = [bench(s) for s in samples]
+    head = ["sample", "audio s", *STAGE_NAMES, "wall s", "RTF", "peak RSS MB",
+            "attribution", "item", "block", "WER"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for r in rows:
+        s = r["scores"]
+        cells = [r["sample"], f"{r['audio_s']:.0f}", *(f"{r['stages'][n]:.1f}" for n in STAGE_NAMES),
+                 f"{r['wall_s']:.1f}", f"{r['wall_s'] / r['audio_s']:.3f}", f"{r['peak_mb']:.0f}",
+                 f"{100 * s.attribution:.1f} %", f"{100 * s.item:.1f} %", f"{100 * s.block:.1f} %",
+                 f"{100 * s.wer:.1f} %"]
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,39 @@
+"""Shared fixtures: the embedded sample, and a real `rapporteur run` of it (once per session)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "audio_samples" / "cp-csh-1942"
+NETAUDIT = Path(__file__).resolve().parent / "netaudit"
+
+
+def run_cli(*args: str, net_log: Path | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    """`rapporteur ARGS` in a fresh process, with socket auditing when ``net_log`` is given."""
+    env = dict(os.environ)
+    if net_log is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETAUDIT), env.get("PYTHONPATH")]))
+        env["RAPPORTEUR_NET_LOG"] = str(net_log)
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The sample meeting run end to end through the Prefect flow, with sockets audited."""
+    out = tmp_path_factory.mktemp("sample-run")
+    net_log = out.parent / "sample-net.jsonl"
+    done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), net_log=net_log)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {"out": out, "stdout": done.stdout, "stderr": done.stderr, "net_log": net_log}
+
+
+def load_json(path: Path):
+    return json.loads(Path(path).read_text())

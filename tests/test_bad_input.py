@@ -1,0 +1,115 @@
+"""Bad input ends with one clear line and a non-zero exit, and leaves nothing looking finished."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLE, load_json, run_cli
+
+
+def write_spec(folder: Path, **meeting) -> Path:
+    spec = yaml.safe_load((SAMPLE / "meeting.yaml").read_text())
+    spec["meeting"].update(meeting)
+    path = folder / "meeting.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return path
+
+
+def one_line_error(done) -> str:
+    assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
+    lines = [line for line in done.stderr.splitlines() if line.startswith("rapporteur: error:")]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def assert_nothing_finished(out: Path) -> None:
+    for name in ("transcript.json", "minutes.md", "diarization.rttm"):
+        assert not (out / name).exists(), name
+
+
+@pytest.fixture(scope="module")
+def http_root(tmp_path_factory):
+    """A loopback HTTP server over a folder holding a 40 s clip of the sample."""
+    root = tmp_path_factory.mktemp("www")
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(SAMPLE / "meeting.mp3"),
+                    "-t", "40", "-c", "copy", str(root / "clip.mp3")], check=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_spec_typo_names_the_field_and_the_fix(tmp_path):
+    spec = yaml.safe_load((SAMPLE / "meeting.yaml").read_text())
+    spec["meeting"]["recordng"] = spec["meeting"].pop("recording")
+    path = tmp_path / "typo.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    line = one_line_error(run_cli("run", str(path), "--out", str(tmp_path / "out")))
+    assert "meeting.recordng: unknown key (did you mean 'recording'?)" in line
+    assert str(path) in line
+
+
+def test_missing_spec_file(tmp_path):
+    line = one_line_error(run_cli("run", str(tmp_path / "nope.yaml")))
+    assert "spec file not found" in line
+
+
+def test_missing_recording(tmp_path):
+    out = tmp_path / "out"
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording="absent.mp3")),
+                                  "--out", str(out), "--no-prefect"))
+    assert "absent.mp3" in line and "not found" in line
+    assert_nothing_finished(out)
+
+
+def test_recording_outside_the_spec_folder(tmp_path):
+    (tmp_path / "inner").mkdir()
+    shutil.copy(SAMPLE / "meeting.mp3", tmp_path / "outside.mp3")
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path / "inner", recording="../outside.mp3")),
+                                  "--out", str(tmp_path / "out"), "--no-prefect"))
+    assert "outside the spec's folder" in line
+
+
+def test_non_audio_file(tmp_path):
+    (tmp_path / "notes.mp3").write_text("These are not the minutes you are looking for.\n" * 50)
+    out = tmp_path / "out"
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording="notes.mp3")),
+                                  "--out", str(out), "--no-prefect"))
+    assert "notes.mp3" in line and "audio" in line
+    assert_nothing_finished(out)
+    assert load_json(out / "manifest.json")["stages"]["ingest"]["status"] == "failed"
+
+
+def test_http_404_through_the_flow(tmp_path, http_root):
+    _, base = http_root
+    out = tmp_path / "out"
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording=f"{base}/missing.mp3")),
+                                  "--out", str(out)))
+    assert "HTTP 404" in line and "missing.mp3" in line
+    assert_nothing_finished(out)
+
+
+def test_http_url_runs_end_to_end(tmp_path, http_root):
+    root, base = http_root
+    out = tmp_path / "out"
+    done = run_cli("run", str(write_spec(tmp_path, recording=f"{base}/clip.mp3")), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    ingest = load_json(out / "ingest.json")
+    from pipeline.artifacts import sha256_file
+
+    assert ingest["sha256"] == sha256_file(root / "clip.mp3")
+    transcript = load_json(out / "transcript.json")
+    assert 38 < transcript["duration"] < 42
+    text = " ".join(u["text"] for u in transcript["utterances"]).lower()
+    assert "order of business" in text
+    assert transcript["utterances"][0]["attribution"] == "Chair"
+    assert (out / "minutes.md").read_text().startswith("# Draft minutes: CP/CSH-1942/19")

@@ -1,0 +1,92 @@
+"""`rapporteur run` on the embedded sample: the contract, the accuracy, offline, resumable."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+
+from conftest import SAMPLE, load_json, run_cli
+
+from pipeline.evaluate import score
+from pipeline.spec import load_spec
+from pipeline.stages import STAGE_NAMES
+
+
+def test_transcript_follows_the_contract(sample_run):
+    transcript = load_json(sample_run["out"] / "transcript.json")
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    labels = set(spec.roster_labels())
+    assert transcript["meeting_id"] == "CP/CSH-1942/19"
+    assert 190 < transcript["duration"] < 230
+    utterances = transcript["utterances"]
+    assert len(utterances) >= 10
+    previous_start = -1.0
+    for u in utterances:
+        assert {"start", "end", "speaker", "attribution", "confidence", "item", "block",
+                "language", "text", "words"} <= set(u)
+        assert u["start"] <= u["end"] and u["start"] >= previous_start
+        previous_start = u["start"]
+        assert re.fullmatch(r"SPEAKER_\d\d", u["speaker"])
+        assert u["attribution"] is None or u["attribution"] in labels
+        assert 0.0 <= u["confidence"] <= 1.0
+        assert u["item"] is None or 1 <= u["item"] <= len(spec.order_of_business.items)
+        assert u["language"] == "en"
+        assert u["words"] and all(set(w) == {"start", "end", "word", "probability"} for w in u["words"])
+        assert u["words"][0]["start"] >= u["start"] - 1e-6 and u["words"][-1]["end"] <= u["end"] + 1e-6
+    rttm = (sample_run["out"] / "diarization.rttm").read_text().splitlines()
+    assert len({line.split()[7] for line in rttm}) >= 5
+
+
+def test_accuracy_on_the_sample(sample_run):
+    scores = score(load_json(sample_run["out"] / "transcript.json"), load_json(SAMPLE / "truth.json"))
+    assert scores.attribution >= 0.90, scores
+    assert scores.item >= 0.90, scores
+    assert scores.wer <= 0.30, scores
+
+
+def test_minutes_follow_the_order_of_business(sample_run):
+    minutes = (sample_run["out"] / "minutes.md").read_text()
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    positions = [minutes.index(f"## {n}. {item.title}")
+                 for n, item in enumerate(spec.order_of_business.items, 1)]
+    assert positions == sorted(positions)
+    assert "presided over by the Vice Chair of the CSH, Leon Charles" in minutes
+    assert "was adopted by the Committee" in minutes
+    # Speaking delegations in Spanish order: Brasil, Canadá, Estados Unidos, Perú.
+    assert "the delegations of Brazil, Canada, United States, and Peru referred" in minutes
+    assert re.search(r"- The delegation of Peru .+\[00:0\d:\d\d\]", minutes)
+
+
+def test_run_makes_no_connection_outside_loopback(sample_run):
+    records = [json.loads(line) for line in sample_run["net_log"].read_text().splitlines()]
+    assert records, "the audit hook saw nothing: Prefect's local server should have been reached"
+    for record in records:
+        if record["event"] == "socket.getaddrinfo":
+            host = eval(record["host"])  # repr of str/bytes/None written by our own hook
+            host = host.decode() if isinstance(host, bytes) else host
+            assert host in (None, "localhost") or ipaddress.ip_address(host).is_loopback, record
+        elif record["family"] in (2, 10):  # AF_INET, AF_INET6
+            host = eval(record["address"])[0]
+            assert host == "localhost" or ipaddress.ip_address(host).is_loopback, record
+
+
+def test_second_run_reuses_every_stage(sample_run):
+    before = {p.name: p.stat().st_mtime_ns for p in sample_run["out"].iterdir() if p.is_file()}
+    done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(sample_run["out"]), "--no-prefect")
+    assert done.returncode == 0, done.stderr
+    for stage in STAGE_NAMES:
+        assert re.search(rf"\| {stage}\s+\| reused", done.stdout), done.stdout
+    after = {p.name: p.stat().st_mtime_ns for p in sample_run["out"].iterdir() if p.is_file()
+             and p.name != "manifest.json"}
+    assert all(before[name] == mtime for name, mtime in after.items())
+    manifest = load_json(sample_run["out"] / "manifest.json")
+    assert [manifest["stages"][s]["status"] for s in STAGE_NAMES] == ["done"] * len(STAGE_NAMES)
+    assert all(manifest["stages"][s]["seconds"] >= 0 for s in STAGE_NAMES)
+
+
+def test_evaluate_command_prints_the_scores(sample_run):
+    done = run_cli("evaluate", str(sample_run["out"]), str(SAMPLE / "truth.json"))
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"attribution accuracy \| \d+\.\d %", done.stdout)
+    assert re.search(r"WER\s+\| \d+\.\d %", done.stdout)

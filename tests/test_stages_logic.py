@@ -1,0 +1,111 @@
+"""The text logic of the stages on hand-made inputs: cues, roster, merge, align, reported speech."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE
+
+from pipeline.align import align
+from pipeline.artifacts import Diarization, Segment, Transcription, Turn, Utterance, Word
+from pipeline.attribute import attribute
+from pipeline.cues import NEXT, PREVIOUS, SELF, find_cues
+from pipeline.merge import merge
+from pipeline.report import third_person
+from pipeline.roster import build_roster, spanish_sort_key
+from pipeline.spec import load_spec
+
+SPEC = load_spec(SAMPLE / "meeting.yaml")
+ENTRIES = build_roster(SPEC)
+
+
+def test_spanish_order_of_the_reference_minutes():
+    names = ["Guatemala", "United States", "Canada", "Peru", "Dominican Republic", "Brazil"]
+    assert sorted(names, key=spanish_sort_key) == [
+        "Brazil", "Canada", "United States", "Guatemala", "Peru", "Dominican Republic"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I give the floor to the distinguished delegation of Canada.", (NEXT, "Canada")),
+    ("Thank you. Brazil, you have the floor.", (NEXT, "Brazil")),
+    ("I recognize the delegation of the United States.", (NEXT, "United States")),
+    ("Thank you, Peru.", (PREVIOUS, "Peru")),
+    ("Tiene la palabra la delegación de México.", (NEXT, "Mexico")),
+    ("Je donne la parole à la délégation du Canada.", (NEXT, "Canada")),
+    ("Tem a palavra a delegação do Brasil.", (NEXT, "Brazil")),
+    ("Gracias, Perú.", (PREVIOUS, "Peru")),
+    ("Thank you, Chair. Chile would like to stress the point.", (SELF, "Chile")),
+    ("I give the floor to Ms. Allyson Trappell.", (NEXT, "Alison Treppel")),  # as ASR spelled it
+    ("I give the floor to the Executive Secretary of CICTE.", (NEXT, "Alison Treppel")),
+])
+def test_cues(text, expected):
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico"]
+    cues = find_cues(text, build_roster(spec))
+    assert expected in {(c.direction, c.label) for c in cues}, cues
+
+
+def test_no_cue_in_substance():
+    assert find_cues("Cybercrime has become one of the main tools of organized crime.", ENTRIES) == []
+
+
+def words(text: str, start: float, step: float = 0.4) -> list[Word]:
+    return [Word(start + i * step, start + i * step + 0.3, " " + w, 0.9) for i, w in enumerate(text.split())]
+
+
+def test_merge_cuts_one_segment_where_the_voice_changes():
+    said = words("Thank you, Canada. Brazil, you have the floor. Thank you, Chair.", 0.0)
+    transcription = Transcription("en", 1.0, 10.0, "tiny.en", [Segment(0.0, 5.0, "", "en", said)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[
+        Turn(0.0, 3.1, "A"), Turn(3.1, 6.0, "B")])
+    utterances = merge(transcription, diarization)
+    assert [(u.speaker, u.text) for u in utterances] == [
+        ("A", "Thank you, Canada. Brazil, you have the floor."), ("B", "Thank you, Chair.")]
+
+
+def utterance(speaker: str, text: str, start: float) -> Utterance:
+    w = words(text, start)
+    return Utterance(start=w[0].start, end=w[-1].end, speaker=speaker, text=text, language="en", words=w)
+
+
+def test_attribution_and_alignment_on_a_small_meeting():
+    meeting = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item two. I give the floor to Ms. Alison Treppel.", 20),
+        utterance("S1", "Thank you, Chair. The secretariat trained officials.", 30),
+        utterance("S0", "Thank you. We now move to item three. Our first block concerns the legal framework. Canada, you have the floor.", 40),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 60),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 70),
+        utterance("S3", "Peru supports the proposal.", 80),
+        utterance("S0", "Thank you, Peru. We now move to the last item, closing remarks. The meeting is adjourned.", 90),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert [u.attribution for u in attributed] == [
+        "Chair", "Chair", "Alison Treppel", "Chair", "Canada", "Chair", "Peru", "Chair"]
+    assert all(u.evidence for u in attributed)
+    aligned = align(attributed, SPEC)
+    # A presiding officer's utterance is cut where a sentence announces an item or block.
+    assert [(u.text.split(".")[0], u.item, u.block) for u in aligned] == [
+        ("I call to order this meeting", None, None),
+        ("The first item is the adoption of the order of business", 1, None),
+        ("We now move to item two", 2, None),
+        ("Thank you, Chair", 2, None),
+        ("Thank you", 2, None),
+        ("We now move to item three", 3, 1),
+        ("Our first block concerns the legal framework", 3, 1),
+        ("Thank you, Chair", 3, 1),
+        ("Thank you, Canada", 3, 1),
+        ("Peru supports the proposal", 3, 1),
+        ("Thank you, Peru", 3, 1),
+        ("We now move to the last item, closing remarks", 4, None),
+    ]
+
+
+def test_reported_speech():
+    assert third_person("Canada urges member states to accede.", "The delegation of Canada", ["Canada"]) == \
+        "The delegation of Canada urged member states to accede."
+    assert third_person("We also support the protocol.", "The delegation of Peru", ["Peru"]) == \
+        "The delegation of Peru also supported the protocol."
+    assert third_person("Our country believes that asymmetry is an obstacle.", "The delegation of Brazil",
+                        ["Brazil"]) == "The delegation of Brazil believed that asymmetry was an obstacle."
+    assert third_person("Mutual assistance must become faster.", "The delegation of Chile", ["Chile"]) == \
+        "The delegation of Chile stated that mutual assistance must become faster."
