@@ -112,13 +112,12 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
     return out
 
 
+# Clauses that open an announcement even where ASR put no full stop before them.
 OPENER = re.compile(
-    r"^(?:and\s+)?(?:we\s+(?:will\s+)?(?:now\s+)?(?:move|turn|proceed|pass|go|come)|let(?:\s+u|')s\s+(?:now\s+)?"
-    r"(?:move|turn)|(?:the\s+)?(?:first|next|following|last|final)\s+(?:item|block)|moving\s+on|"
-    r"pasamos|passons|passamos|now\s+we\s+(?:move|turn))\b")
-
-
-JOINERS = {"the", "to", "of", "our", "this", "nuestro", "nuestra", "notre", "nosso", "el", "al", "la", "le", "au", "a", "o", "ao"}  # "move to the | last item"
+    r"^(?:and\s+)?(?:we\s+(?:will\s+)?(?:now\s+)?(?:move|turn|proceed|pass|go|come)|let(?:\s+u|')s\s+"
+    r"(?:now\s+)?(?:move|turn)|moving\s+on|now\s+we\s+(?:move|turn)|pasamos|passons|passamos)\b")
+ORDINAL_OPENER = re.compile(r"^(?:the\s+|our\s+|this\s+)?(?:first|next|following|last|final)\s+(?:item|block)\b")
+JOINERS = {"the", "to", "of", "our", "this", "el", "al", "la", "le", "au", "a", "o", "ao"}  # "move to the | last item"
 
 
 def _clause_starts(utterance: Utterance) -> list[int]:
@@ -127,8 +126,8 @@ def _clause_starts(utterance: Utterance) -> list[int]:
     starts = set(sentence_starts(utterance)[1:])
     words = utterance.words
     for i in range(1, len(words)):
-        before = fold(words[i - 1].word)
-        if before not in JOINERS and OPENER.match(fold(text_of(words[i:i + 5]))):
+        clause = fold(text_of(words[i:i + 5]))
+        if OPENER.match(clause) or (ORDINAL_OPENER.match(clause) and fold(words[i - 1].word) not in JOINERS):
             starts.add(i)
     return sorted(starts)
 
