@@ -22,7 +22,9 @@ PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
                       re.IGNORECASE)
-ADOPTED = re.compile(r"\b(?:so\s+)?adopted\b|\baprobad[oa]\b|\badopt[ée]\b", re.IGNORECASE)
+# "It is so adopted", as ASR also hears it ("so an opted", "so adapted").
+ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\baprovad[oa]\b|\badopt[ée]e?\b",
+                     re.IGNORECASE)
 
 
 @dataclass

@@ -170,7 +170,9 @@ def parse_spec(data: object, source: str = "spec") -> MeetingSpec:
     try:
         return MeetingSpec.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(e) for e in exc.errors()]
+        # A misspelt key also makes its field "missing": report the misspelling first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        problems = [_describe(e) for e in errors]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise SpecError(f"{source}: {problems[0]}{more}") from None
 
