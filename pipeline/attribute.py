@@ -33,12 +33,15 @@ class AttributeOptions:
     prior: float = 0.5
 
 
+MIN_TARGET_WORDS = 4  # who is given the floor (or thanked) says more than a few words
+
+
 def _neighbour(utterances: list[Utterance], index: int, step: int) -> int | None:
-    """The nearest utterance before/after ``index`` by a different speaker."""
+    """The nearest substantial utterance before/after ``index`` by a different speaker."""
     speaker = utterances[index].speaker
     j = index + step
     while 0 <= j < len(utterances):
-        if utterances[j].speaker != speaker:
+        if utterances[j].speaker != speaker and len(utterances[j].words) >= MIN_TARGET_WORDS:
             return j
         j += step
     return None
@@ -71,6 +74,7 @@ def collect_votes(utterances: list[Utterance], spec) -> list[dict[str, list[Evid
     return votes
 
 
+EXTRA_CHAIR_VOICES = 2
 AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker than a named floor
 
 
@@ -137,11 +141,15 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         for label, evidence in vote.items():
             if label in labels:
                 score[s, labels.index(label)] += _total(evidence)
-    rows, cols = linear_sum_assignment(-score)
+    # One voice per label, except the chair's: the voice that speaks most, in the shortest
+    # turns, is the one diarization most often splits, so it may take extra columns.
+    columns = labels + ["Chair"] * EXTRA_CHAIR_VOICES
+    matrix = np.hstack([score, np.repeat(score[:, [labels.index("Chair")]], EXTRA_CHAIR_VOICES, axis=1)])
+    rows, cols = linear_sum_assignment(-matrix)
     speaker_label: dict[str, str | None] = {speaker: None for speaker in speakers}
     for r, c in zip(rows, cols):
-        if score[r, c] > 0:
-            speaker_label[speakers[r]] = labels[c]
+        if matrix[r, c] > 0:
+            speaker_label[speakers[r]] = columns[c]
 
     for utterance, vote in zip(utterances, votes):
         s = speakers.index(utterance.speaker)
@@ -149,16 +157,16 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         own = {k: _total(v) for k, v in vote.items() if k in labels}
         if own:
             best = max(own, key=own.get)
-            if best != label and own[best] >= options.override_margin + own.get(label or "", 0.0):
+            if label is None or (best != label and own[best] >= options.override_margin + own.get(label, 0.0)):
                 label = best
         utterance.attribution = label
         if label is None:
             utterance.confidence = 0.0
             utterance.evidence = []
             continue
-        row = score[s]
-        support = row[labels.index(label)] if label == speaker_label[utterance.speaker] else own[label]
-        total = row.sum() if label == speaker_label[utterance.speaker] else sum(own.values())
+        from_voice = label == speaker_label[utterance.speaker]
+        support = score[s, labels.index(label)] if from_voice else own[label]
+        total = score[s].sum() if from_voice else sum(own.values())
         utterance.confidence = round(float(support / (total + options.prior)), 3)
         utterance.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
         if not utterance.evidence:

@@ -1,6 +1,6 @@
 """``rapporteur``: the command line.
 
-  rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR]
+  rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR] [--diarization PIPELINE_DIR]
   rapporteur evaluate RUN_DIR TRUTH.json
   rapporteur models list | fetch | verify
 
@@ -43,7 +43,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.runner import prepare
     from pipeline.stages import RunOptions
 
-    ctx = prepare(args.spec, args.out, RunOptions(model=args.model))
+    from pipeline.diarize import DiarizeOptions, check_pipeline_config
+
+    diarize = DiarizeOptions()
+    if args.diarization:
+        check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
+        diarize.pipeline = str(Path(args.diarization).resolve())
+    ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize))
     if args.no_prefect:
         from pipeline.runner import run_all
 
@@ -94,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("spec", help="meeting spec (YAML)")
     run.add_argument("--out", help="work folder (default: runs/<meeting id>)")
     run.add_argument("--model", help="Whisper model: tiny.en (default) or a CTranslate2 directory")
+    run.add_argument("--diarization", metavar="PATH",
+                     help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
     run.set_defaults(func=cmd_run)
     ev = sub.add_parser("evaluate", help="score a run against ground truth")

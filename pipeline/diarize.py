@@ -34,17 +34,22 @@ class DiarizeOptions:
         Bounds on the number of speakers; the run sets max from the roster.
     embedding_batch_size : int
         (chunk, speaker) pairs embedded per call.
+    pipeline : str or None
+        A local pyannote pipeline folder (``config.yaml`` and its models, e.g. a clone of
+        ``speaker-diarization-community-1``) to use instead of the built-in offline pipeline.
+        Its config may only name pyannote classes; the tuning options above do not apply to it.
     """
 
-    clustering_threshold: float = 0.6
+    clustering_threshold: float = 0.5
     clustering_method: str = "centroid"
     min_cluster_size: int = 3
     segmentation_threshold: float = 0.5
-    segmentation_step: float = 0.1
+    segmentation_step: float = 0.2
     min_duration_off: float = 0.0
     min_speakers: int = 1
     max_speakers: Optional[int] = None
     embedding_batch_size: int = 32
+    pipeline: Optional[str] = None
 
 
 class ResemblyzerEmbedding:
@@ -162,6 +167,62 @@ def build_pipeline(options: DiarizeOptions):
     return pipeline
 
 
+PYANNOTE_PREFIXES = ("pyannote.audio.", "pyannote.pipeline.")
+
+
+def check_pipeline_config(folder: Path) -> Path:
+    """The folder's ``config.yaml``, after checking that it instantiates pyannote classes only.
+
+    A pyannote config names classes by dotted path and pyannote imports and calls them, so an
+    untrusted config could run any callable; every ``name`` in it must be a pyannote class.
+    """
+    import yaml
+
+    from pipeline.models import ModelError
+
+    folder = Path(folder)
+    config_path = folder / "config.yaml" if folder.is_dir() else folder
+    if not config_path.is_file():
+        raise ModelError(f"{folder}: no pyannote pipeline here (config.yaml not found)")
+    try:
+        config = yaml.safe_load(config_path.read_text())
+    except yaml.YAMLError as exc:
+        raise ModelError(f"{config_path}: not valid YAML ({exc})") from None
+    if not isinstance(config, dict) or not isinstance(config.get("pipeline"), dict):
+        raise ModelError(f"{config_path}: not a pyannote pipeline config (no pipeline section)")
+
+    def names(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "name" and isinstance(value, str):
+                    yield where, value
+                yield from names(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                yield from names(value, f"{where}[{i}]")
+
+    pipeline_name = config["pipeline"].get("name", "")
+    if not str(pipeline_name).startswith("pyannote.audio.pipelines."):
+        raise ModelError(f"{config_path}: pipeline.name {pipeline_name!r} is not a pyannote.audio pipeline")
+    for where, name in names(config, "config"):
+        if not name.startswith(PYANNOTE_PREFIXES):
+            raise ModelError(f"{config_path}: {where[7:]}.name {name!r} is not a pyannote class; refused")
+    return config_path
+
+
+def load_local_pipeline(folder: str):
+    """A user's own pyannote pipeline, loaded from disk only (no hub: HF_HUB_OFFLINE is set)."""
+    from pyannote.audio import Pipeline
+
+    config_path = check_pipeline_config(Path(folder))
+    pipeline = Pipeline.from_pretrained(config_path.parent)
+    if pipeline is None:
+        from pipeline.models import ModelError
+
+        raise ModelError(f"{folder}: pyannote could not load this pipeline")
+    return pipeline
+
+
 def _turns(annotation) -> list[Turn]:
     return [Turn(start=round(seg.start, 3), end=round(seg.end, 3), speaker=str(label))
             for seg, _, label in annotation.itertracks(yield_label=True)]
@@ -171,19 +232,37 @@ def diarize(audio: np.ndarray, options: DiarizeOptions, uri: str = "meeting") ->
     """Diarize 16 kHz mono float32 audio; return the turns and one centroid per speaker."""
     import torch
 
-    pipeline = build_pipeline(options)
+    pipeline = load_local_pipeline(options.pipeline) if options.pipeline else build_pipeline(options)
     waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))[None]
-    max_speakers = options.max_speakers
     output = pipeline({"waveform": waveform, "sample_rate": 16000, "uri": uri},
-                      min_speakers=options.min_speakers, max_speakers=max_speakers)
-    diarization = output.speaker_diarization
-    result = Diarization(turns=_turns(diarization),
-                         exclusive=_turns(output.exclusive_speaker_diarization),
+                      min_speakers=options.min_speakers, max_speakers=options.max_speakers)
+    if hasattr(output, "speaker_diarization"):
+        diarization, exclusive = output.speaker_diarization, output.exclusive_speaker_diarization
+        centroids = output.speaker_embeddings
+    else:  # a pyannote 3.x-style pipeline returns the Annotation alone
+        diarization, exclusive, centroids = output, exclusive_view(output), None
+    result = Diarization(turns=_turns(diarization), exclusive=_turns(exclusive),
                          speakers=[str(s) for s in diarization.labels()])
-    centroids = output.speaker_embeddings
     if centroids is None:
         centroids = np.zeros((0, ResemblyzerEmbedding.dimension), dtype=np.float32)
     return result, np.asarray(centroids, dtype=np.float32)
+
+
+def exclusive_view(annotation):
+    """One speaker at a time, for pipelines that give only overlapping turns: each stretch of
+    overlap goes to the shorter of the turns present (the interjection, whose words are there)."""
+    from pyannote.core import Annotation, Segment
+
+    turns = sorted(((seg, label) for seg, _, label in annotation.itertracks(yield_label=True)),
+                   key=lambda p: p[0].start)
+    out = Annotation(uri=annotation.uri)
+    cuts = sorted({t for seg, _ in turns for t in (seg.start, seg.end)})
+    for a, b in zip(cuts, cuts[1:]):
+        active = [(seg, label) for seg, label in turns if seg.start <= a and seg.end >= b]
+        if active:
+            seg, label = min(active, key=lambda p: p[0].duration)
+            out[Segment(a, b)] = label
+    return out.support()
 
 
 def to_rttm(diarization: Diarization, uri: str) -> str:

@@ -21,9 +21,12 @@ class MergeOptions:
     max_gap : float
         A silence longer than this (seconds) between two words of one speaker starts a new
         utterance, so a speaker who talks again after someone else's short aside is two utterances.
+    sliver : float
+        Fragments shorter than this (seconds) inside another speaker's turn are absorbed by it.
     """
 
     max_gap: float = 2.0
+    sliver: float = 1.0
 
 
 def speaker_of(word: Word, turns: list[Turn], starts: list[float]) -> str | None:
@@ -62,9 +65,29 @@ def merge(transcription: Transcription, diarization: Diarization,
             else:
                 utterances.append(Utterance(start=word.start, end=word.end, speaker=speaker,
                                             text="", language=segment.language, words=[word]))
+    utterances = _absorb_slivers(utterances, options.sliver)
     for utterance in utterances:
         utterance.text = text_of(utterance.words)
     return utterances
+
+
+def _absorb_slivers(utterances: list[Utterance], sliver: float) -> list[Utterance]:
+    """A fragment shorter than ``sliver`` seconds between two utterances of one other speaker is
+    that speaker's (a diarization flicker inside a turn, not a two-word interjection)."""
+    out: list[Utterance] = []
+    i = 0
+    while i < len(utterances):
+        u = utterances[i]
+        if (out and i + 1 < len(utterances) and u.end - u.start < sliver
+                and out[-1].speaker == utterances[i + 1].speaker != u.speaker):
+            following = utterances[i + 1]
+            out[-1].words += u.words + following.words
+            out[-1].end = following.end
+            i += 2
+            continue
+        out.append(u)
+        i += 1
+    return out
 
 
 def text_of(words: list[Word]) -> str:

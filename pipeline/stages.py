@@ -131,6 +131,16 @@ def _diarize(ctx: Context) -> dict:
     return {"speakers": len(result.speakers)}
 
 
+def _diarize_params(ctx: Context) -> object:
+    options = ctx.diarize_options()
+    params = asdict(options)
+    if options.pipeline:
+        from pipeline.diarize import check_pipeline_config
+
+        params["pipeline_config"] = A.sha256_file(check_pipeline_config(Path(options.pipeline)))
+    return params
+
+
 def _merge(ctx: Context) -> dict:
     from pipeline.merge import merge
 
@@ -190,7 +200,7 @@ STAGES: tuple[Stage, ...] = (
           lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"),
           ("transcribe",)),
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
-          lambda ctx: asdict(ctx.diarize_options()), ("pyannote.audio", "torch", "Resemblyzer"),
+          _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"),
           ("diarize",)),
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}, (),
           ("merge",)),
