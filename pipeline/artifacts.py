@@ -20,6 +20,7 @@ from typing import Any, Optional
 AUDIO = "audio.wav"
 INGEST = "ingest.json"
 ASR = "asr.json"
+ASR_CHECKPOINT = "asr.partial.jsonl"  # finished chunks of an interrupted transcription
 RTTM = "diarization.rttm"
 DIARIZATION = "diarization.json"
 UTTERANCES = "utterances.json"
@@ -36,6 +37,7 @@ class Word:
     end: float
     word: str
     probability: float
+    language: Optional[str] = None
 
 
 @dataclass

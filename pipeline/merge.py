@@ -49,7 +49,8 @@ def speaker_of(word: Word, turns: list[Turn], starts: list[float]) -> str | None
 
 def merge(transcription: Transcription, diarization: Diarization,
           options: MergeOptions | None = None) -> list[Utterance]:
-    """Utterances: maximal runs of consecutive words by one speaker with no long gap."""
+    """Utterances: maximal runs of consecutive words by one speaker, in one language, with no
+    long gap."""
     options = options or MergeOptions()
     turns = sorted(diarization.exclusive, key=lambda t: t.start)
     starts = [t.start for t in turns]
@@ -58,7 +59,7 @@ def merge(transcription: Transcription, diarization: Diarization,
         for word in segment.words:
             speaker = speaker_of(word, turns, starts) or "SPEAKER_00"
             last = utterances[-1] if utterances else None
-            if (last is not None and last.speaker == speaker
+            if (last is not None and last.speaker == speaker and last.language == segment.language
                     and word.start - last.end <= options.max_gap):
                 last.words.append(word)
                 last.end = max(last.end, word.end)

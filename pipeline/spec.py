@@ -34,6 +34,7 @@ class Meeting(_Strict):
     date: Optional[dt.date] = None
     recording: str = Field(min_length=1)
     language: Literal["en", "es", "pt", "fr", "auto"] = "en"
+    languages: list[Literal["en", "es", "pt", "fr"]] = Field(default_factory=list)
 
 
 class Person(_Strict):
@@ -109,6 +110,14 @@ class MeetingSpec(_Strict):
         """Every legal value of an utterance's ``attribution``: "Chair", delegations, people."""
         people = [p.name for p in self.people() if p.name != self.presiding.name]
         return ["Chair", *self.participants.delegations, *people]
+
+    def languages(self) -> list[str]:
+        """Languages spoken: ``meeting.languages`` if given, all four for ``auto``, else the one."""
+        if self.meeting.languages:
+            return list(dict.fromkeys(self.meeting.languages))
+        if self.meeting.language == "auto":
+            return ["en", "es", "pt", "fr"]
+        return [self.meeting.language]
 
     @property
     def slug(self) -> str:

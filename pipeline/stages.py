@@ -39,10 +39,9 @@ class Context:
     def transcribe_options(self) -> TranscribeOptions:
         from pipeline.transcribe import roster_prompt
 
-        language = self.spec.meeting.language
         return TranscribeOptions(
             model=self.options.model,
-            language=None if language == "auto" else language,
+            languages=self.spec.languages(),
             initial_prompt=roster_prompt(self.spec) if self.options.prompt_with_roster else None,
         )
 
@@ -110,9 +109,16 @@ def _ingest_params(ctx: Context) -> object:
 def _transcribe(ctx: Context) -> dict:
     from pipeline.transcribe import transcribe
 
-    result = transcribe(ctx.work.path(A.AUDIO), ctx.transcribe_options())
+    import logging
+
+    log = logging.getLogger("rapporteur.transcribe")
+    checkpoint = ctx.work.path(A.ASR_CHECKPOINT)
+    resumed = len(checkpoint.read_text().splitlines()) if checkpoint.is_file() else 0
+    result = transcribe(ctx.work.path(A.AUDIO), ctx.transcribe_options(),
+                        checkpoint_path=ctx.work.path(A.ASR_CHECKPOINT), on_progress=log.info)
     ctx.work.write_json(A.ASR, result)
-    return {"segments": len(result.segments), "language": result.language}
+    ctx.work.path(A.ASR_CHECKPOINT).unlink(missing_ok=True)
+    return {"segments": len(result.segments), "language": result.language, "resumed_chunks": resumed}
 
 
 def _diarize(ctx: Context) -> dict:

@@ -1,18 +1,33 @@
-"""Stage 2, transcribe: faster-whisper with word timestamps and VAD, on the CPU by default.
+"""Stage 2, transcribe: faster-whisper with word timestamps, chunk by chunk, resumable.
 
-Word timestamps are what later stages need: speakers are assigned word by word (merge), so one
-long Whisper segment cannot swallow two speakers.
+The recording is read from the WAV a window at a time (never the whole file as float32): Silero
+VAD finds speech, speech is packed into chunks of at most ~30 s (one Whisper window each), and
+each chunk is decoded with word timestamps. In a multilingual meeting each chunk's language is
+detected among the languages the spec declares, with a confidence floor below which the previous
+chunk's language is kept (Whisper's own per-window detection has no floor and no restriction).
+Every finished chunk is appended to a checkpoint, so a run killed after two hours resumes there.
+Word timestamps are what later stages need: speakers are assigned word by word (merge).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
-from dataclasses import dataclass, field
+import time
+import wave
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
-from pipeline.artifacts import Segment, Transcription, Word
+import numpy as np
+
+from pipeline.artifacts import Segment, Transcription, Word, sha256_json
 from pipeline.models import ModelError, resolve_whisper
+
+log = logging.getLogger("rapporteur.transcribe")
+SAMPLE_RATE = 16000
+ALL_LANGUAGES = ("en", "es", "pt", "fr")
 
 
 @dataclass
@@ -23,37 +38,56 @@ class TranscribeOptions:
     ----------
     model : str or None
         A name from :mod:`pipeline.models` (``tiny.en``, ``base``), a local CTranslate2
-        directory, or None for the default for ``language`` (tiny.en for English, else base).
-    language : str or None
-        ISO code; None lets Whisper detect it.
+        directory, or None for the default for ``languages`` (tiny.en for English, else base).
+    languages : list of str
+        Languages the meeting may use. One: every chunk is decoded in it. Several: each chunk's
+        language is detected among them.
+    language_floor : float
+        Minimum probability (renormalised over ``languages``) for a chunk to switch language.
     compute_type : str
         CTranslate2 compute type; int8 is the fast choice on CPU.
     beam_size : int
         Beam width; 5 is Whisper's own default for accuracy.
-    vad_filter : bool
-        Skip non-speech with Silero VAD, which also stops hallucinations in long silences.
+    chunk_seconds : float
+        Speech is packed into chunks of at most this length (Whisper's window is 30 s).
+    vad_window_seconds : float
+        Audio read and searched for speech per step (bounds memory on long recordings).
     initial_prompt : str or None
         Text that primes spelling (the roster's names); built from the spec by the caller.
     cpu_threads : int
         0 means every core the process may use.
+    seed : int
+        Whisper falls back to sampling on windows that decode badly; a fixed seed makes a
+        re-run of the same audio give the same words.
     """
 
     model: Optional[str] = None
-    language: Optional[str] = "en"
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    language_floor: float = 0.6
     compute_type: str = "int8"
     beam_size: int = 5
-    vad_filter: bool = True
+    chunk_seconds: float = 30.0
+    vad_window_seconds: float = 600.0
     initial_prompt: Optional[str] = None
     cpu_threads: int = 0
     device: str = "cpu"
     seed: int = 0
-    extra: dict = field(default_factory=dict)
+
+    @property
+    def default_language(self) -> Optional[str]:
+        return self.languages[0] if len(self.languages) == 1 else None
 
     def cache_key(self) -> dict:
         """What changes the output, for the manifest (the model by its resolved directory)."""
-        data = {k: v for k, v in self.__dict__.items() if k != "cpu_threads"}
-        data["model"] = str(resolve_whisper(self.model, self.language))
+        data = {k: v for k, v in asdict(self).items() if k != "cpu_threads"}
+        data["model"] = str(resolve_whisper(self.model, self.default_language))
         return data
+
+
+@dataclass
+class Chunk:
+    start: float
+    end: float
 
 
 def _threads(requested: int) -> int:
@@ -65,42 +99,168 @@ def _threads(requested: int) -> int:
         return os.cpu_count() or 1
 
 
-def transcribe(audio_path: Path, options: TranscribeOptions) -> Transcription:
-    """Transcribe a 16 kHz WAV; return segments with words, in order."""
+def read_window(path: Path, start: float, end: float) -> np.ndarray:
+    """Samples [start, end) seconds of a 16 kHz mono 16-bit WAV, as float32."""
+    with wave.open(str(path), "rb") as handle:
+        first = max(0, int(start * SAMPLE_RATE))
+        handle.setpos(min(first, handle.getnframes()))
+        count = max(0, int(end * SAMPLE_RATE) - first)
+        pcm = np.frombuffer(handle.readframes(count), dtype=np.int16)
+    return pcm.astype(np.float32) / 32768.0
+
+
+def wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as handle:
+        return handle.getnframes() / handle.getframerate()
+
+
+def speech_chunks(path: Path, options: TranscribeOptions) -> list[Chunk]:
+    """Speech found by Silero VAD, window by window, packed into chunks of <= chunk_seconds.
+
+    A window boundary never cuts speech: VAD segments touching the boundary are joined.
+    """
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    duration = wav_duration(path)
+    vad = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
+    spans: list[list[float]] = []
+    start = 0.0
+    while start < duration:
+        end = min(duration, start + options.vad_window_seconds)
+        audio = read_window(path, start, end)
+        for stamp in get_speech_timestamps(audio, vad):
+            s, e = start + stamp["start"] / SAMPLE_RATE, start + stamp["end"] / SAMPLE_RATE
+            if spans and s - spans[-1][1] < 0.3:
+                spans[-1][1] = max(spans[-1][1], e)
+            else:
+                spans.append([s, e])
+        start = end
+    chunks: list[Chunk] = []
+    for s, e in spans:
+        if chunks and e - chunks[-1].start <= options.chunk_seconds:
+            chunks[-1].end = e
+        else:
+            chunks.append(Chunk(round(s, 3), round(e, 3)))
+    for chunk in chunks:
+        chunk.end = round(chunk.end, 3)
+    return chunks
+
+
+def choose_language(probabilities: list[tuple[str, float]], allowed: list[str], previous: str,
+                    floor: float) -> tuple[str, float]:
+    """The likeliest allowed language, renormalised over the allowed ones; below ``floor`` the
+    previous chunk's language stands (a short or noisy chunk does not flip the language)."""
+    scores = {lang: p for lang, p in probabilities if lang in allowed}
+    total = sum(scores.values())
+    if not total:
+        return previous, 0.0
+    best = max(scores, key=scores.get)
+    confidence = scores[best] / total
+    return (best if confidence >= floor else previous), round(confidence, 4)
+
+
+class Checkpoint:
+    """Finished chunks as JSON lines, each flushed to disk before the next chunk starts."""
+
+    def __init__(self, path: Path, key: str):
+        self.path, self.key = path, key
+        self.done: dict[tuple[float, float], dict] = {}
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    break  # a line cut by a kill: everything before it is good
+                if record.get("key") == key:
+                    self.done[(record["start"], record["end"])] = record
+
+    def add(self, record: dict) -> None:
+        record = {"key": self.key, **record}
+        with open(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.done[(record["start"], record["end"])] = record
+
+    def remove(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _progress(done_s: float, total_s: float, started: float, resumed_s: float) -> str:
+    elapsed = time.perf_counter() - started
+    fresh = max(done_s - resumed_s, 1e-6)
+    eta = elapsed / fresh * (total_s - done_s)
+    return f"transcribed {done_s / 60:.1f}/{total_s / 60:.1f} min of speech, ETA {eta / 60:.1f} min"
+
+
+def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Path | None = None,
+               on_progress: Callable[[str], None] | None = None) -> Transcription:
+    """Transcribe a 16 kHz WAV chunk by chunk; resume from ``checkpoint_path`` if present."""
+    import ctranslate2
     from faster_whisper import WhisperModel
 
-    import ctranslate2
-
-    # Whisper falls back to sampling (temperature > 0) on windows that decode badly; a fixed
-    # seed makes that reproducible, so a re-run of the same audio gives the same words.
     ctranslate2.set_random_seed(options.seed)
-    model_dir = resolve_whisper(options.model, options.language)
+    model_dir = resolve_whisper(options.model, options.default_language)
     model = WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
                          cpu_threads=_threads(options.cpu_threads))
-    language = None if options.language in (None, "auto") else options.language
+    languages = list(options.languages) or list(ALL_LANGUAGES)
     if not model.model.is_multilingual:
-        if language not in (None, "en"):
-            raise ModelError(f"model {options.model} is English-only and cannot transcribe "
-                             f"language {language!r}; pass a multilingual model with --model")
-        language = "en"
-    segments, info = model.transcribe(
-        str(audio_path),
-        language=language,
-        beam_size=options.beam_size,
-        word_timestamps=True,
-        vad_filter=options.vad_filter,
-        initial_prompt=options.initial_prompt,
-        condition_on_previous_text=False,
-        **options.extra,
-    )
-    out = Transcription(language=info.language, language_probability=round(info.language_probability, 4),
-                        duration=round(info.duration, 3), model=str(options.model))
-    for seg in segments:
-        words = [Word(start=round(w.start, 3), end=round(w.end, 3), word=w.word,
-                      probability=round(w.probability, 4)) for w in (seg.words or [])]
-        out.segments.append(Segment(start=round(seg.start, 3), end=round(seg.end, 3),
-                                    text=seg.text.strip(), language=info.language, words=words))
+        if set(languages) - {"en"}:
+            raise ModelError(f"model {options.model or model_dir.name} is English-only and cannot "
+                             f"transcribe {', '.join(sorted(set(languages) - {'en'}))}; use --model base")
+        languages = ["en"]
+    chunks = speech_chunks(audio_path, options)
+    key = sha256_json(options.cache_key())
+    checkpoint = Checkpoint(checkpoint_path, key) if checkpoint_path else None
+    total = sum(c.end - c.start for c in chunks)
+    resumed = sum(c.end - c.start for c in chunks if checkpoint and (c.start, c.end) in checkpoint.done)
+    done_s, started, last_report = resumed, time.perf_counter(), 0.0
+    previous = languages[0]
+    out = Transcription(language=languages[0], language_probability=1.0,
+                        duration=round(wav_duration(audio_path), 3), model=str(options.model or model_dir.name))
+    for chunk in chunks:
+        record = checkpoint.done.get((chunk.start, chunk.end)) if checkpoint else None
+        if record is None:
+            record = _decode_chunk(model, audio_path, chunk, languages, previous, options)
+            if checkpoint:
+                checkpoint.add(record)
+            done_s += chunk.end - chunk.start
+        previous = record["language"]
+        out.segments += [Segment(s["start"], s["end"], s["text"], s["language"],
+                                 [Word(**w) for w in s["words"]]) for s in record["segments"]]
+        if on_progress and time.perf_counter() - last_report > 10:
+            last_report = time.perf_counter()
+            on_progress(_progress(done_s, total, started, resumed))
+    spoken = {}
+    for segment in out.segments:
+        spoken[segment.language] = spoken.get(segment.language, 0.0) + segment.end - segment.start
+    if spoken:
+        out.language = max(spoken, key=spoken.get)
+        out.language_probability = round(spoken[out.language] / sum(spoken.values()), 4)
     return out
+
+
+def _decode_chunk(model, audio_path: Path, chunk: Chunk, languages: list[str], previous: str,
+                  options: TranscribeOptions) -> dict:
+    audio = read_window(audio_path, chunk.start, chunk.end)
+    language, confidence = languages[0], 1.0
+    if len(languages) > 1:
+        _, _, probabilities = model.detect_language(audio)
+        language, confidence = choose_language(probabilities, languages, previous, options.language_floor)
+    segments, _ = model.transcribe(
+        audio, language=language, beam_size=options.beam_size, word_timestamps=True,
+        vad_filter=False, initial_prompt=options.initial_prompt, condition_on_previous_text=False)
+    out = []
+    for seg in segments:
+        words = [{"start": round(chunk.start + w.start, 3), "end": round(chunk.start + w.end, 3),
+                  "word": w.word, "probability": round(w.probability, 4), "language": language}
+                 for w in (seg.words or [])]
+        if not words:
+            continue
+        out.append({"start": round(chunk.start + seg.start, 3), "end": round(chunk.start + seg.end, 3),
+                    "text": seg.text.strip(), "language": language, "words": words})
+    return {"start": chunk.start, "end": chunk.end, "language": language,
+            "language_confidence": confidence, "segments": out}
 
 
 def roster_prompt(spec) -> str:
