@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 
 SAMPLE_RATE = 16000
+ESPEAK_LANGUAGE = {"en": "en-us", "es": "es-419", "pt": "pt-br", "fr": "fr-fr"}
 
 
 def synthesize(text: str, voice: dict, workdir: Path, index: int) -> np.ndarray:
@@ -53,14 +54,17 @@ def render(folder: Path) -> dict:
         for index, line in enumerate(script["lines"]):
             who = line["who"]
             speakers.setdefault(who, f"SPEAKER_{len(speakers):02d}")
-            audio = synthesize(" ".join(line["text"].split()), script["voices"][who], Path(tmp), index)
+            voice = dict(script["voices"][who])
+            if "language" in line:  # same voice variant, the line's own language's phonetics
+                voice["voice"] = f"{ESPEAK_LANGUAGE[line['language']]}+{voice['voice'].partition('+')[2]}"
+            audio = synthesize(" ".join(line["text"].split()), voice, Path(tmp), index)
             start = cursor / SAMPLE_RATE
             cursor += len(audio)
             utterances.append({
                 "start": round(start, 3), "end": round(cursor / SAMPLE_RATE, 3),
                 "speaker": speakers[who], "attribution": who, "confidence": 1.0,
                 "item": line.get("item"), "block": line.get("block"),
-                "language": line.get("language", spec["meeting"].get("language", "en")),
+                "language": line.get("language", "en"),
                 "text": " ".join(line["text"].split()), "words": [],
             })
             pieces += [audio, pause]

@@ -19,11 +19,13 @@ class Scores:
     attribution: float
     item: float
     block: float
+    language: float
     wer: float
     speech_seconds: float
 
     def rows(self) -> list[tuple[str, str]]:
         return [("attribution accuracy", f"{100 * self.attribution:.1f} %"),
+                ("language accuracy", f"{100 * self.language:.1f} %"),
                 ("item accuracy", f"{100 * self.item:.1f} %"),
                 ("block accuracy", f"{100 * self.block:.1f} %"),
                 ("WER", f"{100 * self.wer:.1f} %"),
@@ -31,8 +33,11 @@ class Scores:
 
 
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[^\w\s']|_", " ", text)
+    """Whisper's BasicTextNormalizer: lower case, drop bracketed asides, turn marks, symbols
+    and punctuation into spaces (keeping letters with their accents), collapse spaces."""
+    text = re.sub(r"[<\[][^>\]]*[>\]]|\([^)]*\)", "", text.lower())
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if unicodedata.category(c)[0] in "MSP" else c for c in text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -51,7 +56,7 @@ def score(hypothesis: dict, truth: dict) -> Scores:
 
     hyp = sorted(hypothesis["utterances"], key=lambda u: u["start"])
     starts = [u["start"] for u in hyp]
-    totals = {"attribution": 0, "item": 0, "block": 0}
+    totals = {"attribution": 0, "item": 0, "block": 0, "language": 0}
     samples = 0
     for ref in truth["utterances"]:
         t = ref["start"]
@@ -67,4 +72,4 @@ def score(hypothesis: dict, truth: dict) -> Scores:
     wer = jiwer.wer(reference, hypothesis_text) if reference else 0.0
     share = {k: (v / samples if samples else 0.0) for k, v in totals.items()}
     return Scores(attribution=share["attribution"], item=share["item"], block=share["block"],
-                  wer=wer, speech_seconds=samples / RATE)
+                  language=share["language"], wer=wer, speech_seconds=samples / RATE)

@@ -1,10 +1,11 @@
 """Stage 2, transcribe: faster-whisper with word timestamps, chunk by chunk, resumable.
 
 The recording is read from the WAV a window at a time (never the whole file as float32): Silero
-VAD finds speech, speech is packed into chunks of at most ~30 s (one Whisper window each), and
-each chunk is decoded with word timestamps. In a multilingual meeting each chunk's language is
-detected among the languages the spec declares, with a confidence floor below which the previous
-chunk's language is kept (Whisper's own per-window detection has no floor and no restriction).
+VAD finds stretches of speech; in a multilingual meeting each stretch's language is detected among
+the languages the spec declares, with a confidence floor below which the previous language is
+kept (Whisper's own per-window detection has no floor and no restriction); consecutive stretches
+in one language are packed into chunks of at most ~30 s (one Whisper window) and each chunk is
+decoded with word timestamps in its language.
 Every finished chunk is appended to a checkpoint, so a run killed after two hours resumes there.
 Word timestamps are what later stages need: speakers are assigned word by word (merge).
 """
@@ -114,8 +115,8 @@ def wav_duration(path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
-def speech_chunks(path: Path, options: TranscribeOptions) -> list[Chunk]:
-    """Speech found by Silero VAD, window by window, packed into chunks of <= chunk_seconds.
+def speech_spans(path: Path, options: TranscribeOptions) -> list[Chunk]:
+    """Stretches of speech found by Silero VAD, reading the WAV window by window.
 
     A window boundary never cuts speech: VAD segments touching the boundary are joined.
     """
@@ -123,27 +124,19 @@ def speech_chunks(path: Path, options: TranscribeOptions) -> list[Chunk]:
 
     duration = wav_duration(path)
     vad = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
-    spans: list[list[float]] = []
+    spans: list[Chunk] = []
     start = 0.0
     while start < duration:
         end = min(duration, start + options.vad_window_seconds)
         audio = read_window(path, start, end)
         for stamp in get_speech_timestamps(audio, vad):
             s, e = start + stamp["start"] / SAMPLE_RATE, start + stamp["end"] / SAMPLE_RATE
-            if spans and s - spans[-1][1] < 0.3:
-                spans[-1][1] = max(spans[-1][1], e)
+            if spans and s - spans[-1].end < 0.3:
+                spans[-1].end = round(max(spans[-1].end, e), 3)
             else:
-                spans.append([s, e])
+                spans.append(Chunk(round(s, 3), round(e, 3)))
         start = end
-    chunks: list[Chunk] = []
-    for s, e in spans:
-        if chunks and e - chunks[-1].start <= options.chunk_seconds:
-            chunks[-1].end = e
-        else:
-            chunks.append(Chunk(round(s, 3), round(e, 3)))
-    for chunk in chunks:
-        chunk.end = round(chunk.end, 3)
-    return chunks
+    return spans
 
 
 def choose_language(probabilities: list[tuple[str, float]], allowed: list[str], previous: str,
@@ -165,13 +158,18 @@ class Checkpoint:
     def __init__(self, path: Path, key: str):
         self.path, self.key = path, key
         self.done: dict[tuple[float, float], dict] = {}
+        self.languages: dict[tuple[float, float], dict] = {}
         if path.is_file():
             for line in path.read_text(encoding="utf-8").splitlines():
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError:
                     break  # a line cut by a kill: everything before it is good
-                if record.get("key") == key:
+                if record.get("key") != key:
+                    continue
+                if record.get("kind") == "language":
+                    self.languages[(record["start"], record["end"])] = record
+                else:
                     self.done[(record["start"], record["end"])] = record
 
     def add(self, record: dict) -> None:
@@ -180,7 +178,8 @@ class Checkpoint:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
-        self.done[(record["start"], record["end"])] = record
+        target = self.languages if record.get("kind") == "language" else self.done
+        target[(record["start"], record["end"])] = record
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -209,28 +208,45 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
             raise ModelError(f"model {options.model or model_dir.name} is English-only and cannot "
                              f"transcribe {', '.join(sorted(set(languages) - {'en'}))}; use --model base")
         languages = ["en"]
-    chunks = speech_chunks(audio_path, options)
+    spans = speech_spans(audio_path, options)
     key = sha256_json(options.cache_key())
     checkpoint = Checkpoint(checkpoint_path, key) if checkpoint_path else None
-    total = sum(c.end - c.start for c in chunks)
-    resumed = sum(c.end - c.start for c in chunks if checkpoint and (c.start, c.end) in checkpoint.done)
+    total = sum(c.end - c.start for c in spans)
+    resumed = sum(r["end"] - r["start"] for r in checkpoint.done.values()) if checkpoint else 0.0
     done_s, started, last_report = resumed, time.perf_counter(), 0.0
-    previous = languages[0]
     out = Transcription(language=languages[0], language_probability=1.0,
                         duration=round(wav_duration(audio_path), 3), model=str(options.model or model_dir.name))
-    for chunk in chunks:
+
+    def finish(chunk: Chunk, language: str) -> None:
+        nonlocal done_s, last_report
         record = checkpoint.done.get((chunk.start, chunk.end)) if checkpoint else None
         if record is None:
-            record = _decode_chunk(model, audio_path, chunk, languages, previous, options)
+            record = _decode_chunk(model, audio_path, chunk, language, options)
             if checkpoint:
                 checkpoint.add(record)
             done_s += chunk.end - chunk.start
-        previous = record["language"]
-        out.segments += [Segment(s["start"], s["end"], s["text"], s["language"],
-                                 [Word(**w) for w in s["words"]]) for s in record["segments"]]
+        out.segments.extend(Segment(s["start"], s["end"], s["text"], s["language"],
+                                    [Word(**w) for w in s["words"]]) for s in record["segments"])
         if on_progress and time.perf_counter() - last_report > 10:
             last_report = time.perf_counter()
             on_progress(_progress(done_s, total, started, resumed))
+
+    # Consecutive spans in one language are packed into one chunk of at most chunk_seconds.
+    current: Chunk | None = None
+    current_language = previous = languages[0]
+    for span in spans:
+        language = previous
+        if len(languages) > 1:
+            language = _span_language(model, audio_path, span, languages, previous, options, checkpoint)
+        previous = language
+        if current and language == current_language and span.end - current.start <= options.chunk_seconds:
+            current.end = span.end
+            continue
+        if current:
+            finish(current, current_language)
+        current, current_language = Chunk(span.start, span.end), language
+    if current:
+        finish(current, current_language)
     spoken = {}
     for segment in out.segments:
         spoken[segment.language] = spoken.get(segment.language, 0.0) + segment.end - segment.start
@@ -240,13 +256,28 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     return out
 
 
-def _decode_chunk(model, audio_path: Path, chunk: Chunk, languages: list[str], previous: str,
-                  options: TranscribeOptions) -> dict:
+MIN_DETECT_SECONDS = 1.5  # shorter spans keep the language before them
+
+
+def _span_language(model, audio_path: Path, span: Chunk, languages: list[str], previous: str,
+                   options: TranscribeOptions, checkpoint: "Checkpoint | None") -> str:
+    """The span's language among ``languages`` (see :func:`choose_language`), checkpointed."""
+    if span.end - span.start < MIN_DETECT_SECONDS:
+        return previous
+    known = checkpoint.languages.get((span.start, span.end)) if checkpoint else None
+    if known:
+        return known["language"]
+    audio = read_window(audio_path, span.start, min(span.end, span.start + options.chunk_seconds))
+    _, _, probabilities = model.detect_language(audio)
+    language, confidence = choose_language(probabilities, languages, previous, options.language_floor)
+    if checkpoint:
+        checkpoint.add({"kind": "language", "start": span.start, "end": span.end,
+                        "language": language, "confidence": confidence})
+    return language
+
+
+def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options: TranscribeOptions) -> dict:
     audio = read_window(audio_path, chunk.start, chunk.end)
-    language, confidence = languages[0], 1.0
-    if len(languages) > 1:
-        _, _, probabilities = model.detect_language(audio)
-        language, confidence = choose_language(probabilities, languages, previous, options.language_floor)
     segments, _ = model.transcribe(
         audio, language=language, beam_size=options.beam_size, word_timestamps=True,
         vad_filter=False, initial_prompt=options.initial_prompt, condition_on_previous_text=False)
@@ -259,8 +290,7 @@ def _decode_chunk(model, audio_path: Path, chunk: Chunk, languages: list[str], p
             continue
         out.append({"start": round(chunk.start + seg.start, 3), "end": round(chunk.start + seg.end, 3),
                     "text": seg.text.strip(), "language": language, "words": words})
-    return {"start": chunk.start, "end": chunk.end, "language": language,
-            "language_confidence": confidence, "segments": out}
+    return {"start": chunk.start, "end": chunk.end, "language": language, "segments": out}
 
 
 def roster_prompt(spec) -> str:

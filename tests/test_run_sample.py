@@ -126,3 +126,22 @@ def test_killed_transcription_resumes_where_it_stopped(sample_run, tmp_path):
     assert manifest["stages"]["transcribe"]["info"]["resumed_chunks"] >= 2
     assert not checkpoint.exists()
     assert load_json(out / "asr.json") == load_json(sample_run["out"] / "asr.json")
+
+
+def test_bilingual_session_keeps_each_utterance_in_its_language(tmp_path):
+    """English chair, Spanish official and delegations: each utterance transcribed in its own
+    language (the multilingual base model, chosen by default for a two-language spec)."""
+    from conftest import ROOT
+
+    sample = ROOT / "audio_samples" / "cp-cajp-bilingual"
+    out = tmp_path / "bilingual"
+    done = run_cli("run", str(sample / "meeting.yaml"), "--out", str(out), "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    transcript = load_json(out / "transcript.json")
+    scores = score(transcript, load_json(sample / "truth.json"))
+    assert scores.language >= 0.95, scores
+    assert scores.attribution >= 0.90 and scores.item >= 0.90, scores
+    assert scores.wer <= 0.25, scores
+    spanish = " ".join(u["text"] for u in transcript["utterances"] if u["language"] == "es").lower()
+    assert "resolución" in spanish and "gracias" in spanish
+    assert load_json(out / "manifest.json")["stages"]["transcribe"]["info"]["language"] in ("en", "es")
