@@ -1,0 +1,70 @@
+"""Benchmark: a three-hour session, transcription and diarization alone, time and peak memory.
+
+Builds a WAV of HOURS hours by looping the CSH sample (ffmpeg, on disk), then runs each stage in
+its own process and reports seconds, real-time factor and that process's peak RSS.
+
+    .venv/bin/python benchmarks/long_recording.py [--hours 3] [--stages transcribe:tiny.en,diarize]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "audio_samples" / "cp-csh-1942" / "meeting.mp3"
+
+CHILD = r"""
+import json, sys, time, resource
+sys.path.insert(0, {root!r})
+import pipeline
+from pathlib import Path
+stage, arg, wav = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+clock = time.perf_counter()
+if stage == "transcribe":
+    from pipeline.transcribe import TranscribeOptions, transcribe
+    result = transcribe(wav, TranscribeOptions(model=arg, languages=["en"]))
+    info = {{"segments": len(result.segments)}}
+else:
+    from pipeline.diarize import DiarizeOptions, diarize
+    from pipeline.ingest import load_audio
+    result, _ = diarize(load_audio(wav), DiarizeOptions(max_speakers=12))
+    info = {{"speakers": len(result.speakers)}}
+info["seconds"] = time.perf_counter() - clock
+info["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(info))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hours", type=float, default=3.0)
+    parser.add_argument("--stages", default="transcribe:tiny.en,transcribe:base,diarize")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "long.wav"
+        seconds = args.hours * 3600
+        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "-1", "-i", str(SAMPLE),
+                        "-t", str(seconds), "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav)], check=True)
+        print(f"| stage | model | audio h | seconds | RTF | peak RSS MB |")
+        print("|---|---|---|---|---|---|")
+        for item in args.stages.split(","):
+            stage, _, arg = item.partition(":")
+            done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), stage, arg or "-", str(wav)],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                print(f"| {stage} | {arg} | failed: {done.stderr.strip().splitlines()[-1]} |")
+                continue
+            info = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"| {stage} | {arg or 'default'} | {args.hours:g} | {info['seconds']:.0f} | "
+                  f"{info['seconds'] / seconds:.3f} | {info['peak_mb']:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
