@@ -28,8 +28,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from pipeline.ingest import IngestError
     from pipeline.models import ModelError
     from pipeline.spec import SpecError
+    from pipeline.transcribe import NoSpeechError
 
-    return (SpecError, IngestError, ModelError, UserError)
+    return (SpecError, IngestError, ModelError, NoSpeechError, UserError)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:

@@ -8,15 +8,24 @@ after probing that the file really holds audio.
 from __future__ import annotations
 
 import hashlib
+import logging
+import http.client
+import os
+import socket
+import ssl
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import ffmpeg
 
 from pipeline.artifacts import AUDIO, DOWNLOAD_DIR, WorkDir
+
+log = logging.getLogger("rapporteur.ingest")
 
 SAMPLE_RATE = 16000
 MAX_DOWNLOAD_BYTES = 2 * 1024**3  # a 3-hour MP3 at 320 kb/s is ~430 MB; a WAV can be larger
@@ -36,6 +45,8 @@ class IngestResult:
     codec: str
     sample_rate: int
     channels: int
+    declared_duration: float = 0.0  # what the container says; more than decoded = truncated
+    truncated: bool = False
 
 
 def is_url(recording: str) -> bool:
@@ -53,29 +64,98 @@ def resolve_local(recording: str, spec_dir: Path) -> Path:
     return path
 
 
-def download(url: str, dest: Path, *, max_bytes: int = MAX_DOWNLOAD_BYTES,
-             timeout: float = DOWNLOAD_TIMEOUT_S) -> tuple[str, int]:
+@dataclass
+class DownloadLimits:
+    """Bounds on fetching a recording; each can be set from the environment for a deployment.
+
+    Parameters
+    ----------
+    max_bytes : int
+        Largest file accepted (``RAPPORTEUR_MAX_DOWNLOAD_BYTES``).
+    read_timeout : float
+        Seconds a connect or a single read may wait (``RAPPORTEUR_READ_TIMEOUT``).
+    total_timeout : float
+        Seconds the whole download may take, so a server dripping a byte at a time cannot hold
+        a run forever (``RAPPORTEUR_DOWNLOAD_TIMEOUT``).
+    attempts : int
+        Tries for a 5xx answer or a dropped connection, with exponential backoff from
+        ``backoff`` seconds (``RAPPORTEUR_DOWNLOAD_ATTEMPTS``); a 4xx is final at once.
+    """
+
+    max_bytes: int = MAX_DOWNLOAD_BYTES
+    read_timeout: float = DOWNLOAD_TIMEOUT_S
+    total_timeout: float = 3 * 3600.0
+    attempts: int = 3
+    backoff: float = 1.0
+
+    @classmethod
+    def from_env(cls) -> "DownloadLimits":
+        env = os.environ.get
+        return cls(max_bytes=int(env("RAPPORTEUR_MAX_DOWNLOAD_BYTES", MAX_DOWNLOAD_BYTES)),
+                   read_timeout=float(env("RAPPORTEUR_READ_TIMEOUT", DOWNLOAD_TIMEOUT_S)),
+                   total_timeout=float(env("RAPPORTEUR_DOWNLOAD_TIMEOUT", 3 * 3600.0)),
+                   attempts=max(1, int(env("RAPPORTEUR_DOWNLOAD_ATTEMPTS", 3))),
+                   backoff=float(env("RAPPORTEUR_DOWNLOAD_BACKOFF", 1.0)))
+
+
+class _Retry(Exception):
+    """A failure worth another try (server error, dropped connection)."""
+
+
+def download(url: str, dest: Path, limits: DownloadLimits | None = None) -> tuple[str, int]:
     """Stream ``url`` into ``dest``; return (sha256, size). Raises :class:`IngestError`."""
+    limits = limits or DownloadLimits.from_env()
+    last = ""
+    for attempt in range(1, limits.attempts + 1):
+        try:
+            return _download_once(url, dest, limits)
+        except _Retry as exc:
+            last = str(exc)
+            if attempt < limits.attempts:
+                time.sleep(limits.backoff * 2 ** (attempt - 1))
+    raise IngestError(f"{url}: {last} (gave up after {limits.attempts} attempts)")
+
+
+def _download_once(url: str, dest: Path, limits: DownloadLimits) -> tuple[str, int]:
     request = urllib.request.Request(url, headers={"User-Agent": "rapporteur"})
     digest, size = hashlib.sha256(), 0
+    deadline = time.monotonic() + limits.total_timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=limits.read_timeout) as response:
             declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise IngestError(f"{url}: {int(declared)} bytes is over the {max_bytes}-byte limit")
+            if declared and declared.isdigit() and int(declared) > limits.max_bytes:
+                raise IngestError(f"{url}: {int(declared)} bytes is over the {limits.max_bytes}-byte limit")
             with open(dest, "wb") as handle:
                 while chunk := response.read(1 << 16):
                     size += len(chunk)
-                    if size > max_bytes:
-                        raise IngestError(f"{url}: download passed the {max_bytes}-byte limit")
+                    if size > limits.max_bytes:
+                        raise IngestError(f"{url}: download passed the {limits.max_bytes}-byte limit")
+                    if time.monotonic() > deadline:
+                        raise IngestError(f"{url}: download took longer than {limits.total_timeout:.0f} s "
+                                          f"({size} bytes received)")
                     digest.update(chunk)
                     handle.write(chunk)
     except urllib.error.HTTPError as exc:
+        if exc.code >= 500:
+            raise _Retry(f"HTTP {exc.code} {exc.reason}") from None
+        if exc.code in (301, 302, 303, 307, 308):
+            raise IngestError(f"{url}: too many redirects (HTTP {exc.code}); a redirect loop?") from None
         raise IngestError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
-        raise IngestError(f"{url}: cannot fetch ({exc.reason})") from None
-    except TimeoutError:
-        raise IngestError(f"{url}: timed out after {timeout:.0f} s") from None
+        reason = exc.reason
+        if isinstance(reason, ssl.SSLError):
+            raise IngestError(f"{url}: TLS error ({reason.reason or reason})") from None
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise _Retry(f"no answer within {limits.read_timeout:.0f} s") from None
+        if isinstance(reason, ConnectionRefusedError) or "refused" in str(reason):
+            raise _Retry("connection refused") from None
+        raise IngestError(f"{url}: cannot fetch ({reason})") from None
+    except (TimeoutError, socket.timeout):
+        raise _Retry(f"no data for {limits.read_timeout:.0f} s") from None
+    except (ConnectionError, http.client.HTTPException) as exc:
+        raise _Retry(f"connection dropped ({type(exc).__name__})") from None
+    except ssl.SSLError as exc:
+        raise IngestError(f"{url}: TLS error ({exc.reason or exc})") from None
     if size == 0:
         raise IngestError(f"{url}: the server sent an empty file")
     return digest.hexdigest(), size
@@ -140,20 +220,28 @@ def ingest(recording: str, spec_dir: Path, work: WorkDir) -> IngestResult:
     partial = work.temp_path(AUDIO)
     try:
         decode(source, partial, label)
+        with wave.open(str(partial), "rb") as handle:
+            decoded = handle.getnframes() / SAMPLE_RATE
+        if decoded <= 0:
+            raise IngestError(f"{label}: no audio could be decoded from it")
         work.commit(partial, AUDIO)
     finally:
         partial.unlink(missing_ok=True)
+    declared = float(stream["duration"])
+    truncated = declared - decoded > max(2.0, 0.02 * declared)
+    if truncated:  # keep what is there, and say so
+        log.warning("%s: declares %.0f s but only %.0f s could be decoded (truncated file?)",
+                    label, declared, decoded)
     return IngestResult(
-        source=recording, sha256=sha, bytes=size, duration=round(stream["duration"], 3),
+        source=recording, sha256=sha, bytes=size, duration=round(decoded, 3),
         codec=str(stream.get("codec_name", "")), sample_rate=int(stream.get("sample_rate", 0) or 0),
-        channels=int(stream.get("channels", 0) or 0),
+        channels=int(stream.get("channels", 0) or 0), declared_duration=round(declared, 3),
+        truncated=truncated,
     )
 
 
 def load_audio(path: Path):
     """The decoded WAV (16-bit mono, as :func:`decode` writes it) as float32 numpy in [-1, 1]."""
-    import wave
-
     import numpy as np
 
     with wave.open(str(path), "rb") as handle:

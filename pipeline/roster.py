@@ -10,6 +10,42 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+# The 35 member states of the OAS, as the secretariat's English minutes name them.
+MEMBER_STATES = (
+    "Antigua and Barbuda", "Argentina", "Bahamas", "Barbados", "Belize", "Bolivia", "Brazil", "Canada",
+    "Chile", "Colombia", "Costa Rica", "Cuba", "Dominica", "Dominican Republic", "Ecuador", "El Salvador",
+    "Grenada", "Guatemala", "Guyana", "Haiti", "Honduras", "Jamaica", "Mexico", "Nicaragua", "Panama",
+    "Paraguay", "Peru", "Saint Kitts and Nevis", "Saint Lucia", "Saint Vincent and the Grenadines",
+    "Suriname", "Trinidad and Tobago", "United States", "Uruguay", "Venezuela",
+)
+# Other spellings accepted in a spec for a member state.
+MEMBER_ALIASES = {"the bahamas": "Bahamas", "united states of america": "United States", "usa": "United States",
+                  "st. lucia": "Saint Lucia", "st. kitts and nevis": "Saint Kitts and Nevis",
+                  "st. vincent and the grenadines": "Saint Vincent and the Grenadines",
+                  "bolivarian republic of venezuela": "Venezuela", "plurinational state of bolivia": "Bolivia"}
+
+
+def member_state(name: str) -> str | None:
+    """The member state ``name`` denotes (any case, accents ignored, common variants), or None."""
+    key = fold(name)
+    for state in MEMBER_STATES:
+        if fold(state) == key:
+            return state
+    return MEMBER_ALIASES.get(key)
+
+
+def nearest_member_state(name: str) -> str | None:
+    """The member state a misspelt name most likely meant ("Brasil" -> "Brazil")."""
+    import difflib
+
+    spanish = {fold(v): k for k, v in SPANISH_NAMES.items()}
+    key = fold(name)
+    if key in spanish:
+        return member_state(spanish[key]) or spanish[key].title()
+    match = difflib.get_close_matches(key, [fold(s) for s in MEMBER_STATES], n=1, cutoff=0.6)
+    return member_state(match[0]) if match else None
+
+
 # Spanish names of member states whose English name sorts elsewhere in Spanish.
 SPANISH_NAMES = {
     "antigua and barbuda": "Antigua y Barbuda",
@@ -115,7 +151,7 @@ def build_roster(spec) -> list[Entry]:
     entries = [Entry("Chair", "chair", ["chair", "chairman", "chairwoman", "chairperson",
                                          "madam chair", "mister chair", "mr. chair", "presidente",
                                          fold(spec.presiding.name)], role=spec.presiding.role)]
-    for name in spec.participants.delegations:
+    for name in spec.participants.delegations + spec.participants.observers:
         key = fold(name)
         phrases = [key, *ALIASES.get(key, [])]
         spanish = SPANISH_NAMES.get(key)

@@ -11,10 +11,11 @@ import difflib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 LANGUAGES = ("en", "es", "pt", "fr", "auto")
 
@@ -43,11 +44,26 @@ class Person(_Strict):
     title: str = ""
 
 
+def _member_state(name: str) -> str:
+    from pipeline.roster import member_state, nearest_member_state
+
+    if member_state(name) is None:
+        near = nearest_member_state(name)
+        hint = f" (did you mean {near!r}?)" if near else ""
+        raise ValueError(f"{name!r} is not an OAS member state{hint}; "
+                         "list permanent observers and guests under participants.observers")
+    return name
+
+
 class Participants(_Strict):
-    delegations: list[str] = Field(default_factory=list)
+    """Who is present. ``delegations`` are OAS member states (the quorum list); permanent
+    observers and other guest delegations go under ``observers``."""
+
+    delegations: list[Annotated[str, AfterValidator(_member_state)]] = Field(default_factory=list)
+    observers: list[str] = Field(default_factory=list)
     officials: list[Person] = Field(default_factory=list)
 
-    @field_validator("delegations")
+    @field_validator("delegations", "observers")
     @classmethod
     def _no_duplicates(cls, value: list[str]) -> list[str]:
         seen: set[str] = set()
@@ -57,6 +73,7 @@ class Participants(_Strict):
                 raise ValueError(f"delegation {name!r} is listed twice")
             seen.add(key)
         return value
+
 
 
 class Block(_Strict):
@@ -109,7 +126,7 @@ class MeetingSpec(_Strict):
     def roster_labels(self) -> list[str]:
         """Every legal value of an utterance's ``attribution``: "Chair", delegations, people."""
         people = [p.name for p in self.people() if p.name != self.presiding.name]
-        return ["Chair", *self.participants.delegations, *people]
+        return ["Chair", *self.participants.delegations, *self.participants.observers, *people]
 
     def languages(self) -> list[str]:
         """Languages spoken: ``meeting.languages`` if given, all four for ``auto``, else the one."""

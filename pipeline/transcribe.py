@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 import wave
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,10 @@ from pipeline.models import ModelError, resolve_whisper
 log = logging.getLogger("rapporteur.transcribe")
 SAMPLE_RATE = 16000
 ALL_LANGUAGES = ("en", "es", "pt", "fr")
+
+
+class NoSpeechError(RuntimeError):
+    """The recording holds nothing to transcribe (silence, music, noise)."""
 
 
 @dataclass
@@ -247,6 +252,10 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
         current, current_language = Chunk(span.start, span.end), language
     if current:
         finish(current, current_language)
+    if not any(segment.words for segment in out.segments):
+        found = f"{total:.0f} s that sounded like speech" if spans else "no speech at all"
+        raise NoSpeechError(f"no words could be transcribed from the recording ({out.duration / 60:.1f} min "
+                            f"of audio, {found}): is it silence, music or noise?")
     spoken = {}
     for segment in out.segments:
         spoken[segment.language] = spoken.get(segment.language, 0.0) + segment.end - segment.start
@@ -256,6 +265,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     return out
 
 
+NON_SPEECH = re.compile(r"\[[^\]]*\]|\([^)]*\)|[♪♫♬*]+")
 MIN_DETECT_SECONDS = 1.5  # shorter spans keep the language before them
 
 
@@ -286,8 +296,8 @@ def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options:
         words = [{"start": round(chunk.start + w.start, 3), "end": round(chunk.start + w.end, 3),
                   "word": w.word, "probability": round(w.probability, 4), "language": language}
                  for w in (seg.words or [])]
-        if not words:
-            continue
+        if not words or not NON_SPEECH.sub("", seg.text).strip(" .,!?-"):
+            continue  # nothing said, or Whisper's annotation of music/noise ("♪", "[Music]")
         out.append({"start": round(chunk.start + seg.start, 3), "end": round(chunk.start + seg.end, 3),
                     "text": seg.text.strip(), "language": language, "words": words})
     return {"start": chunk.start, "end": chunk.end, "language": language, "segments": out}

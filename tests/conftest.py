@@ -15,9 +15,10 @@ SAMPLE = ROOT / "audio_samples" / "cp-csh-1942"
 NETAUDIT = Path(__file__).resolve().parent / "netaudit"
 
 
-def run_cli(*args: str, net_log: Path | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+def run_cli(*args: str, net_log: Path | None = None, timeout: int = 900,
+            env: dict | None = None) -> subprocess.CompletedProcess:
     """`rapporteur ARGS` in a fresh process, with socket auditing when ``net_log`` is given."""
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     if net_log is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(NETAUDIT), env.get("PYTHONPATH")]))
         env["RAPPORTEUR_NET_LOG"] = str(net_log)

@@ -1,0 +1,192 @@
+"""The catalogue of bad inputs (README, "What goes wrong"): each ends in one clear line and a
+non-zero exit, or, for odd-but-valid audio, in a correct decode. Nothing is mocked: real files made
+with ffmpeg and sox, real HTTP servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.server
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLE, run_cli
+from test_bad_input import assert_nothing_finished, one_line_error, write_spec
+
+from pipeline.artifacts import WorkDir
+from pipeline.ingest import DownloadLimits, IngestError, download, ingest
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args], check=True)
+
+
+# --- audio that is odd but valid: decoded to 16 kHz mono, nothing lost --------------------------
+
+@pytest.mark.parametrize("name, make, duration", [
+    ("telephone-8k.wav", lambda src, out: ffmpeg("-i", src, "-t", "10", "-ar", "8000", "-ac", "1", out), 10),
+    ("studio-96k-6ch.wav", lambda src, out: ffmpeg("-i", src, "-t", "5", "-ar", "96000", "-ac", "6", out), 5),
+    ("really-a-wav.mp3", lambda src, out: ffmpeg("-i", src, "-t", "6", "-f", "wav", out), 6),
+    ("two-audio-tracks.mkv", lambda src, out: ffmpeg(
+        "-f", "lavfi", "-i", "color=c=black:s=64x64:d=7", "-i", src, "-f", "lavfi", "-i", "sine=f=440:d=7",
+        "-map", "0:v", "-map", "1:a", "-map", "2:a", "-t", "7", "-c:v", "libx264", "-c:a", "aac", out), 7),
+])
+def test_odd_but_valid_audio_is_decoded(tmp_path, name, make, duration):
+    source = tmp_path / name
+    make(str(SAMPLE / "meeting.mp3"), str(source))
+    work = WorkDir(tmp_path / "work")
+    result = ingest(name, tmp_path, work)
+    import wave
+
+    with wave.open(str(work.path("audio.wav"))) as handle:
+        assert handle.getframerate() == 16000 and handle.getnchannels() == 1
+        assert abs(handle.getnframes() / 16000 - duration) < 0.3
+    assert abs(result.duration - duration) < 0.3
+
+
+def test_truncated_mp3_keeps_what_is_there(tmp_path):
+    data = (SAMPLE / "meeting.mp3").read_bytes()
+    (tmp_path / "cut.mp3").write_bytes(data[: len(data) // 4])
+    work = WorkDir(tmp_path / "work")
+    result = ingest("cut.mp3", tmp_path, work)
+    assert 40 < result.duration < 60  # a quarter of a 208 s recording
+    assert result.truncated and result.declared_duration > 200
+
+
+# --- input that cannot be used: one line, exit 2, nothing finished ------------------------------
+
+def _fails_at_ingest(tmp_path, recording: str, *expected: str, env: dict | None = None) -> None:
+    out = tmp_path / "out"
+    done = run_cli("run", str(write_spec(tmp_path, recording=recording)), "--out", str(out),
+                   "--no-prefect", env=env)
+    line = one_line_error(done)
+    for text in expected:
+        assert text in line, line
+    assert_nothing_finished(out)
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.mp3").write_bytes(b"")
+    _fails_at_ingest(tmp_path, "empty.mp3", "empty.mp3", "the file is empty")
+
+
+def test_zero_length_audio(tmp_path):
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "0", str(tmp_path / "zero.wav"))
+    _fails_at_ingest(tmp_path, "zero.wav", "zero.wav", "empty")
+
+
+@pytest.mark.parametrize("make", ["silence", "music"])
+def test_no_speech(tmp_path, make):
+    path = tmp_path / f"{make}.wav"
+    if make == "silence":
+        ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "20", str(path))
+    else:
+        subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(path), "synth", "4", "pluck", "C4",
+                        "pluck", "E4", "pluck", "G4", ":", "synth", "4", "pluck", "D4", "pluck", "F4", ":",
+                        "synth", "4", "pluck", "E4", "pluck", "G4"], check=True)
+    out = tmp_path / "out"
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording=path.name)), "--out", str(out),
+                                  "--no-prefect"))
+    assert "no words could be transcribed" in line and "silence, music or noise" in line
+    assert_nothing_finished(out)
+
+
+def test_language_the_model_cannot_transcribe(tmp_path):
+    ffmpeg("-i", str(SAMPLE / "meeting.mp3"), "-t", "8", str(tmp_path / "clip.mp3"))
+    spec = write_spec(tmp_path, recording="clip.mp3", language="es")
+    line = one_line_error(run_cli("run", str(spec), "--out", str(tmp_path / "out"), "--model", "tiny.en",
+                                  "--no-prefect"))
+    assert "English-only" in line and "es" in line
+
+
+def test_unknown_delegation_suggests_the_nearest(tmp_path):
+    spec = yaml.safe_load((SAMPLE / "meeting.yaml").read_text())
+    spec["participants"]["delegations"][1] = "Belise"
+    path = tmp_path / "meeting.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    line = one_line_error(run_cli("run", str(path), "--out", str(tmp_path / "out")))
+    assert "participants.delegations[1]: 'Belise' is not an OAS member state (did you mean 'Belize'?)" in line
+
+
+# --- downloads ------------------------------------------------------------------------------------
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    clip: bytes = b""
+    hits: dict = {}
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def do_GET(self):
+        Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
+        if self.path == "/flaky.mp3" and Handler.hits[self.path] == 1:
+            self.send_error(500, "Internal Server Error")
+        elif self.path == "/loop.mp3":
+            self.send_response(302)
+            self.send_header("Location", "/loop.mp3")
+            self.end_headers()
+        elif self.path == "/drip.mp3":
+            self.send_response(200)
+            self.send_header("Content-Type", "audio/mpeg")
+            self.end_headers()
+            for i in range(40):
+                try:
+                    self.wfile.write(Handler.clip[i:i + 1])
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.25)
+        elif self.path in ("/flaky.mp3", "/clip.mp3"):
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(Handler.clip)))
+            self.end_headers()
+            self.wfile.write(Handler.clip)
+        else:
+            self.send_error(404, "Not Found")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    clip = tmp_path_factory.mktemp("clip") / "clip.mp3"
+    ffmpeg("-i", str(SAMPLE / "meeting.mp3"), "-t", "5", str(clip))
+    Handler.clip = clip.read_bytes()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_500_then_success_is_retried(tmp_path, server):
+    sha, size = download(f"http://{server}/flaky.mp3", tmp_path / "x",
+                         DownloadLimits(attempts=3, backoff=0.1))
+    assert size == len(Handler.clip) and Handler.hits["/flaky.mp3"] == 2
+
+
+def test_slow_drip_download_times_out(tmp_path, server):
+    with pytest.raises(IngestError, match="download took longer than 2 s"):
+        download(f"http://{server}/drip.mp3", tmp_path / "x", DownloadLimits(total_timeout=2, read_timeout=5))
+
+
+def test_redirect_loop(tmp_path, server):
+    _fails_at_ingest(tmp_path, f"http://{server}/loop.mp3", "redirect")
+
+
+def test_response_larger_than_the_limit(tmp_path, server):
+    _fails_at_ingest(tmp_path, f"http://{server}/clip.mp3", "over the 1000-byte limit",
+                     env={"RAPPORTEUR_MAX_DOWNLOAD_BYTES": "1000"})
+
+
+def test_unreachable_host(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _fails_at_ingest(tmp_path, f"http://127.0.0.1:{port}/a.mp3", "connection refused", "3 attempts",
+                     env={"RAPPORTEUR_DOWNLOAD_BACKOFF": "0.05"})
+
+
+def test_tls_error(tmp_path, server):
+    _fails_at_ingest(tmp_path, f"https://{server}/clip.mp3", "TLS error")
