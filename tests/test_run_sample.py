@@ -93,9 +93,8 @@ def test_evaluate_command_prints_the_scores(sample_run):
     assert re.search(r"WER\s+\| \d+\.\d %", done.stdout)
 
 
-def test_killed_transcription_resumes_where_it_stopped(sample_run, tmp_path):
-    """kill -9 in the middle of transcription, run again: finished chunks are not redone and the
-    transcript equals the uninterrupted run's."""
+def _run_and_kill(out, ready) -> None:
+    """Start `rapporteur run` on the sample and kill -9 its process group once ``ready()``."""
     import os
     import signal
     import subprocess
@@ -104,21 +103,33 @@ def test_killed_transcription_resumes_where_it_stopped(sample_run, tmp_path):
 
     from conftest import ROOT
 
-    out = tmp_path / "killed"
     process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(SAMPLE / "meeting.yaml"),
                                 "--out", str(out), "--no-prefect"], cwd=ROOT, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    checkpoint = out / "asr.partial.jsonl"
     deadline = time.time() + 300
-    while time.time() < deadline:
-        if checkpoint.is_file() and len(checkpoint.read_text().splitlines()) >= 2:
-            break
+    while not ready():
         assert process.poll() is None, "the run ended before it could be killed"
+        assert time.time() < deadline
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def _stage_status(out, stage):
+    try:
+        return load_json(out / "manifest.json")["stages"].get(stage, {}).get("status")
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def test_killed_transcription_resumes_where_it_stopped(sample_run, tmp_path):
+    """kill -9 in the middle of transcription, run again: finished chunks are not redone and the
+    transcript equals the uninterrupted run's."""
+    out = tmp_path / "killed"
+    checkpoint = out / "asr.partial.jsonl"
+    _run_and_kill(out, lambda: checkpoint.is_file() and len(checkpoint.read_text().splitlines()) >= 2)
     assert not (out / "asr.json").exists() and not (out / "transcript.json").exists()
-    assert load_json(out / "manifest.json")["stages"]["transcribe"]["status"] == "running"
+    assert _stage_status(out, "transcribe") == "running"
 
     done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), "--no-prefect")
     assert done.returncode == 0, done.stderr[-2000:]
@@ -126,6 +137,29 @@ def test_killed_transcription_resumes_where_it_stopped(sample_run, tmp_path):
     assert manifest["stages"]["transcribe"]["info"]["resumed_chunks"] >= 2
     assert not checkpoint.exists()
     assert load_json(out / "asr.json") == load_json(sample_run["out"] / "asr.json")
+
+
+def test_killed_diarization_reruns_only_that_stage(sample_run, tmp_path):
+    """kill -9 in the middle of diarization: the re-run reuses ingest and transcription, redoes
+    diarization, and every output equals the uninterrupted run's."""
+    import time
+
+    out = tmp_path / "killed"
+    started = []
+
+    def ready():
+        if _stage_status(out, "diarize") == "running":
+            started.append(started[0] if started else time.time())
+            return time.time() - started[0] > 2.0
+        return False
+
+    _run_and_kill(out, ready)
+    assert not (out / "diarization.rttm").exists() and not (out / "transcript.json").exists()
+    done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(r"\| transcribe\s+\| reused", done.stdout) and re.search(r"\| diarize\s+\| ran", done.stdout)
+    for name in ("diarization.rttm", "transcript.json", "minutes.md"):
+        assert (out / name).read_bytes() == (sample_run["out"] / name).read_bytes(), name
 
 
 def test_bilingual_session_keeps_each_utterance_in_its_language(tmp_path):
