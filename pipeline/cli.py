@@ -10,6 +10,7 @@ Every failure the user can fix ends with one line on stderr saying what and wher
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
 from pathlib import Path
@@ -128,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except _user_errors() as exc:
         print(f"rapporteur: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            raise
+        where = f" in {exc.filename}" if exc.filename else ""
+        print(f"rapporteur: error: no space left{where} ({exc.strerror}); finished stages are kept, "
+              "free some space and run again to resume", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("rapporteur: interrupted; finished stages are kept, re-run to resume", file=sys.stderr)

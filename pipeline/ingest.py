@@ -7,6 +7,7 @@ after probing that the file really holds audio.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import http.client
@@ -191,6 +192,8 @@ def decode(source: Path, dest: Path, label: str) -> None:
         )
     except ffmpeg.Error as exc:
         detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        if any("No space left" in line for line in detail):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dest.parent)) from None
         raise IngestError(f"{label}: ffmpeg could not decode it ({detail[-1] if detail else exc})") from None
 
 

@@ -190,3 +190,29 @@ def test_unreachable_host(tmp_path):
 
 def test_tls_error(tmp_path, server):
     _fails_at_ingest(tmp_path, f"https://{server}/clip.mp3", "TLS error")
+
+
+def test_full_disk(tmp_path):
+    """The work folder on a 2 MB filesystem: one line, exit 2, no half-written audio left."""
+    import os
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)]).returncode != 0:
+        pytest.skip("this machine does not allow mounting a tmpfs")
+    try:
+        out = mount / "out"
+        line = one_line_error(run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), "--no-prefect"))
+        assert "no space left" in line and str(out) in line
+        leftovers = [p.name for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"]
+        assert leftovers == [], leftovers
+        assert load_manifest_status(out, "ingest") == "failed"
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+        assert not os.path.ismount(mount)
+
+
+def load_manifest_status(out: Path, stage: str):
+    import json
+
+    return json.loads((out / "manifest.json").read_text())["stages"][stage]["status"]
