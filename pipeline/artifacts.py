@@ -27,6 +27,11 @@ UTTERANCES = "utterances.json"
 ATTRIBUTED = "attributed.json"
 TRANSCRIPT = "transcript.json"
 MINUTES = "minutes.md"
+MINUTES_HTML = "minutes.html"
+MINUTES_JSON = "minutes.json"
+MINUTES_DOCX = "minutes.docx"
+SRT = "transcript.srt"
+VTT = "transcript.vtt"
 MANIFEST = "manifest.json"
 DOWNLOAD_DIR = "download"
 
@@ -192,6 +197,10 @@ class WorkDir:
 
     def read_json(self, name: str) -> Any:
         return json.loads(self.path(name).read_text(encoding="utf-8"))
+
+    def write_bytes(self, name: str, data: bytes) -> Path:
+        atomic_write_bytes(self.path(name), data)
+        return self.path(name)
 
     def write_text(self, name: str, text: str) -> Path:
         atomic_write_bytes(self.path(name), text.encode("utf-8"))

@@ -1,24 +1,20 @@
 """Stage 7, draft: the minutes, in the structure of the secretariat's own.
 
 The structure (:class:`Minutes`) is built here from the aligned transcript; its wording lives in
-``prompts/minutes.md.j2`` so a secretariat can change phrasing without touching code. Every point
-keeps the time of the utterance it came from.
+the templates of ``prompts/`` (rendered by :mod:`pipeline.render`) so a secretariat can change
+phrasing without touching code. Every point keeps the time of the utterance it came from.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
-
-import jinja2
 
 from pipeline.artifacts import Utterance
 from pipeline.report import key_sentences, reported, third_person
 from pipeline.roster import english_sort_key, spanish_sort_key
 
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
                       re.IGNORECASE)
@@ -190,16 +186,9 @@ def _first_per_speaker(utterances: list[Utterance]) -> list[Utterance]:
     return out
 
 
-def render_markdown(minutes: Minutes, template: str = "minutes.md.j2") -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=False,
-                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
-    env.filters["join_names"] = join_names
-    return env.get_template(template).render(m=minutes)
-
-
-def draft(utterances: list[Utterance], spec, recording_link: str | None = None) -> str:
+def draft(utterances: list[Utterance], spec, recording_link: str | None = None) -> Minutes:
+    """The minutes' structure; :mod:`pipeline.render` writes it out in each format."""
     minutes = build_minutes(utterances, spec)
     if recording_link:
         minutes.recording = recording_link
-    return render_markdown(minutes)
+    return minutes

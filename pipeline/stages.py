@@ -178,16 +178,22 @@ def _align(ctx: Context) -> dict:
 
 
 def _draft(ctx: Context) -> dict:
+    from pipeline import render
     from pipeline.draft import draft
 
     utterances = _utterances(ctx, A.TRANSCRIPT)
-    recording = ctx.spec.meeting.recording
-    ctx.work.write_text(A.MINUTES, draft(utterances, ctx.spec, recording))
-    return {}
+    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.recording)
+    ctx.work.write_text(A.MINUTES, render.markdown(minutes))
+    ctx.work.write_text(A.MINUTES_HTML, render.html(minutes, A.AUDIO))
+    ctx.work.write_text(A.MINUTES_JSON, render.as_json(minutes))
+    ctx.work.write_bytes(A.MINUTES_DOCX, render.docx_bytes(minutes))
+    ctx.work.write_text(A.SRT, render.srt(utterances))
+    ctx.work.write_text(A.VTT, render.vtt(utterances))
+    return {"items": len(minutes.items)}
 
 
 def _template_hash() -> str:
-    from pipeline.draft import PROMPTS
+    from pipeline.render import PROMPTS
 
     digest = hashlib.sha256()
     for path in sorted(PROMPTS.glob("*.j2")):
@@ -216,9 +222,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
           _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",),
           ("align", "merge", "roster")),
-    Stage("draft", "1", (A.TRANSCRIPT,), (A.MINUTES,), _draft,
+    Stage("draft", "1", (A.TRANSCRIPT,),
+          (A.MINUTES, A.MINUTES_HTML, A.MINUTES_JSON, A.MINUTES_DOCX, A.SRT, A.VTT), _draft,
           lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash()},
-          ("jinja2",), ("draft", "report", "roster")),
+          ("jinja2", "python-docx"), ("draft", "report", "roster", "render")),
 )
 
 STAGE_NAMES = tuple(stage.name for stage in STAGES)

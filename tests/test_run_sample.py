@@ -57,6 +57,8 @@ def test_minutes_follow_the_order_of_business(sample_run):
     # Speaking delegations in Spanish order: Brasil, Canadá, Estados Unidos, Perú.
     assert "the delegations of Brazil, Canada, United States, and Peru referred" in minutes
     assert re.search(r"- The delegation of Peru .+\[00:0\d:\d\d\]", minutes)
+    for name in ("minutes.html", "minutes.json", "minutes.docx", "transcript.srt", "transcript.vtt"):
+        assert (sample_run["out"] / name).stat().st_size > 500, name
 
 
 def test_run_makes_no_connection_outside_loopback(sample_run):

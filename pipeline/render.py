@@ -1,0 +1,134 @@
+"""The draft in every format the secretariat uses, from one :class:`pipeline.draft.Minutes`.
+
+Markdown and HTML come from Jinja2 templates in ``prompts/`` (wording without code; HTML with
+autoescaping, since everything in it came from a recording and a spec from outside), Word from
+python-docx, JSON is the structure itself; subtitles (SRT, WebVTT) come from the transcript.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import jinja2
+
+from pipeline.artifacts import Utterance
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    from pipeline.draft import join_names
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=autoescape,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["join_names"] = join_names
+    return env
+
+
+def markdown(minutes) -> str:
+    return _environment(False).get_template("minutes.md.j2").render(m=minutes)
+
+
+def html(minutes, audio_href: str) -> str:
+    """A self-contained page; each point links to its moment (``audio#t=seconds``)."""
+    return _environment(True).get_template("minutes.html.j2").render(m=minutes, audio=audio_href)
+
+
+def as_json(minutes) -> str:
+    return json.dumps(dataclasses.asdict(minutes), indent=1, ensure_ascii=False) + "\n"
+
+
+def docx_bytes(minutes) -> bytes:
+    """The minutes as a Word document: numbered item headings, bullets, the recording link."""
+    import io
+
+    from docx import Document
+    from docx.shared import Pt
+
+    from pipeline.draft import join_names
+
+    doc = Document()
+    doc.styles["Normal"].font.name = "Calibri"
+    doc.styles["Normal"].font.size = Pt(11)
+    doc.core_properties.title = f"Draft minutes: {minutes.meeting_id}"
+    doc.add_heading(f"Draft minutes: {minutes.meeting_id}", level=1)
+    p = minutes.presiding
+    title = f", {p['title']}" if p.get("title") else ""
+    doc.add_paragraph(f"This {minutes.kind} of the {minutes.body} was presided over by the "
+                      f"{p.get('role') or 'Chair'}, {p['name']}{title}.")
+    doc.add_paragraph("The statutory quorum was established with the presence of representatives of "
+                      f"{join_names(minutes.quorum)}.")
+    doc.add_paragraph("The recording of the meeting can be found at the following link:")
+    doc.add_paragraph(minutes.recording)
+
+    def stamped(paragraph_style, text, stamp):
+        para = doc.add_paragraph(style=paragraph_style)
+        para.add_run(text)
+        para.add_run(f" [{stamp}]").italic = True
+
+    for item in minutes.items:
+        doc.add_heading(f"{item.number}. {item.title}", level=2)
+        if item.decision:
+            verb = "was adopted by the Committee with no changes" if item.decision == "adopted" else \
+                "was considered by the Committee; no decision was heard in the recording"
+            document = f", document {minutes.document}," if minutes.document else ""
+            doc.add_paragraph(f"The order of business for the meeting{document} {verb}.")
+        if item.moderator:
+            doc.add_paragraph(f"The dialogue was moderated by {item.moderator}.")
+        for point in item.remarks:
+            stamped(None, point.text, point.stamp)
+        if item.closing_points:
+            doc.add_paragraph(f"{minutes.chair_subject} highlighted the following points:")
+            for point in item.closing_points:
+                stamped("List Number", point.text, point.stamp)
+        if item.delegations:
+            doc.add_paragraph(f"The delegations of {join_names(item.delegations)} referred to the item. "
+                              "The points made included the following:")
+            for point in item.points:
+                stamped("List Bullet", point.text, point.stamp)
+        for block in item.blocks:
+            doc.add_heading(f"Block {block.number}: {block.title}", level=3)
+            if block.guiding_question:
+                doc.add_paragraph(f"Guiding Question: {block.guiding_question}")
+            for point in block.presenters:
+                doc.add_paragraph(f"{point.text} gave a presentation on the topic [{point.stamp}].")
+            if block.delegations:
+                doc.add_paragraph(f"Subsequently, in the dialogue, the delegations of {join_names(block.delegations)} "
+                                  "referred to the item under consideration. The points made during the "
+                                  "dialogue included the following:")
+                for point in block.points:
+                    stamped("List Bullet", point.text, point.stamp)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _clock(seconds: float, separator: str) -> str:
+    millis = int(round(seconds * 1000))
+    h, rest = divmod(millis, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{separator}{ms:03d}"
+
+
+def _cue_lines(utterances: list[Utterance]) -> list[tuple[float, float, str]]:
+    return [(u.start, u.end, f"{u.attribution or u.speaker}: {u.text}") for u in utterances]
+
+
+def srt(utterances: list[Utterance]) -> str:
+    blocks = [f"{i}\n{_clock(a, ',')} --> {_clock(b, ',')}\n{text}\n"
+              for i, (a, b, text) in enumerate(_cue_lines(utterances), 1)]
+    return "\n".join(blocks)
+
+
+def vtt(utterances: list[Utterance]) -> str:
+    def voice(u: Utterance) -> str:
+        name = (u.attribution or u.speaker).replace(">", "")
+        text = u.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return f"<v {name}>{text}"
+
+    blocks = [f"{_clock(u.start, '.')} --> {_clock(u.end, '.')}\n{voice(u)}\n" for u in utterances]
+    return "WEBVTT\n\n" + "\n".join(blocks)

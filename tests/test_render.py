@@ -1,0 +1,75 @@
+"""The draft's formats: Markdown, HTML (escaped, linked to the recording), JSON, Word, SRT, VTT."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+from conftest import SAMPLE
+from test_stages_logic import utterance
+
+from pipeline import render
+from pipeline.align import align
+from pipeline.attribute import attribute
+from pipeline.draft import draft
+from pipeline.spec import load_spec
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def meeting():
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    spec.meeting.body = f"Committee {HOSTILE}"
+    said = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item three. Canada, you have the floor.", 20),
+        utterance("S2", f"Thank you, Chair. Canada urges member states to accede to the Convention {HOSTILE}.", 30),
+        utterance("S0", "Thank you, Canada. We now move to the last item, closing remarks. "
+                        "Cooperation among states is essential for our region.", 60),
+    ]
+    utterances = align(attribute(said, spec), spec)
+    return spec, utterances, draft(utterances, spec)
+
+
+def test_html_escapes_everything_and_links_each_point_to_its_moment():
+    _, _, minutes = meeting()
+    page = render.html(minutes, "audio.wav")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
+    assert re.search(r'<a class="t" href="audio.wav#t=30"[^>]*>\[00:00:30\]</a>', page)
+    assert page.count("<h2>") == 4
+
+
+def test_markdown_and_json_carry_the_same_structure():
+    _, _, minutes = meeting()
+    text = render.markdown(minutes)
+    data = json.loads(render.as_json(minutes))
+    assert [f"## {i['number']}. {i['title']}" for i in data["items"]] == re.findall(r"^## .+$", text, re.M)
+    block = data["items"][2]["blocks"][0]
+    assert block["delegations"] == ["Canada"]
+    assert block["points"][0]["speaker"] == "Canada" and block["points"][0]["start"] == 30.0
+    assert data["items"][0]["decision"] == "adopted"
+    assert data["items"][3]["closing_points"][0]["text"].startswith("Cooperation among states was essential")
+
+
+def test_word_document_has_the_items_bullets_and_link():
+    from docx import Document
+
+    _, _, minutes = meeting()
+    doc = Document(io.BytesIO(render.docx_bytes(minutes)))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading 2")]
+    assert headings == [f"{i.number}. {i.title}" for i in minutes.items]
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert bullets and bullets[0].startswith("The delegation of Canada urged") and bullets[0].endswith("[00:00:30]")
+    assert any(p.text == "meeting.mp3" for p in doc.paragraphs)
+
+
+def test_subtitles():
+    _, utterances, _ = meeting()
+    srt = render.srt(utterances)
+    assert srt.startswith("1\n00:00:00,000 --> ")
+    assert "\nCanada: Thank you, Chair." in srt
+    vtt = render.vtt(utterances)
+    assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> ")
+    assert "<v Canada>Thank you, Chair." in vtt and "<script>" not in vtt
