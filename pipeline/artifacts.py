@@ -101,6 +101,7 @@ class Utterance:
     words: list[Word] = field(default_factory=list)
     attribution: Optional[str] = None
     confidence: float = 0.0
+    review: bool = False  # flagged for the rapporteur: attribution unsure or unknown
     evidence: list[Evidence] = field(default_factory=list)
     item: Optional[int] = None
     block: Optional[int] = None

@@ -27,10 +27,14 @@ class AttributeOptions:
         Votes by which an utterance's own cues must beat its speaker's label to override it.
     prior : float
         Pseudo-votes against every label when computing confidence: one cue alone is not certainty.
+    review_below : float
+        Utterances less confident than this (or with no label) are flagged for the rapporteur's
+        review instead of being trusted silently.
     """
 
     override_margin: float = 1.0
     prior: float = 0.5
+    review_below: float = 0.5
 
 
 MIN_TARGET_WORDS = 4  # who is given the floor (or thanked) says more than a few words
@@ -67,7 +71,7 @@ def collect_votes(utterances: list[Utterance], spec) -> list[dict[str, list[Evid
                 Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,
                          time=utterance.start, weight=round(weight, 3)))
         # Giving the floor, thanking and announcing are what a chair does.
-        acts = chair_acts(utterance.text) + sum(c.direction != SELF for c in cues)
+        acts = chair_acts(utterance.text) + sum(c.direction != SELF and c.label != "Chair" for c in cues)
         if acts:
             votes[i]["Chair"].append(Evidence(kind="chair-act", phrase=utterance.text[:80],
                                               time=utterance.start, weight=0.5 * acts))
@@ -161,13 +165,13 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
                 label = best
         utterance.attribution = label
         if label is None:
-            utterance.confidence = 0.0
-            utterance.evidence = []
+            utterance.confidence, utterance.evidence, utterance.review = 0.0, [], True
             continue
         from_voice = label == speaker_label[utterance.speaker]
         support = score[s, labels.index(label)] if from_voice else own[label]
         total = score[s].sum() if from_voice else sum(own.values())
         utterance.confidence = round(float(support / (total + options.prior)), 3)
+        utterance.review = utterance.confidence < options.review_below
         utterance.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
         if not utterance.evidence:
             # The label came from the voice: cite the strongest cue given to this speaker.

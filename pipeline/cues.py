@@ -17,6 +17,7 @@ from pipeline.roster import Entry, fold, skeleton, split_sentences
 NEXT, PREVIOUS, SELF = "next", "previous", "self"
 MAX_SKIP = 4  # words of courtesy that may stand before a name
 SKIP_PENALTY = 1.0
+CORRECTION_WEIGHT = 2.0  # a correction outweighs the floor wrongly given before it
 PHONETIC_WEIGHT = 0.9  # a phonetic match counts a little less than a spelled one
 
 _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
@@ -41,6 +42,14 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 r"(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\btem\s+a\s+palavra\s+(?:a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?(?P<after>.{0,60})"),
      NEXT, 1.0),
+    # A chair correcting who spoke: "My apologies, that was the delegation of Mexico".
+    (re.compile(r"\b(?:my\s+apologies|i\s+apologi[sz]e|(?:i\s+am\s+|i'm\s+)?sorry|excuse\s+me|correction)\b"
+                r"[^.]{0,40}?\b(?:that\s+was|it\s+was|i\s+meant|i\s+should\s+have\s+said|rather)\s+"
+                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,50})"), PREVIOUS, CORRECTION_WEIGHT),
+    (re.compile(r"\b(?:disculpen?|perd[oó]n|me\s+equivoqu[eé]|excus(?:ez|es)[- ]moi|pardon|desculpem?)\b"
+                r"[^.]{0,40}?\b(?:era|fue|es|c'etait|c'est|foi)\s+(?:la\s+|a\s+)?"
+                r"(?:delegacion\s+|delegation\s+|delegacao\s+)?(?:de\s+|del\s+|du\s+|do\s+|da\s+)?"
+                r"(?P<after>.{0,50})"), PREVIOUS, CORRECTION_WEIGHT),
     (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|gracias|muchas\s+gracias|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
@@ -117,8 +126,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     sentences = split_sentences(folded)
     for position, sentence in enumerate(sentences):
         for pattern, direction, weight in PATTERNS:
-            if direction == PREVIOUS and position > 0:
-                continue  # thanks only count when they open the utterance
+            if direction == PREVIOUS and position > 0 and weight < CORRECTION_WEIGHT:
+                continue  # thanks only count when they open the utterance; corrections anywhere
             for match in pattern.finditer(sentence):
                 groups = match.groupdict()
                 if groups.get("after") is not None:

@@ -20,12 +20,16 @@ class Scores:
     item: float
     block: float
     language: float
+    flagged: float
+    unflagged_precision: float
     wer: float
     speech_seconds: float
 
     def rows(self) -> list[tuple[str, str]]:
         return [("attribution accuracy", f"{100 * self.attribution:.1f} %"),
                 ("language accuracy", f"{100 * self.language:.1f} %"),
+                ("flagged for review", f"{100 * self.flagged:.1f} %"),
+                ("precision of unflagged", f"{100 * self.unflagged_precision:.1f} %"),
                 ("item accuracy", f"{100 * self.item:.1f} %"),
                 ("block accuracy", f"{100 * self.block:.1f} %"),
                 ("WER", f"{100 * self.wer:.1f} %"),
@@ -57,7 +61,7 @@ def score(hypothesis: dict, truth: dict) -> Scores:
     hyp = sorted(hypothesis["utterances"], key=lambda u: u["start"])
     starts = [u["start"] for u in hyp]
     totals = {"attribution": 0, "item": 0, "block": 0, "language": 0}
-    samples = 0
+    samples = flagged = unflagged = unflagged_right = 0
     for ref in truth["utterances"]:
         t = ref["start"]
         while t < ref["end"]:
@@ -66,10 +70,19 @@ def score(hypothesis: dict, truth: dict) -> Scores:
                 found, value = _label_at(hyp, starts, t, key)
                 if found and value == ref.get(key):
                     totals[key] += 1
+            found, review = _label_at(hyp, starts, t, "review")
+            if found and review:
+                flagged += 1
+            elif found:
+                _, label = _label_at(hyp, starts, t, "attribution")
+                unflagged += 1
+                unflagged_right += label == ref.get("attribution")
             t += 1.0 / RATE
     reference = normalise(" ".join(u["text"] for u in truth["utterances"]))
     hypothesis_text = normalise(" ".join(u["text"] for u in hyp))
     wer = jiwer.wer(reference, hypothesis_text) if reference else 0.0
     share = {k: (v / samples if samples else 0.0) for k, v in totals.items()}
     return Scores(attribution=share["attribution"], item=share["item"], block=share["block"],
-                  language=share["language"], wer=wer, speech_seconds=samples / RATE)
+                  language=share["language"], flagged=flagged / samples if samples else 0.0,
+                  unflagged_precision=unflagged_right / unflagged if unflagged else 1.0,
+                  wer=wer, speech_seconds=samples / RATE)

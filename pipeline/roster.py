@@ -10,78 +10,92 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# The 35 member states of the OAS, as the secretariat's English minutes name them.
-MEMBER_STATES = (
-    "Antigua and Barbuda", "Argentina", "Bahamas", "Barbados", "Belize", "Bolivia", "Brazil", "Canada",
-    "Chile", "Colombia", "Costa Rica", "Cuba", "Dominica", "Dominican Republic", "Ecuador", "El Salvador",
-    "Grenada", "Guatemala", "Guyana", "Haiti", "Honduras", "Jamaica", "Mexico", "Nicaragua", "Panama",
-    "Paraguay", "Peru", "Saint Kitts and Nevis", "Saint Lucia", "Saint Vincent and the Grenadines",
-    "Suriname", "Trinidad and Tobago", "United States", "Uruguay", "Venezuela",
+# The 35 member states of the OAS: English (as the secretariat's English minutes write it),
+# Spanish (the sort order of the minutes), Portuguese, French; then other ways they are spoken of.
+MEMBER_STATE_NAMES: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("Antigua and Barbuda", "Antigua y Barbuda", "Antígua e Barbuda", "Antigua-et-Barbuda", ("antigua",)),
+    ("Argentina", "Argentina", "Argentina", "Argentine", ()),
+    ("Bahamas", "Bahamas", "Bahamas", "Bahamas", ("the bahamas", "commonwealth of the bahamas")),
+    ("Barbados", "Barbados", "Barbados", "Barbade", ()),
+    ("Belize", "Belice", "Belize", "Belize", ()),
+    ("Bolivia", "Bolivia", "Bolívia", "Bolivie", ("plurinational state of bolivia", "estado plurinacional de bolivia")),
+    ("Brazil", "Brasil", "Brasil", "Brésil", ()),
+    ("Canada", "Canadá", "Canadá", "Canada", ()),
+    ("Chile", "Chile", "Chile", "Chili", ()),
+    ("Colombia", "Colombia", "Colômbia", "Colombie", ()),
+    ("Costa Rica", "Costa Rica", "Costa Rica", "Costa Rica", ()),
+    ("Cuba", "Cuba", "Cuba", "Cuba", ()),
+    ("Dominica", "Dominica", "Dominica", "Dominique", ("commonwealth of dominica",)),
+    ("Dominican Republic", "República Dominicana", "República Dominicana", "République dominicaine",
+     ("the dominican republic",)),
+    ("Ecuador", "Ecuador", "Equador", "Équateur", ()),
+    ("El Salvador", "El Salvador", "El Salvador", "El Salvador", ("salvador",)),
+    ("Grenada", "Granada", "Granada", "Grenade", ()),
+    ("Guatemala", "Guatemala", "Guatemala", "Guatemala", ()),
+    ("Guyana", "Guyana", "Guiana", "Guyana", ()),
+    ("Haiti", "Haití", "Haiti", "Haïti", ()),
+    ("Honduras", "Honduras", "Honduras", "Honduras", ()),
+    ("Jamaica", "Jamaica", "Jamaica", "Jamaïque", ()),
+    ("Mexico", "México", "México", "Mexique", ("mejico",)),
+    ("Nicaragua", "Nicaragua", "Nicarágua", "Nicaragua", ()),
+    ("Panama", "Panamá", "Panamá", "Panama", ()),
+    ("Paraguay", "Paraguay", "Paraguai", "Paraguay", ()),
+    ("Peru", "Perú", "Peru", "Pérou", ()),
+    ("Saint Kitts and Nevis", "Saint Kitts y Nevis", "São Cristóvão e Névis", "Saint-Kitts-et-Nevis",
+     ("saint kitts", "st. kitts", "st kitts", "st. kitts and nevis", "san cristobal y nieves")),
+    ("Saint Lucia", "Santa Lucía", "Santa Lúcia", "Sainte-Lucie", ("st. lucia", "st lucia")),
+    ("Saint Vincent and the Grenadines", "San Vicente y las Granadinas", "São Vicente e Granadinas",
+     "Saint-Vincent-et-les-Grenadines", ("saint vincent", "st. vincent", "st vincent", "san vicente",
+                                         "st. vincent and the grenadines")),
+    ("Suriname", "Suriname", "Suriname", "Suriname", ("surinam",)),
+    ("Trinidad and Tobago", "Trinidad y Tobago", "Trinidad e Tobago", "Trinité-et-Tobago", ("trinidad",)),
+    ("United States", "Estados Unidos", "Estados Unidos", "États-Unis",
+     ("united states of america", "the united states", "usa", "u.s.", "u.s.a.", "ee.uu.", "eeuu",
+      "estados unidos de america", "etats-unis d'amerique", "estados unidos da america")),
+    ("Uruguay", "Uruguay", "Uruguai", "Uruguay", ()),
+    ("Venezuela", "Venezuela", "Venezuela", "Venezuela",
+     ("bolivarian republic of venezuela", "republica bolivariana de venezuela")),
 )
-# Other spellings accepted in a spec for a member state.
-MEMBER_ALIASES = {"the bahamas": "Bahamas", "united states of america": "United States", "usa": "United States",
-                  "st. lucia": "Saint Lucia", "st. kitts and nevis": "Saint Kitts and Nevis",
-                  "st. vincent and the grenadines": "Saint Vincent and the Grenadines",
-                  "bolivarian republic of venezuela": "Venezuela", "plurinational state of bolivia": "Bolivia"}
+MEMBER_STATES = tuple(row[0] for row in MEMBER_STATE_NAMES)
+
+
+def _names_of(row) -> list[str]:
+    """Every folded way of naming one member state, hyphenated French names also unhyphenated."""
+    english, spanish, portuguese, french, others = row
+    names = {fold(n) for n in (english, spanish, portuguese, french, *others)}
+    names |= {n.replace("-", " ") for n in names}
+    return sorted(names, key=len, reverse=True)
+
+
+def _row(name: str):
+    key = fold(name)
+    for row in MEMBER_STATE_NAMES:
+        names = _names_of(row)
+        if key in names or key.replace("-", " ") in names:
+            return row
+    return None
 
 
 def member_state(name: str) -> str | None:
-    """The member state ``name`` denotes (any case, accents ignored, common variants), or None."""
-    key = fold(name)
-    for state in MEMBER_STATES:
-        if fold(state) == key:
-            return state
-    return MEMBER_ALIASES.get(key)
+    """The member state ``name`` denotes in any of the four languages or a common variant."""
+    row = _row(name)
+    return row[0] if row else None
 
 
 def nearest_member_state(name: str) -> str | None:
-    """The member state a misspelt name most likely meant ("Brasil" -> "Brazil")."""
+    """The member state a misspelt name most likely meant ("Belise" -> "Belize")."""
     import difflib
 
-    spanish = {fold(v): k for k, v in SPANISH_NAMES.items()}
-    key = fold(name)
-    if key in spanish:
-        return member_state(spanish[key]) or spanish[key].title()
-    match = difflib.get_close_matches(key, [fold(s) for s in MEMBER_STATES], n=1, cutoff=0.6)
-    return member_state(match[0]) if match else None
+    candidates = {n: row[0] for row in MEMBER_STATE_NAMES for n in _names_of(row)}
+    match = difflib.get_close_matches(fold(name), list(candidates), n=1, cutoff=0.6)
+    return candidates[match[0]] if match else None
 
 
-# Spanish names of member states whose English name sorts elsewhere in Spanish.
-SPANISH_NAMES = {
-    "antigua and barbuda": "Antigua y Barbuda",
-    "bahamas": "Bahamas",
-    "the bahamas": "Bahamas",
-    "belize": "Belice",
-    "brazil": "Brasil",
-    "canada": "Canadá",
-    "dominica": "Dominica",
-    "dominican republic": "República Dominicana",
-    "grenada": "Granada",
-    "haiti": "Haití",
-    "mexico": "México",
-    "panama": "Panamá",
-    "peru": "Perú",
-    "saint kitts and nevis": "Saint Kitts y Nevis",
-    "saint lucia": "Santa Lucía",
-    "saint vincent and the grenadines": "San Vicente y las Granadinas",
-    "trinidad and tobago": "Trinidad y Tobago",
-    "united states": "Estados Unidos",
-    "united states of america": "Estados Unidos",
-}
-
-# Other ways a delegation is spoken of (lower case, no accents), beyond its own name.
-ALIASES = {
-    "united states": ["united states of america", "the united states", "usa", "u.s.", "us delegation",
-                      "estados unidos", "etats-unis"],
-    "dominican republic": ["the dominican republic", "republica dominicana"],
-    "saint vincent and the grenadines": ["saint vincent", "st. vincent", "st vincent"],
-    "saint kitts and nevis": ["saint kitts", "st. kitts", "st kitts"],
-    "trinidad and tobago": ["trinidad"],
-    "antigua and barbuda": ["antigua"],
-    "the bahamas": ["bahamas"],
-    "brazil": ["brasil"],
-    "mexico": ["mejico"],
-}
+def spoken_names(name: str) -> list[str]:
+    """How a delegation may be named aloud: its names in the four languages and variants for a
+    member state; the name itself for anyone else (an observer, a guest)."""
+    row = _row(name)
+    return _names_of(row) if row else [fold(name)]
 
 
 def fold(text: str) -> str:
@@ -127,8 +141,8 @@ def skeleton(text: str) -> str:
 
 def spanish_sort_key(name: str) -> str:
     """Sort key of a delegation under its Spanish name (accents ignored, as dictionaries do)."""
-    spanish = SPANISH_NAMES.get(fold(name), name)
-    return fold(spanish)
+    row = _row(name)
+    return fold(row[1] if row else name)
 
 
 def english_sort_key(name: str) -> str:
@@ -152,12 +166,7 @@ def build_roster(spec) -> list[Entry]:
                                          "madam chair", "mister chair", "mr. chair", "presidente",
                                          fold(spec.presiding.name)], role=spec.presiding.role)]
     for name in spec.participants.delegations + spec.participants.observers:
-        key = fold(name)
-        phrases = [key, *ALIASES.get(key, [])]
-        spanish = SPANISH_NAMES.get(key)
-        if spanish:
-            phrases.append(fold(spanish))
-        entries.append(Entry(name, "delegation", sorted(set(phrases), key=len, reverse=True)))
+        entries.append(Entry(name, "delegation", spoken_names(name)))
     for person in spec.people():
         if person.name == spec.presiding.name:
             continue

@@ -109,3 +109,49 @@ def test_reported_speech():
                         ["Brazil"]) == "The delegation of Brazil believed that asymmetry was an obstacle."
     assert third_person("Mutual assistance must become faster.", "The delegation of Chile", ["Chile"]) == \
         "The delegation of Chile stated that mutual assistance must become faster."
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My apologies, that was the delegation of Mexico.", "Mexico"),
+    ("Thank you. Sorry, it was the distinguished delegation of Chile.", "Chile"),
+    ("Perdón, era la delegación de México.", "Mexico"),
+])
+def test_corrections_name_the_previous_speaker(text, expected):
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico"]
+    cues = find_cues(text, build_roster(spec))
+    assert any(c.direction == PREVIOUS and c.label == expected and c.weight > 1 for c in cues), cues
+
+
+def test_a_correction_overrides_the_floor_wrongly_given():
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico"]
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. We support the resolution and its protocol.", 10),
+        utterance("S0", "My apologies, that was the delegation of Mexico. Thank you, Mexico. Canada, you have the floor.", 20),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede.", 30),
+    ]
+    attributed = attribute(meeting, spec)
+    assert [u.attribution for u in attributed] == ["Chair", "Mexico", "Chair", "Canada"]
+
+
+@pytest.mark.parametrize("name, state", [("EE.UU.", "United States"), ("États-Unis", "United States"),
+                                         ("San Vicente y las Granadinas", "Saint Vincent and the Grenadines"),
+                                         ("Trinité-et-Tobago", "Trinidad and Tobago"), ("Perú", "Peru"),
+                                         ("Brésil", "Brazil"), ("República Dominicana", "Dominican Republic")])
+def test_member_states_in_four_languages(name, state):
+    from pipeline.roster import member_state
+
+    assert member_state(name) == state
+
+
+def test_roster_matching_survives_asr_errors():
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Saint Vincent and the Grenadines"]
+    entries = build_roster(spec)
+    for heard, label in [("I give the floor to Saint Vincent.", "Saint Vincent and the Grenadines"),
+                         ("I give the floor to the delegation of Guatamala.", "Guatemala"),
+                         ("Thank you, Ms. Tripl.", "Alison Treppel"),
+                         ("I give the floor to Mr. Martin Darshanikov.", "Martin Gershanik")]:
+        assert label in {c.label for c in find_cues(heard, entries)}, heard
