@@ -1,6 +1,7 @@
 """``rapporteur``: the command line.
 
   rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR] [--diarization PIPELINE_DIR]
+  rapporteur reprocess RUN_DIR [--from STAGE]
   rapporteur evaluate RUN_DIR TRUTH.json
   rapporteur models list | fetch | verify | path NAME | download NAME
 
@@ -52,14 +53,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
         diarize.pipeline = str(Path(args.diarization).resolve())
     ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize))
-    if args.no_prefect:
+    return _execute(ctx, args.no_prefect, None)
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from pipeline.runner import reopen, stages_to_force
+
+    try:
+        stages_to_force(args.from_stage)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    try:
+        ctx = reopen(args.run_dir)
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+    return _execute(ctx, args.no_prefect, args.from_stage)
+
+
+def _execute(ctx, no_prefect: bool, force_from: str | None) -> int:
+    if no_prefect:
         from pipeline.runner import run_all
 
-        results = run_all(ctx)
+        results = run_all(ctx, force_from)
     else:
         from flows.meeting import meeting_flow
 
-        results = meeting_flow(ctx)
+        results = meeting_flow(ctx, force_from)
     rows = [(r.name, "reused" if r.reused else "ran", f"{r.seconds:.1f}") for r in results]
     print(_table(rows, ("stage", "status", "seconds")))
     print(f"transcript: {ctx.work.path(A.TRANSCRIPT)}")
@@ -112,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
     run.set_defaults(func=cmd_run)
+    rp = sub.add_parser("reprocess", help="run an existing work folder again, from a stage on")
+    rp.add_argument("run_dir")
+    rp.add_argument("--from", dest="from_stage", metavar="STAGE",
+                    help="rerun this stage and every later one even if unchanged (default: only what changed)")
+    rp.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
+    rp.set_defaults(func=cmd_reprocess)
     ev = sub.add_parser("evaluate", help="score a run against ground truth")
     ev.add_argument("run_dir")
     ev.add_argument("truth")

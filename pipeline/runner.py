@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class Manifest:
         self.work = work
         data = work.read_json(A.MANIFEST) if work.exists(A.MANIFEST) else {}
         self.data = {"meeting_id": meeting_id, "pipeline_version": __version__,
-                     "stages": data.get("stages", {})}
+                     "run": data.get("run", {}), "stages": data.get("stages", {})}
 
     def entry(self, name: str) -> dict:
         return self.data["stages"].get(name, {})
@@ -122,14 +122,46 @@ def default_out(spec) -> Path:
 
 def prepare(spec_path: str | Path, out: str | Path | None = None,
             options: RunOptions | None = None) -> Context:
-    """Load the spec and open (create) its work folder."""
+    """Load the spec and open (create) its work folder, recording how it was run so that
+    ``rapporteur reprocess`` can run it again the same way."""
     spec_path = Path(spec_path).resolve()
     spec = load_spec(spec_path)
     root = Path(out) if out else default_out(spec)
     root.mkdir(parents=True, exist_ok=True)
-    return Context(spec=spec, spec_path=spec_path, work=WorkDir(root), options=options or RunOptions())
+    ctx = Context(spec=spec, spec_path=spec_path, work=WorkDir(root), options=options or RunOptions())
+    manifest = Manifest(ctx.work, spec.meeting.id)
+    manifest.data["run"] = {"spec": str(spec_path), "options": asdict(ctx.options)}
+    manifest.save()
+    return ctx
 
 
-def run_all(ctx: Context) -> list[StageResult]:
-    """Every stage in order, without Prefect (the flow in ``flows/`` does the same, as tasks)."""
-    return [run_stage(ctx, stage) for stage in STAGES]
+def reopen(run_dir: str | Path) -> Context:
+    """The context of an existing work folder, from what its manifest recorded."""
+    from pipeline.diarize import DiarizeOptions
+
+    work = WorkDir(Path(run_dir))
+    if not work.exists(A.MANIFEST):
+        raise FileNotFoundError(f"{work.root}: not a rapporteur work folder (no {A.MANIFEST})")
+    run = work.read_json(A.MANIFEST).get("run") or {}
+    if "spec" not in run:
+        raise FileNotFoundError(f"{work.root}: its manifest does not say which spec it was run from")
+    saved = dict(run.get("options", {}))
+    options = RunOptions(**{**saved, "diarize": DiarizeOptions(**saved.get("diarize", {}))})
+    return prepare(run["spec"], work.root, options)
+
+
+def stages_to_force(from_stage: str | None) -> set[str]:
+    """The named stage and every stage after it."""
+    if from_stage is None:
+        return set()
+    names = [stage.name for stage in STAGES]
+    if from_stage not in names:
+        raise KeyError(f"unknown stage {from_stage!r}; stages are: {', '.join(names)}")
+    return set(names[names.index(from_stage):])
+
+
+def run_all(ctx: Context, force_from: str | None = None) -> list[StageResult]:
+    """Every stage in order, without Prefect (the flow in ``flows/`` does the same, as tasks);
+    ``force_from`` reruns that stage and the ones after it even if nothing changed."""
+    forced = stages_to_force(force_from)
+    return [run_stage(ctx, stage, force=stage.name in forced) for stage in STAGES]

@@ -181,3 +181,19 @@ def test_bilingual_session_keeps_each_utterance_in_its_language(tmp_path):
     spanish = " ".join(u["text"] for u in transcript["utterances"] if u["language"] == "es").lower()
     assert "resolución" in spanish and "gracias" in spanish
     assert load_json(out / "manifest.json")["stages"]["transcribe"]["info"]["language"] in ("en", "es")
+
+
+def test_reprocess_from_a_stage_reruns_only_that_stage_and_later(sample_run, tmp_path):
+    import shutil
+
+    out = tmp_path / "copy"
+    shutil.copytree(sample_run["out"], out)
+    done = run_cli("reprocess", str(out), "--from", "attribute", "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    status = dict(re.findall(r"\| (\w+)\s+\| (reused|ran)", done.stdout))
+    assert status == {"ingest": "reused", "transcribe": "reused", "diarize": "reused", "merge": "reused",
+                      "attribute": "ran", "align": "ran", "draft": "ran"}
+    assert (out / "transcript.json").read_bytes() == (sample_run["out"] / "transcript.json").read_bytes()
+    line = [l for l in run_cli("reprocess", str(out), "--from", "nope").stderr.splitlines() if "error" in l]
+    assert line == ["rapporteur: error: unknown stage 'nope'; stages are: ingest, transcribe, diarize, merge, "
+                    "attribute, align, draft"]
