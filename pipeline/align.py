@@ -40,6 +40,8 @@ ITEM_PATTERNS = [
     re.compile(r"\b" + _NUM + r"\s+(?:item|point|punto|ponto)\b"),
     re.compile(r"\b(?:the\s+|el\s+|al\s+|au\s+|le\s+)?" + _RELATIVE + r"\s+(?:item|point|punto|ponto)\b"),
     re.compile(r"\b(?:item|point|punto|ponto)\s+" + _RELATIVE + r"\b"),
+    # "Finally, under other business, ..." opens the last item
+    re.compile(r"\b(?P<rel>finally|lastly|finalmente|enfin|por\s+ultimo)\s*,?\s+(?:under|bajo|en|sous|sob)\b"),
 ]
 BLOCK_PATTERNS = [
     re.compile(r"\bblo(?:ck|que|c)\s+(?:number\s+|numero\s+)?" + _NUM + r"\b"),
@@ -47,8 +49,9 @@ BLOCK_PATTERNS = [
     re.compile(r"\b" + _RELATIVE + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
 ]
 ANNOUNCE = re.compile(r"\b(?:move|moving|proceed|turn|go|pass|come|now|pasamos|passons|passamos|"
-                      r"first|next|last|siguiente|abordamos|begin|start)\b")
-TITLE_MATCH = 88.0
+                      r"first|next|last|finally|lastly|under|siguiente|abordamos|begin|start|"
+                      r"finalmente|enfin|por\s+ultimo)\b")
+TITLE_MATCH = 85.0
 
 
 def _number(match: re.Match, current: int, count: int) -> int | None:
@@ -57,7 +60,7 @@ def _number(match: re.Match, current: int, count: int) -> int | None:
         token = groups["num"]
         return int(token) if token.isdigit() else ORDINALS.get(token)
     rel = groups.get("rel")
-    if rel in ("last", "final", "ultimo", "dernier"):
+    if rel in ("last", "final", "ultimo", "dernier", "finally", "lastly", "finalmente", "enfin", "por ultimo"):
         return count
     if rel:
         return current + 1 if current else 1
@@ -115,7 +118,8 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
 # Clauses that open an announcement even where ASR put no full stop before them.
 OPENER = re.compile(
     r"^(?:and\s+)?(?:we\s+(?:will\s+)?(?:now\s+)?(?:move|turn|proceed|pass|go|come)|let(?:\s+u|')s\s+"
-    r"(?:now\s+)?(?:move|turn)|moving\s+on|now\s+we\s+(?:move|turn)|pasamos|passons|passamos)\b")
+    r"(?:now\s+)?(?:move|turn)|moving\s+on|now\s+we\s+(?:move|turn)|finally|lastly|pasamos|passons|"
+    r"passamos|finalmente|por\s+ultimo|enfin)\b")
 ORDINAL_OPENER = re.compile(r"^(?:the\s+|our\s+|this\s+)?(?:first|next|following|last|final)\s+(?:item|block)\b")
 JOINERS = {"the", "to", "of", "our", "this", "el", "al", "la", "le", "au", "a", "o", "ao"}  # "move to the | last item"
 

@@ -161,7 +161,9 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         own = {k: _total(v) for k, v in vote.items() if k in labels}
         if own:
             best = max(own, key=own.get)
-            if label is None or (best != label and own[best] >= options.override_margin + own.get(label, 0.0)):
+            # Its own cues decide when its voice has no label or clearly the wrong one; a weak
+            # cue ("..., please") alone is not enough to name a voice.
+            if own[best] >= options.override_margin + (own.get(label, 0.0) if label else 0.0) and best != label:
                 label = best
         utterance.attribution = label
         if label is None:

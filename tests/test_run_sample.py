@@ -197,3 +197,23 @@ def test_reprocess_from_a_stage_reruns_only_that_stage_and_later(sample_run, tmp
     line = [l for l in run_cli("reprocess", str(out), "--from", "nope").stderr.splitlines() if "error" in l]
     assert line == ["rapporteur: error: unknown stage 'nope'; stages are: ingest, transcribe, diarize, merge, "
                     "attribute, align, draft"]
+
+
+def test_chair_who_corrects_and_words_things_differently(tmp_path):
+    """Varied phrasing ("Let us turn to", "I am pleased to invite", "Finally, under"), an official
+    introduced only by role, a wrong delegation named then corrected, a delegation speaking under
+    two items. Names ASR cannot hear are flagged for review, never guessed."""
+    from conftest import ROOT
+
+    sample = ROOT / "audio_samples" / "cp-csh-corrections"
+    out = tmp_path / "corrections"
+    done = run_cli("run", str(sample / "meeting.yaml"), "--out", str(out), "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    transcript = load_json(out / "transcript.json")
+    scores = score(transcript, load_json(sample / "truth.json"))
+    assert scores.item >= 0.95, scores
+    assert scores.attribution >= 0.75, scores
+    assert scores.unflagged_precision >= 0.97, scores
+    jamaica_items = {u["item"] for u in transcript["utterances"] if u["attribution"] == "Jamaica"}
+    assert jamaica_items == {2, 3}
+    assert any(u["attribution"] == "Iván Marques" for u in transcript["utterances"])
