@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import logging
 import json
 import sys
 from pathlib import Path
@@ -150,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Progress of long stages (transcription: minutes done, ETA) on stderr; under a Prefect
+    # worker the same records go to the flow run's logs (PREFECT_LOGGING_EXTRA_LOGGERS).
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    logger = logging.getLogger("rapporteur")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
     try:
         return args.func(args)
     except _user_errors() as exc:

@@ -193,7 +193,7 @@ class Checkpoint:
 def _progress(done_s: float, total_s: float, started: float, resumed_s: float) -> str:
     elapsed = time.perf_counter() - started
     fresh = max(done_s - resumed_s, 1e-6)
-    eta = elapsed / fresh * (total_s - done_s)
+    eta = max(0.0, elapsed / fresh * (total_s - done_s))
     return f"transcribed {done_s / 60:.1f}/{total_s / 60:.1f} min of speech, ETA {eta / 60:.1f} min"
 
 
