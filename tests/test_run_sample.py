@@ -164,17 +164,23 @@ def test_killed_diarization_reruns_only_that_stage(sample_run, tmp_path):
         assert (out / name).read_bytes() == (sample_run["out"] / name).read_bytes(), name
 
 
-def test_bilingual_session_keeps_each_utterance_in_its_language(tmp_path):
-    """English chair, Spanish official and delegations: each utterance transcribed in its own
-    language (the multilingual base model, chosen by default for a two-language spec)."""
+def run_sample(name: str, tmp_path):
+    """Run one sample of audio_samples/ end to end (in-process stages); return its work folder,
+    transcript and scores against its truth."""
     from conftest import ROOT
 
-    sample = ROOT / "audio_samples" / "cp-cajp-bilingual"
-    out = tmp_path / "bilingual"
+    sample = ROOT / "audio_samples" / name
+    out = tmp_path / name
     done = run_cli("run", str(sample / "meeting.yaml"), "--out", str(out), "--no-prefect")
     assert done.returncode == 0, done.stderr[-2000:]
     transcript = load_json(out / "transcript.json")
-    scores = score(transcript, load_json(sample / "truth.json"))
+    return out, transcript, score(transcript, load_json(sample / "truth.json"))
+
+
+def test_bilingual_session_keeps_each_utterance_in_its_language(tmp_path):
+    """English chair, Spanish official and delegations: each utterance transcribed in its own
+    language (the multilingual base model, chosen by default for a two-language spec)."""
+    out, transcript, scores = run_sample("cp-cajp-bilingual", tmp_path)
     assert scores.language >= 0.95, scores
     assert scores.attribution >= 0.90 and scores.item >= 0.90, scores
     assert scores.wer <= 0.25, scores
@@ -203,14 +209,7 @@ def test_chair_who_corrects_and_words_things_differently(tmp_path):
     """Varied phrasing ("Let us turn to", "I am pleased to invite", "Finally, under"), an official
     introduced only by role, a wrong delegation named then corrected, a delegation speaking under
     two items. Names ASR cannot hear are flagged for review, never guessed."""
-    from conftest import ROOT
-
-    sample = ROOT / "audio_samples" / "cp-csh-corrections"
-    out = tmp_path / "corrections"
-    done = run_cli("run", str(sample / "meeting.yaml"), "--out", str(out), "--no-prefect")
-    assert done.returncode == 0, done.stderr[-2000:]
-    transcript = load_json(out / "transcript.json")
-    scores = score(transcript, load_json(sample / "truth.json"))
+    _, transcript, scores = run_sample("cp-csh-corrections", tmp_path)
     assert scores.item >= 0.95, scores
     assert scores.attribution >= 0.75, scores
     assert scores.unflagged_precision >= 0.97, scores
