@@ -96,8 +96,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise UserError(f"{transcript}: no transcript; run `rapporteur run` first")
     if not truth_path.is_file():
         raise UserError(f"{truth_path}: truth file not found")
-    scores = score(json.loads(transcript.read_text()), json.loads(truth_path.read_text()))
+    truth = json.loads(truth_path.read_text())
+    scores = score(json.loads(transcript.read_text()), truth)
     print(_table(scores.rows(), ("measure", "value")))
+    if (run_dir / A.MINUTES_JSON).is_file() and (run_dir / A.MANIFEST).is_file():
+        from pipeline.evaluate import score_minutes
+        from pipeline.spec import load_spec
+
+        spec_path = json.loads((run_dir / A.MANIFEST).read_text()).get("run", {}).get("spec")
+        if spec_path and Path(spec_path).is_file():
+            minutes = score_minutes(json.loads((run_dir / A.MINUTES_JSON).read_text()),
+                                    (run_dir / A.MINUTES).read_text(), truth, load_spec(Path(spec_path)))
+            print()
+            print(_table(minutes.rows(), ("minutes", "value")))
     return 0
 
 

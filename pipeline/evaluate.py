@@ -86,3 +86,60 @@ def score(hypothesis: dict, truth: dict) -> Scores:
                   language=share["language"], flagged=flagged / samples if samples else 0.0,
                   unflagged_precision=unflagged_right / unflagged if unflagged else 1.0,
                   wer=wer, speech_seconds=samples / RATE)
+
+
+@dataclass
+class MinutesScores:
+    """How the draft's structure compares with what was said (issue: minutes a rapporteur signs)."""
+
+    headings_in_order: bool
+    delegation_precision: float
+    delegation_recall: float
+    points: int
+    points_in_their_item: float
+    points_by_their_speaker: float
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [("item headings present, in order", "yes" if self.headings_in_order else "NO"),
+                ("delegations listed: precision", f"{100 * self.delegation_precision:.1f} %"),
+                ("delegations listed: recall", f"{100 * self.delegation_recall:.1f} %"),
+                ("points", str(self.points)),
+                ("points inside their item", f"{100 * self.points_in_their_item:.1f} %"),
+                ("points said by whom they name", f"{100 * self.points_by_their_speaker:.1f} %")]
+
+
+def score_minutes(minutes: dict, minutes_md: str, truth: dict, spec) -> MinutesScores:
+    """Compare ``minutes.json`` (and the Markdown's headings) with the truth of who spoke where."""
+    titles = [f"## {n}. {item.title}" for n, item in enumerate(spec.order_of_business.items, 1)]
+    positions = [minutes_md.find(t) for t in titles]
+    in_order = all(p >= 0 for p in positions) and positions == sorted(positions)
+    delegations = set(spec.participants.delegations) | set(spec.participants.observers)
+    said: dict[tuple, set] = {}
+    for u in truth["utterances"]:
+        if u.get("attribution") in delegations and u.get("item"):
+            item = spec.order_of_business.items[u["item"] - 1]
+            key = (u["item"], u.get("block") if item.blocks else None)
+            said.setdefault(key, set()).add(u["attribution"])
+    listed: dict[tuple, set] = {}
+    points: list[tuple[tuple, dict]] = []
+    for item in minutes["items"]:
+        listed[(item["number"], None)] = set(item["delegations"])
+        points += [((item["number"], None), p) for p in item["points"] + item["remarks"] + item["closing_points"]]
+        for b, block in enumerate(item["blocks"], 1):
+            listed[(item["number"], b)] = set(block["delegations"])
+            points += [((item["number"], b), p) for p in block["points"]]
+    pairs_listed = {(k, d) for k, ds in listed.items() for d in ds}
+    pairs_said = {(k, d) for k, ds in said.items() for d in ds}
+    right = len(pairs_listed & pairs_said)
+    in_item = by_speaker = 0
+    for (number, _), point in points:
+        ref = next((u for u in truth["utterances"] if u["start"] - 0.5 <= point["start"] <= u["end"]), None)
+        in_item += bool(ref and ref.get("item") == number)
+        by_speaker += bool(ref and ref.get("attribution") == point["speaker"])
+    n = len(points)
+    return MinutesScores(
+        headings_in_order=in_order,
+        delegation_precision=right / len(pairs_listed) if pairs_listed else 1.0,
+        delegation_recall=right / len(pairs_said) if pairs_said else 1.0,
+        points=n, points_in_their_item=in_item / n if n else 1.0,
+        points_by_their_speaker=by_speaker / n if n else 1.0)

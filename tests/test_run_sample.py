@@ -93,6 +93,11 @@ def test_evaluate_command_prints_the_scores(sample_run):
     assert done.returncode == 0, done.stderr
     assert re.search(r"attribution accuracy \| \d+\.\d %", done.stdout)
     assert re.search(r"WER\s+\| \d+\.\d %", done.stdout)
+    # The minutes' structure against the truth: every heading, the right delegations, and no
+    # point attributed to a delegation that did not say it.
+    assert re.search(r"item headings present, in order \| yes", done.stdout)
+    assert re.search(r"delegations listed: precision\s+\| 100\.0 %", done.stdout)
+    assert re.search(r"points said by whom they name\s+\| 100\.0 %", done.stdout)
 
 
 def _run_and_kill(out, ready) -> None:
