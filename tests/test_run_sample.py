@@ -91,7 +91,7 @@ def test_second_run_reuses_every_stage(sample_run):
 def test_evaluate_command_prints_the_scores(sample_run):
     done = run_cli("evaluate", str(sample_run["out"]), str(SAMPLE / "truth.json"))
     assert done.returncode == 0, done.stderr
-    assert re.search(r"attribution accuracy \| \d+\.\d %", done.stdout)
+    assert re.search(r"attribution accuracy\s+\| \d+\.\d %", done.stdout)
     assert re.search(r"WER\s+\| \d+\.\d %", done.stdout)
     # The minutes' structure against the truth: every heading, the right delegations, and no
     # point attributed to a delegation that did not say it.
