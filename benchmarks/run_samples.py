@@ -9,7 +9,6 @@ Prints one markdown table: seconds per stage, real-time factor, peak memory, and
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,16 +22,27 @@ from pipeline.evaluate import score  # noqa: E402
 from pipeline.stages import STAGE_NAMES  # noqa: E402
 
 
+# `rapporteur ARGS` in this process, then its own peak RSS (kB) as the last line of stderr.
+CHILD = """
+import resource, runpy, sys
+sys.argv = ["rapporteur", *sys.argv[1:]]
+try:
+    runpy.run_module("pipeline.cli", run_name="__main__")
+finally:
+    print("peak_rss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
 def bench(sample: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
         clock = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(sample / "meeting.yaml"),
+        done = subprocess.run([sys.executable, "-c", CHILD, "run", str(sample / "meeting.yaml"),
                                "--out", str(out), "--no-prefect"], cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - clock
         if done.returncode != 0:
             raise SystemExit(f"{sample.name}: run failed: {done.stderr.strip().splitlines()[-1]}")
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        peak_mb = int(done.stderr.strip().splitlines()[-1].split()[-1]) / 1024
         manifest = json.loads((out / "manifest.json").read_text())
         transcript = json.loads((out / "transcript.json").read_text())
         truth = json.loads((sample / "truth.json").read_text())
@@ -46,14 +56,16 @@ def main(argv: list[str]) -> None:
     samples = [Path(a) for a in argv] or sorted(p.parent for p in (ROOT / "audio_samples").glob("*/truth.json"))
     rows = [bench(s) for s in samples]
     head = ["sample", "audio s", *STAGE_NAMES, "wall s", "RTF", "peak RSS MB",
-            "attribution", "item", "block", "WER"]
+            "attribution", "flagged", "unflagged precise", "language", "item", "block", "WER"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         s = r["scores"]
         cells = [r["sample"], f"{r['audio_s']:.0f}", *(f"{r['stages'][n]:.1f}" for n in STAGE_NAMES),
                  f"{r['wall_s']:.1f}", f"{r['wall_s'] / r['audio_s']:.3f}", f"{r['peak_mb']:.0f}",
-                 f"{100 * s.attribution:.1f} %", f"{100 * s.item:.1f} %", f"{100 * s.block:.1f} %",
+                 f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
+                 f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.language:.1f} %",
+                 f"{100 * s.item:.1f} %", f"{100 * s.block:.1f} %",
                  f"{100 * s.wer:.1f} %"]
         print("| " + " | ".join(cells) + " |")
 
