@@ -61,16 +61,7 @@ def member_path(member: WheelMember) -> Path:
 def verify_member(member: WheelMember, path: Path | None = None) -> Path:
     """The cached file, after checking its size and hash; :class:`ModelError` otherwise."""
     path = path or member_path(member)
-    if not path.is_file():
-        raise ModelError(f"model {member.name} is not installed ({path}); run `rapporteur models fetch`")
-    size = path.stat().st_size
-    if size != member.size:
-        raise ModelError(f"model {member.name} at {path} has {size} bytes, expected {member.size}; "
-                         "run `rapporteur models fetch` to replace it")
-    digest = sha256_file(path)
-    if digest != member.sha256:
-        raise ModelError(f"model {member.name} at {path} fails its sha256 check ({digest[:12]}...); "
-                         "run `rapporteur models fetch` to replace it")
+    _verify_file(path, member.size, member.sha256, f"model {member.name} (run `rapporteur models fetch`)")
     return path
 
 
