@@ -32,9 +32,8 @@ if stage == "transcribe":
     result = transcribe(wav, TranscribeOptions(model=arg, languages=["en"]))
     info = {{"segments": len(result.segments)}}
 else:
-    from pipeline.diarize import DiarizeOptions, diarize
-    from pipeline.ingest import load_audio
-    result, _ = diarize(load_audio(wav), DiarizeOptions(max_speakers=12))
+    from pipeline.diarize import DiarizeOptions, diarize_file
+    result, _ = diarize_file(wav, DiarizeOptions(max_speakers=12))
     info = {{"speakers": len(result.speakers)}}
 info["seconds"] = time.perf_counter() - clock
 info["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -52,8 +51,8 @@ def main() -> None:
         seconds = args.hours * 3600
         subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-stream_loop", "-1", "-i", str(SAMPLE),
                         "-t", str(seconds), "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav)], check=True)
-        print(f"| stage | model | audio h | seconds | RTF | peak RSS MB |")
-        print("|---|---|---|---|---|---|")
+        print("| stage | model | audio h | seconds | RTF | peak RSS MB | found |")
+        print("|---|---|---|---|---|---|---|")
         for item in args.stages.split(","):
             stage, _, arg = item.partition(":")
             done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), stage, arg or "-", str(wav)],
@@ -62,8 +61,9 @@ def main() -> None:
                 print(f"| {stage} | {arg} | failed: {done.stderr.strip().splitlines()[-1]} |")
                 continue
             info = json.loads(done.stdout.strip().splitlines()[-1])
+            found = f"{info['speakers']} speakers" if "speakers" in info else f"{info['segments']} segments"
             print(f"| {stage} | {arg or 'default'} | {args.hours:g} | {info['seconds']:.0f} | "
-                  f"{info['seconds'] / seconds:.3f} | {info['peak_mb']:.0f} |", flush=True)
+                  f"{info['seconds'] / seconds:.3f} | {info['peak_mb']:.0f} | {found} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ bounded by the spec's roster.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -34,6 +34,14 @@ class DiarizeOptions:
         Bounds on the number of speakers; the run sets max from the roster.
     embedding_batch_size : int
         (chunk, speaker) pairs embedded per call.
+    window_seconds : float
+        Recordings longer than 1.5 windows are diarized window by window (bounded memory) and
+        each window's speakers are linked across windows by their voice centroids.
+    link_threshold : float
+        Cosine distance under which two windows' speakers are the same voice (average linkage).
+    named : list of (float, str)
+        When each roster label was given the floor or thanked (from the transcript): a window
+        holds at least one voice per label named in it, plus the chair's.
     pipeline : str or None
         A local pyannote pipeline folder (``config.yaml`` and its models, e.g. a clone of
         ``speaker-diarization-community-1``) to use instead of the built-in offline pipeline.
@@ -50,6 +58,9 @@ class DiarizeOptions:
     max_speakers: Optional[int] = None
     embedding_batch_size: int = 32
     pipeline: Optional[str] = None
+    window_seconds: float = 1800.0
+    link_threshold: float = 0.2
+    named: list = field(default_factory=list)
 
 
 class ResemblyzerEmbedding:
@@ -228,11 +239,72 @@ def _turns(annotation) -> list[Turn]:
             for seg, _, label in annotation.itertracks(yield_label=True)]
 
 
-def diarize(audio: np.ndarray, options: DiarizeOptions, uri: str = "meeting") -> tuple[Diarization, np.ndarray]:
+def diarize_file(path: Path, options: DiarizeOptions, uri: str = "meeting") -> tuple[Diarization, np.ndarray]:
+    """Diarize a decoded WAV; a long one window by window, speakers linked across windows."""
+    from pipeline.ingest import read_window, wav_duration
+
+    duration = wav_duration(path)
+    if duration <= 1.5 * options.window_seconds:
+        return diarize(read_window(path, 0.0, duration), options, uri)
+    pipeline = load_local_pipeline(options.pipeline) if options.pipeline else build_pipeline(options)
+    count = int(np.ceil(duration / options.window_seconds))
+    edges = np.linspace(0.0, duration, count + 1)
+    local_turns, local_exclusive, local_centroids, owners = [], [], [], []
+    for w, (start, end) in enumerate(zip(edges[:-1], edges[1:])):
+        # A window holds at least the voices named in it (and the chair's), not the meeting's.
+        in_window = {label for time, label in options.named if start <= time < end} | {"Chair"}
+        floor = min(len(in_window), options.max_speakers or len(in_window))
+        window_options = DiarizeOptions(**{**options.__dict__, "min_speakers": floor})
+        part, centroids = diarize(read_window(path, start, end), window_options, uri, pipeline)
+        shift = lambda turns: [Turn(round(t.start + start, 3), round(t.end + start, 3), f"{w}:{t.speaker}")
+                               for t in turns]
+        local_turns += shift(part.turns)
+        local_exclusive += shift(part.exclusive)
+        for speaker, centroid in zip(part.speakers, centroids):
+            if np.all(np.isfinite(centroid)):
+                local_centroids.append(centroid / np.linalg.norm(centroid))
+                owners.append(f"{w}:{speaker}")
+    return _link_windows(local_turns, local_exclusive, local_centroids, owners, options)
+
+
+def _link_windows(turns, exclusive, centroids, owners, options) -> tuple[Diarization, np.ndarray]:
+    """One global label per voice: the windows' speaker centroids clustered by cosine distance
+    (average linkage), never more clusters than the roster allows. A window speaker too brief to
+    have a centroid stays a voice of its own."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    groups = np.ones(len(centroids), dtype=int)
+    if len(centroids) > 1:
+        tree = linkage(np.stack(centroids), method="average", metric="cosine")
+        groups = fcluster(tree, options.link_threshold, criterion="distance")
+        if options.max_speakers and groups.max() > options.max_speakers:
+            groups = fcluster(tree, options.max_speakers, criterion="maxclust")
+    group_of = {owner: int(g) for owner, g in zip(owners, groups)}
+    for turn in turns:
+        group_of.setdefault(turn.speaker, len(group_of) + len(centroids) + 1)
+    names: dict[int, str] = {}
+    for turn in sorted(turns, key=lambda t: t.start):  # SPEAKER_00 is the first to speak
+        names.setdefault(group_of[turn.speaker], f"SPEAKER_{len(names):02d}")
+    relabel = lambda ts: sorted((Turn(t.start, t.end, names[group_of[t.speaker]]) for t in ts),
+                                key=lambda t: t.start)
+    out_centroids = []
+    for group in names:
+        members = [c for c, o in zip(centroids, owners) if group_of[o] == group]
+        mean = np.mean(members, axis=0) if members else np.full(ResemblyzerEmbedding.dimension, np.nan)
+        out_centroids.append(mean / np.linalg.norm(mean) if members else mean)
+    speakers = list(names.values())
+    centroids_out = (np.stack(out_centroids).astype(np.float32) if out_centroids
+                     else np.zeros((0, ResemblyzerEmbedding.dimension), dtype=np.float32))
+    return Diarization(turns=relabel(turns), exclusive=relabel(exclusive), speakers=speakers), centroids_out
+
+
+def diarize(audio: np.ndarray, options: DiarizeOptions, uri: str = "meeting",
+            pipeline=None) -> tuple[Diarization, np.ndarray]:
     """Diarize 16 kHz mono float32 audio; return the turns and one centroid per speaker."""
     import torch
 
-    pipeline = load_local_pipeline(options.pipeline) if options.pipeline else build_pipeline(options)
+    if pipeline is None:
+        pipeline = load_local_pipeline(options.pipeline) if options.pipeline else build_pipeline(options)
     waveform = torch.from_numpy(np.ascontiguousarray(audio, dtype=np.float32))[None]
     output = pipeline({"waveform": waveform, "sample_rate": 16000, "uri": uri},
                       min_speakers=options.min_speakers, max_speakers=options.max_speakers)

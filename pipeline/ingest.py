@@ -244,11 +244,23 @@ def ingest(recording: str, spec_dir: Path, work: WorkDir) -> IngestResult:
 
 
 def load_audio(path: Path):
-    """The decoded WAV (16-bit mono, as :func:`decode` writes it) as float32 numpy in [-1, 1]."""
+    """The whole decoded WAV as float32 numpy in [-1, 1] (short recordings, tests)."""
+    return read_window(path, 0.0, wav_duration(path))
+
+
+def read_window(path: Path, start: float, end: float):
+    """Samples [start, end) seconds of the decoded WAV, as float32: long recordings are read a
+    window at a time, never whole."""
     import numpy as np
 
     with wave.open(str(path), "rb") as handle:
-        if handle.getframerate() != SAMPLE_RATE or handle.getnchannels() != 1:
-            raise IngestError(f"{path}: expected {SAMPLE_RATE} Hz mono audio")
-        pcm = np.frombuffer(handle.readframes(handle.getnframes()), dtype=np.int16)
+        first = max(0, int(start * SAMPLE_RATE))
+        handle.setpos(min(first, handle.getnframes()))
+        count = max(0, int(end * SAMPLE_RATE) - first)
+        pcm = np.frombuffer(handle.readframes(count), dtype=np.int16)
     return pcm.astype(np.float32) / 32768.0
+
+
+def wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as handle:
+        return handle.getnframes() / handle.getframerate()

@@ -60,9 +60,9 @@ class Context:
             options.max_speakers = max(2, len(self.spec.roster_labels()))
         if options.min_speakers <= 1 and self.work.exists(A.ASR):
             entries = build_roster(self.spec)
-            named: set[str] = set()
-            for segment in self.work.read_json(A.ASR)["segments"]:
-                named |= named_speakers(segment["text"], entries)
+            options.named = sorted((segment["start"], label) for segment in self.work.read_json(A.ASR)["segments"]
+                                   for label in named_speakers(segment["text"], entries))
+            named = {label for _, label in options.named}
             options.min_speakers = min(options.max_speakers, len(named | {"Chair"}))
         return options
 
@@ -124,11 +124,9 @@ def _transcribe(ctx: Context) -> dict:
 def _diarize(ctx: Context) -> dict:
     import numpy as np
 
-    from pipeline.diarize import diarize, to_rttm
-    from pipeline.ingest import load_audio
+    from pipeline.diarize import diarize_file, to_rttm
 
-    audio = load_audio(ctx.work.path(A.AUDIO))
-    result, centroids = diarize(audio, ctx.diarize_options(), uri=ctx.spec.slug)
+    result, centroids = diarize_file(ctx.work.path(A.AUDIO), ctx.diarize_options(), uri=ctx.spec.slug)
     ctx.work.write_text(A.RTTM, to_rttm(result, ctx.spec.slug))
     data = asdict(result)
     data["centroids"] = {s: [round(float(x), 5) for x in c] for s, c in zip(result.speakers, centroids)

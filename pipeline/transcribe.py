@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import time
-import wave
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -25,6 +24,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from pipeline.artifacts import Segment, Transcription, Word, sha256_json
+from pipeline.ingest import read_window, wav_duration
 from pipeline.models import ModelError, resolve_whisper
 
 log = logging.getLogger("rapporteur.transcribe")
@@ -103,21 +103,6 @@ def _threads(requested: int) -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def read_window(path: Path, start: float, end: float) -> np.ndarray:
-    """Samples [start, end) seconds of a 16 kHz mono 16-bit WAV, as float32."""
-    with wave.open(str(path), "rb") as handle:
-        first = max(0, int(start * SAMPLE_RATE))
-        handle.setpos(min(first, handle.getnframes()))
-        count = max(0, int(end * SAMPLE_RATE) - first)
-        pcm = np.frombuffer(handle.readframes(count), dtype=np.int16)
-    return pcm.astype(np.float32) / 32768.0
-
-
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as handle:
-        return handle.getnframes() / handle.getframerate()
 
 
 def speech_spans(path: Path, options: TranscribeOptions) -> list[Chunk]:

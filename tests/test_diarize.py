@@ -80,3 +80,40 @@ def test_cli_refuses_a_hostile_pipeline_before_running(tmp_path):
     assert done.returncode == 2
     assert "is not a pyannote.audio pipeline" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_long_recordings_are_diarized_in_windows_and_linked(tmp_path):
+    """The CSH sample (208 s, 7 voices) in 60 s windows: each window diarized alone, speakers
+    linked across windows by voice: the 7 voices come out as 7 speakers, each truth speaker
+    mapped to one of them for >= 90 % of its speech."""
+    import json
+
+    from conftest import SAMPLE
+
+    from pipeline.cues import named_speakers
+    from pipeline.diarize import diarize_file
+    from pipeline.roster import build_roster
+    from pipeline.spec import load_spec
+
+    wav = tmp_path / "csh.wav"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(SAMPLE / "meeting.mp3"),
+                    "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav)], check=True)
+    truth = json.loads((SAMPLE / "truth.json").read_text())
+    entries = build_roster(load_spec(SAMPLE / "meeting.yaml"))
+    named = sorted((u["start"], label) for u in truth["utterances"] for label in named_speakers(u["text"], entries))
+    result, centroids = diarize_file(wav, DiarizeOptions(window_seconds=60, max_speakers=12, named=named))
+    assert len(result.speakers) == 7 and centroids.shape == (7, 256)
+    voice_of = {}
+    for u in truth["utterances"]:
+        overlap = {}
+        for t in result.exclusive:
+            seconds = min(t.end, u["end"]) - max(t.start, u["start"])
+            if seconds > 0:
+                overlap[t.speaker] = overlap.get(t.speaker, 0.0) + seconds
+        voice_of.setdefault(u["attribution"], {})
+        for speaker, seconds in overlap.items():
+            voice_of[u["attribution"]][speaker] = voice_of[u["attribution"]].get(speaker, 0.0) + seconds
+    best = {who: max(spk, key=spk.get) for who, spk in voice_of.items()}
+    assert len(set(best.values())) == 7, best
+    for who, spk in voice_of.items():
+        assert spk[best[who]] / sum(spk.values()) >= 0.9, (who, spk)
