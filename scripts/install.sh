@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# ffmpeg decodes; espeak-ng and sox render the sample sessions; LibreOffice (writer, no GUI) and
+# poppler check in the tests that the Word minutes open cleanly.
 need_apt=()
-for tool in ffmpeg ffprobe espeak-ng sox; do
+for tool in ffmpeg ffprobe espeak-ng sox soffice pdftotext; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -14,7 +16,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg espeak-ng sox libsox-fmt-mp3 >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg espeak-ng sox libsox-fmt-mp3 \
+    libreoffice-writer-nogui poppler-utils >/dev/null
 fi
 
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"

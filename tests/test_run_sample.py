@@ -221,3 +221,22 @@ def test_chair_who_corrects_and_words_things_differently(tmp_path):
     jamaica_items = {u["item"] for u in transcript["utterances"] if u["attribution"] == "Jamaica"}
     assert jamaica_items == {2, 3}
     assert any(u["attribution"] == "Iván Marques" for u in transcript["utterances"])
+
+
+def test_word_minutes_open_cleanly_in_libreoffice(sample_run, tmp_path):
+    """LibreOffice converts minutes.docx to PDF, and the PDF reads as the minutes do."""
+    import subprocess
+
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(sample_run["out"] / "minutes.docx")], check=True, env=env, timeout=180,
+                   capture_output=True)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "minutes.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    flat = " ".join(text.split())
+    positions = [flat.index(h) for h in ("1. Adoption of the order of business",
+                                         "2. Remarks by the Executive Secretary of CICTE",
+                                         "Block I: International legal framework", "4. Closing remarks")]
+    assert positions == sorted(positions)
+    assert "was adopted by the Committee with no changes" in flat
+    assert re.search(r"The delegation of Peru .{5,200}\[00:0\d:\d\d\]", flat)
