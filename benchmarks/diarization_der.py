@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pipeline  # noqa: E402,F401
-from pipeline.diarize import DiarizeOptions, diarize, read_rttm  # noqa: E402
+from pipeline.diarize import DiarizeOptions, diarize  # noqa: E402
 from pipeline.ingest import load_audio  # noqa: E402
 
 TESTDATA = ROOT.parent / "shared" / "testdata" / "diarization"

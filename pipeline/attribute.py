@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Evidence, Utterance
-from pipeline.cues import NEXT, PREVIOUS, SELF, chair_acts, find_cues
+from pipeline.cues import NEXT, SELF, chair_acts, find_cues
 from pipeline.roster import build_roster
 
 

@@ -343,13 +343,3 @@ def to_rttm(diarization: Diarization, uri: str) -> str:
     lines = [f"SPEAKER {safe_uri} 1 {t.start:.3f} {t.end - t.start:.3f} <NA> <NA> {t.speaker} <NA> <NA>"
              for t in diarization.turns]
     return "\n".join(lines) + ("\n" if lines else "")
-
-
-def read_rttm(path: Path) -> list[Turn]:
-    turns = []
-    for line in Path(path).read_text().splitlines():
-        parts = line.split()
-        if len(parts) >= 8 and parts[0] == "SPEAKER":
-            start, duration = float(parts[3]), float(parts[4])
-            turns.append(Turn(start=start, end=start + duration, speaker=parts[7]))
-    return turns

@@ -21,7 +21,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-import numpy as np
 
 from pipeline.artifacts import Segment, Transcription, Word, sha256_json
 from pipeline.ingest import read_window, wav_duration
