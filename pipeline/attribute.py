@@ -155,6 +155,14 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         if matrix[r, c] > 0:
             speaker_label[speakers[r]] = columns[c]
 
+    voice_evidence: dict[tuple[str, str], Evidence] = {}  # (speaker, label) -> strongest cue
+    for utterance, vote in zip(utterances, votes):
+        for name, evidence in vote.items():
+            for e in evidence:
+                best = voice_evidence.get((utterance.speaker, name))
+                if best is None or e.weight > best.weight:
+                    voice_evidence[(utterance.speaker, name)] = e
+
     for utterance, vote in zip(utterances, votes):
         s = speakers.index(utterance.speaker)
         label = speaker_label[utterance.speaker]
@@ -177,7 +185,6 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         utterance.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
         if not utterance.evidence:
             # The label came from the voice: cite the strongest cue given to this speaker.
-            pooled = [e for u, v in zip(utterances, votes) if u.speaker == utterance.speaker
-                      for e in v.get(label, [])]
-            utterance.evidence = sorted(pooled, key=lambda e: -e.weight)[:1]
+            strongest = voice_evidence.get((utterance.speaker, label))
+            utterance.evidence = [strongest] if strongest else []
     return utterances

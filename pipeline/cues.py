@@ -119,6 +119,15 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
     return None, 0.0
 
 
+def _named(match: re.Match, entries: list[Entry]):
+    """The entry a cue's match names: in the text after the cue ("the floor to X") or before it
+    ("X, you have the floor")."""
+    after = match.groupdict().get("after")
+    if after is not None:
+        return best_entry(after, entries, at_start=True)
+    return best_entry(match.group("before"), entries, at_start=False)
+
+
 def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     """All cues in one utterance's text, most specific first."""
     folded = fold(text)
@@ -129,20 +138,12 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
             if direction == PREVIOUS and position > 0 and weight < CORRECTION_WEIGHT:
                 continue  # thanks only count when they open the utterance; corrections anywhere
             for match in pattern.finditer(sentence):
-                groups = match.groupdict()
-                if groups.get("after") is not None:
-                    entry, score = best_entry(groups["after"], entries, at_start=True)
-                else:
-                    entry, score = best_entry(groups["before"], entries, at_start=False)
+                entry, score = _named(match, entries)
                 if entry is not None:
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score))
         for pattern, weight in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
-                groups = match.groupdict()
-                if groups.get("after") is not None:
-                    entry, score = best_entry(groups["after"], entries, at_start=True)
-                else:
-                    entry, score = best_entry(groups["before"], entries, at_start=False)
+                entry, score = _named(match, entries)
                 if entry is not None and entry.kind == "delegation":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
     return cues

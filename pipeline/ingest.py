@@ -24,7 +24,7 @@ from pathlib import Path
 
 import ffmpeg
 
-from pipeline.artifacts import AUDIO, DOWNLOAD_DIR, WorkDir
+from pipeline.artifacts import AUDIO, DOWNLOAD_DIR, WorkDir, sha256_file
 
 log = logging.getLogger("rapporteur.ingest")
 
@@ -212,11 +212,7 @@ def ingest(recording: str, spec_dir: Path, work: WorkDir) -> IngestResult:
     else:
         source = resolve_local(recording, spec_dir)
         label = str(recording)
-        digest = hashlib.sha256()
-        with open(source, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-        sha, size = digest.hexdigest(), source.stat().st_size
+        sha, size = sha256_file(source), source.stat().st_size
         if size == 0:
             raise IngestError(f"{label}: the file is empty")
     stream = probe(source, label)

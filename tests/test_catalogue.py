@@ -8,11 +8,10 @@ import http.server
 import subprocess
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, load_json, run_cli
 from test_bad_input import assert_nothing_finished, one_line_error, write_spec
 
 from pipeline.artifacts import WorkDir
@@ -206,13 +205,7 @@ def test_full_disk(tmp_path):
         assert "no space left" in line and str(out) in line
         leftovers = [p.name for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"]
         assert leftovers == [], leftovers
-        assert load_manifest_status(out, "ingest") == "failed"
+        assert load_json(out / "manifest.json")["stages"]["ingest"]["status"] == "failed"
     finally:
         subprocess.run(["umount", str(mount)], check=False)
         assert not os.path.ismount(mount)
-
-
-def load_manifest_status(out: Path, stage: str):
-    import json
-
-    return json.loads((out / "manifest.json").read_text())["stages"][stage]["status"]
