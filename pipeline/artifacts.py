@@ -33,6 +33,13 @@ MINUTES_DOCX = "minutes.docx"
 SRT = "transcript.srt"
 VTT = "transcript.vtt"
 MANIFEST = "manifest.json"
+# The rapporteur's layer: written only by the review page (never by a stage), so no re-run
+# can overwrite it. Corrections feed the attribute stage; edits are applied over the draft.
+CORRECTIONS = "review/corrections.json"
+EDITS = "review/edits.json"
+JOURNAL = "review/journal.jsonl"  # who changed what, when: one JSON object per line, append-only
+REVIEWED_MD = "minutes.reviewed.md"
+REVIEWED_DOCX = "minutes.reviewed.docx"
 DOWNLOAD_DIR = "download"
 
 
@@ -105,6 +112,27 @@ class Utterance:
     evidence: list[Evidence] = field(default_factory=list)
     item: Optional[int] = None
     block: Optional[int] = None
+
+
+def utterance_key(start: float) -> str:
+    """An utterance's name in the rapporteur's corrections: its start, stable while the
+    transcription and diarization it came from are not redone."""
+    return f"{start:.2f}"
+
+
+@dataclass
+class Corrections:
+    """The rapporteur's attributions, which the attribute stage takes over its own.
+
+    ``speakers``: diarized voice -> label (every turn of that voice); ``utterances``:
+    :func:`utterance_key` -> label (one turn), which wins over its voice's.
+    """
+
+    speakers: dict[str, str] = field(default_factory=dict)
+    utterances: dict[str, str] = field(default_factory=dict)
+
+    def label_for(self, utterance: "Utterance") -> Optional[str]:
+        return self.utterances.get(utterance_key(utterance.start)) or self.speakers.get(utterance.speaker)
 
 
 @dataclass
@@ -206,6 +234,15 @@ class WorkDir:
     def write_text(self, name: str, text: str) -> Path:
         atomic_write_bytes(self.path(name), text.encode("utf-8"))
         return self.path(name)
+
+    def append_line(self, name: str, line: str) -> None:
+        """Append one line, flushed to disk (a journal: earlier lines are never rewritten)."""
+        path = self.path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line.rstrip("\n") + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
 
     def read_text(self, name: str) -> str:
         return self.path(name).read_text(encoding="utf-8")

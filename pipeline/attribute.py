@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.artifacts import Evidence, Utterance
+from pipeline.artifacts import Corrections, Evidence, Utterance, utterance_key
 from pipeline.cues import NEXT, SELF, chair_acts, find_cues
 from pipeline.roster import build_roster
 
@@ -128,11 +128,18 @@ def _total(evidence: list[Evidence]) -> float:
     return sum(e.weight for e in evidence)
 
 
-def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None) -> list[Utterance]:
-    """Set ``attribution``, ``confidence`` and ``evidence`` on every utterance (in place)."""
+def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None,
+              corrections: Corrections | None = None) -> list[Utterance]:
+    """Set ``attribution``, ``confidence`` and ``evidence`` on every utterance (in place).
+
+    ``corrections`` are the rapporteur's: a corrected voice keeps its label and takes it out of
+    the assignment of the others (one voice per delegation), so fixing one speaker can fix
+    another; a corrected turn is taken as said.
+    """
     from scipy.optimize import linear_sum_assignment
 
     options = options or AttributeOptions()
+    corrections = corrections or Corrections()
     if not utterances:
         return utterances
     labels = spec.roster_labels()
@@ -145,15 +152,19 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         for label, evidence in vote.items():
             if label in labels:
                 score[s, labels.index(label)] += _total(evidence)
+    fixed = {s: label for s, label in corrections.speakers.items() if s in speakers and label in labels}
     # One voice per label, except the chair's: the voice that speaks most, in the shortest
     # turns, is the one diarization most often splits, so it may take extra columns.
     columns = labels + ["Chair"] * EXTRA_CHAIR_VOICES
     matrix = np.hstack([score, np.repeat(score[:, [labels.index("Chair")]], EXTRA_CHAIR_VOICES, axis=1)])
-    rows, cols = linear_sum_assignment(-matrix)
-    speaker_label: dict[str, str | None] = {speaker: None for speaker in speakers}
+    taken = {label for label in fixed.values() if label != "Chair"}
+    free_rows = [r for r, s in enumerate(speakers) if s not in fixed]
+    free_cols = [c for c, label in enumerate(columns) if label not in taken]
+    rows, cols = linear_sum_assignment(-matrix[np.ix_(free_rows, free_cols)])
+    speaker_label: dict[str, str | None] = {speaker: fixed.get(speaker) for speaker in speakers}
     for r, c in zip(rows, cols):
-        if matrix[r, c] > 0:
-            speaker_label[speakers[r]] = columns[c]
+        if matrix[free_rows[r], free_cols[c]] > 0:
+            speaker_label[speakers[free_rows[r]]] = columns[free_cols[c]]
 
     voice_evidence: dict[tuple[str, str], Evidence] = {}  # (speaker, label) -> strongest cue
     for utterance, vote in zip(utterances, votes):
@@ -164,6 +175,14 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
                     voice_evidence[(utterance.speaker, name)] = e
 
     for utterance, vote in zip(utterances, votes):
+        corrected = corrections.label_for(utterance)
+        if corrected in labels:
+            by_turn = utterance_key(utterance.start) in corrections.utterances
+            utterance.attribution, utterance.confidence, utterance.review = corrected, 1.0, False
+            utterance.evidence = [Evidence(kind="rapporteur", phrase="this turn" if by_turn else
+                                           f"every turn of {utterance.speaker}", time=utterance.start,
+                                           weight=1.0)]
+            continue
         s = speakers.index(utterance.speaker)
         label = speaker_label[utterance.speaker]
         own = {k: _total(v) for k, v in vote.items() if k in labels}

@@ -3,6 +3,8 @@
   rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR] [--diarization PIPELINE_DIR]
   rapporteur reprocess RUN_DIR [--from STAGE]
   rapporteur evaluate RUN_DIR TRUTH.json
+  rapporteur review RUN_DIR [--host 127.0.0.1] [--port 8765] [--user NAME]
+  rapporteur export RUN_DIR
   rapporteur models list | fetch | verify | path NAME | download NAME
 
 Every failure the user can fix ends with one line on stderr saying what and where, and exit 2.
@@ -31,9 +33,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from pipeline.ingest import IngestError
     from pipeline.models import ModelError
     from pipeline.spec import SpecError
+    from pipeline.review import ReviewError
     from pipeline.transcribe import NoSpeechError
 
-    return (SpecError, IngestError, ModelError, NoSpeechError, UserError)
+    return (SpecError, IngestError, ModelError, NoSpeechError, ReviewError, UserError)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -112,6 +115,37 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_dir(path: str):
+    from pipeline.artifacts import WorkDir
+
+    work = WorkDir(Path(path))
+    if not work.exists(A.MANIFEST):
+        raise UserError(f"{work.root}: not a rapporteur work folder (no {A.MANIFEST})")
+    return work
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    import getpass
+
+    from pipeline.review_app import serve
+
+    work = _run_dir(args.run_dir)
+    serve(work.root, host=args.host, port=args.port, author=args.user or getpass.getuser())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import getpass
+
+    from pipeline.review import Review
+
+    work = _run_dir(args.run_dir)
+    Review(work).export(args.user or getpass.getuser())
+    print(f"reviewed minutes: {work.path(A.REVIEWED_DOCX)}")
+    print(f"reviewed minutes: {work.path(A.REVIEWED_MD)}")
+    return 0
+
+
 def cmd_models(args: argparse.Namespace) -> int:
     from pipeline import models
 
@@ -153,6 +187,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("run_dir")
     ev.add_argument("truth")
     ev.set_defaults(func=cmd_evaluate)
+    rv = sub.add_parser("review", help="open the review page of a run (local web app)")
+    rv.add_argument("run_dir")
+    rv.add_argument("--host", default="127.0.0.1",
+                    help="address to listen on (default 127.0.0.1: this machine only); the page always needs "
+                    "the access token printed at start")
+    rv.add_argument("--port", type=int, default=8765)
+    rv.add_argument("--user", help="reviewer's name in the change record (default: the login name)")
+    rv.set_defaults(func=cmd_review)
+    ex = sub.add_parser("export", help="write the reviewed minutes (edits applied) as Word and Markdown")
+    ex.add_argument("run_dir")
+    ex.add_argument("--user", help="name recorded in the change record (default: the login name)")
+    ex.set_defaults(func=cmd_export)
     mo = sub.add_parser("models", help="list, fetch or verify model files")
     mo.add_argument("action", choices=["list", "fetch", "verify", "path", "download"])
     mo.add_argument("name", nargs="?", help="model name for path/download (e.g. base, small)")

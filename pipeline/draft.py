@@ -25,10 +25,18 @@ ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\bapr
 
 @dataclass
 class Point:
+    """One sentence of the minutes and the moment it came from.
+
+    ``id`` names the source sentence (utterance start, sentence index), not the wording: it
+    stays the same when a re-draft changes the text (a relabelled speaker), which is what lets
+    a rapporteur's edit of this point be kept or shown in conflict (:mod:`pipeline.review`).
+    """
+
     text: str
     speaker: str
     start: float
     end: float
+    id: str = ""
 
     @property
     def stamp(self) -> str:
@@ -115,13 +123,18 @@ def procedural(sentence: str) -> bool:
                 or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS)))
 
 
+def point_id(u: Utterance, index: int, kind: str = "p") -> str:
+    return f"{kind}{int(round(u.start * 100))}-{index}"
+
+
 def _points(utterances: list[Utterance], spec, limit: int = 2) -> list[Point]:
     points = []
     for u in utterances:
         subject, group = _subject(u.attribution, spec)
         names = [u.attribution] if u.attribution in spec.participants.delegations else []
-        for sentence in key_sentences(u.text, limit, skip=procedural):
-            points.append(Point(third_person(sentence, subject, names, group), u.attribution, u.start, u.end))
+        for k, sentence in enumerate(key_sentences(u.text, limit, skip=procedural)):
+            points.append(Point(third_person(sentence, subject, names, group), u.attribution, u.start, u.end,
+                                point_id(u, k)))
     return points
 
 
@@ -146,8 +159,10 @@ def build_minutes(utterances: list[Utterance], spec) -> Minutes:
             officials = [u for u in said if u.attribution in people and u.block is None
                          and not any(u.attribution in b.presenters for b in item.blocks)]
             if minutes.closing:
-                minutes.closing_points = [Point(reported(s, group=False), u.attribution, u.start, u.end)
-                                          for u in chair for s in key_sentences(u.text, 3, skip=procedural)]
+                minutes.closing_points = [Point(reported(s, group=False), u.attribution, u.start, u.end,
+                                                point_id(u, k, "c"))
+                                          for u in chair
+                                          for k, s in enumerate(key_sentences(u.text, 3, skip=procedural))]
             else:
                 minutes.remarks = _points(chair, spec, limit=1)
             minutes.remarks += _points(officials, spec)
@@ -162,7 +177,7 @@ def build_minutes(utterances: list[Utterance], spec) -> Minutes:
             minutes.blocks.append(BlockMinutes(
                 number=ROMAN[b_number - 1] if b_number <= len(ROMAN) else str(b_number),
                 title=block.title, guiding_question=block.guiding_question,
-                presenters=[Point(p.attribution, p.attribution, p.start, p.end)
+                presenters=[Point(p.attribution, p.attribution, p.start, p.end, point_id(p, 0, "s"))
                             for p in _first_per_speaker(presenters)],
                 delegations=_speaking_delegations(in_block, spec), others=others,
                 points=_points([u for u in in_block if u.attribution in spec.participants.delegations], spec),
@@ -192,3 +207,17 @@ def draft(utterances: list[Utterance], spec, recording_link: str | None = None) 
     if recording_link:
         minutes.recording = recording_link
     return minutes
+
+
+def minutes_from_dict(data: dict) -> Minutes:
+    """:class:`Minutes` back from ``minutes.json`` (the review layer edits the JSON form)."""
+    def points(values):
+        return [Point(**p) for p in values]
+
+    items = []
+    for item in data["items"]:
+        blocks = [BlockMinutes(**{**b, "presenters": points(b["presenters"]), "points": points(b["points"])})
+                  for b in item["blocks"]]
+        items.append(ItemMinutes(**{**item, "remarks": points(item["remarks"]), "points": points(item["points"]),
+                                    "closing_points": points(item["closing_points"]), "blocks": blocks}))
+    return Minutes(**{**data, "items": items})

@@ -19,12 +19,13 @@ PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
 def _environment(autoescape: bool) -> jinja2.Environment:
-    from pipeline.draft import join_names
+    from pipeline.draft import join_names, timestamp
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=autoescape,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["join_names"] = join_names
+    env.filters["stamp"] = timestamp
     return env
 
 
@@ -35,6 +36,24 @@ def markdown(minutes) -> str:
 def html(minutes, audio_href: str) -> str:
     """A self-contained page; each point links to its moment (``audio#t=seconds``)."""
     return _environment(True).get_template("minutes.html.j2").render(m=minutes, audio=audio_href)
+
+
+def html_body(minutes, audio_href: str) -> str:
+    """The minutes' body alone (no page around it), for the review page; ``minutes`` may be the
+    JSON form with the review layer applied."""
+    if isinstance(minutes, dict):
+        minutes = _namespace(minutes)  # `m.items` must be the list, not dict.items
+    return _environment(True).get_template("minutes_body.html.j2").render(m=minutes, audio=audio_href)
+
+
+def _namespace(value):
+    from types import SimpleNamespace
+
+    if isinstance(value, dict):
+        return SimpleNamespace(**{k: _namespace(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_namespace(v) for v in value]
+    return value
 
 
 def as_json(minutes) -> str:

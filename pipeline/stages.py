@@ -45,6 +45,12 @@ class Context:
             initial_prompt=roster_prompt(self.spec) if self.options.prompt_with_roster else None,
         )
 
+    def corrections(self) -> A.Corrections:
+        """The rapporteur's corrected attributions (review page), if any."""
+        if not self.work.exists(A.CORRECTIONS):
+            return A.Corrections()
+        return self.work.load(A.CORRECTIONS, A.Corrections)
+
     def diarize_options(self) -> DiarizeOptions:
         """The user's options, with speaker bounds from the meeting when not given.
 
@@ -160,7 +166,7 @@ def _utterances(ctx: Context, name: str) -> list[Utterance]:
 def _attribute(ctx: Context) -> dict:
     from pipeline.attribute import attribute
 
-    utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec)
+    utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec, corrections=ctx.corrections())
     ctx.work.write_json(A.ATTRIBUTED, {"utterances": [asdict(u) for u in utterances]})
     return {"attributed": sum(u.attribution is not None for u in utterances)}
 
@@ -215,7 +221,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}, (),
           ("merge",)),
     Stage("attribute", "1", (A.UTTERANCES,), (A.ATTRIBUTED,), _attribute,
-          _spec_part("presiding", "participants", "order_of_business"), ("rapidfuzz",),
+          lambda ctx: {**_spec_part("presiding", "participants", "order_of_business")(ctx),
+                       "corrections": asdict(ctx.corrections())}, ("rapidfuzz",),
           ("attribute", "cues", "roster", "align")),
     Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
           _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",),

@@ -1,0 +1,275 @@
+"""The rapporteur's layer over a run: corrected speakers, edited sentences, and who did what.
+
+Nothing here is a stage output, so no re-run overwrites it (see :mod:`pipeline.artifacts`):
+
+- **corrections** (``review/corrections.json``): a voice or one turn relabelled; an input of the
+  attribute stage, so :meth:`Review.redraft` re-attributes, re-aligns and re-drafts from them;
+- **edits** (``review/edits.json``): a point's text as the rapporteur rewrote it, with the draft
+  text it was written against (``base``) and a version number. Applied over every new draft: if
+  the draft's text of that point is still ``base`` the edit applies; if the draft changed, both
+  are shown as a :class:`Conflict` until the rapporteur chooses; the edit is never dropped silently;
+- **journal** (``review/journal.jsonl``): every change, with author, time, before and after.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import threading
+from dataclasses import asdict, dataclass
+from typing import Iterator, Optional
+
+from pipeline import artifacts as A
+from pipeline.artifacts import Corrections, WorkDir, utterance_key
+
+EDITABLE = ("remarks", "points", "closing_points")  # presenters are names, not sentences
+MAX_TEXT = 5000
+MAX_AUTHOR = 80
+
+
+class ReviewError(ValueError):
+    """A request the review layer refuses (unknown point, label not on the roster, ...)."""
+
+
+class ConflictsPending(ReviewError):
+    pass
+
+
+@dataclass
+class Edit:
+    point: str
+    text: str
+    base: str  # the draft's text of the point when the rapporteur edited it
+    author: str
+    at: str
+    version: int = 1
+
+
+@dataclass
+class Conflict:
+    """A point the draft changed after the rapporteur edited it: both texts are kept."""
+
+    point: str
+    mine: str
+    draft: Optional[str]  # None: the new draft no longer has this point
+    base: str
+    author: str
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def iter_points(minutes: dict, editable_only: bool = True) -> Iterator[dict]:
+    """Every point of ``minutes.json`` (dicts, so callers may change them in place)."""
+    for item in minutes["items"]:
+        for key in EDITABLE:
+            yield from item[key]
+        for block in item["blocks"]:
+            if not editable_only:
+                yield from block["presenters"]
+            yield from block["points"]
+
+
+def _clean_author(author: str) -> str:
+    author = " ".join(str(author or "").split())[:MAX_AUTHOR]
+    return author or "unknown"
+
+
+class Review:
+    """One work folder's review state. Methods are safe to call from several request threads."""
+
+    _locks: dict[str, threading.Lock] = {}
+
+    def __init__(self, work: WorkDir):
+        self.work = work
+        self.lock = self._locks.setdefault(str(work.root), threading.Lock())
+
+    # ---- reading -------------------------------------------------------------------------
+    def corrections(self) -> Corrections:
+        return self.work.load(A.CORRECTIONS, Corrections) if self.work.exists(A.CORRECTIONS) else Corrections()
+
+    def edits(self) -> dict[str, Edit]:
+        if not self.work.exists(A.EDITS):
+            return {}
+        return {point: Edit(**data) for point, data in self.work.read_json(A.EDITS)["points"].items()}
+
+    def journal(self, limit: int | None = None) -> list[dict]:
+        if not self.work.exists(A.JOURNAL):
+            return []
+        lines = self.work.read_text(A.JOURNAL).splitlines()
+        entries = []
+        for line in lines[-limit:] if limit else lines:
+            try:
+                entries.append(json.loads(line))
+            except ValueError:
+                continue
+        return entries
+
+    def draft(self) -> dict:
+        if not self.work.exists(A.MINUTES_JSON):
+            raise ReviewError("this run has no draft yet; run `rapporteur run` first")
+        return self.work.read_json(A.MINUTES_JSON)
+
+    def transcript(self) -> dict:
+        if not self.work.exists(A.TRANSCRIPT):
+            raise ReviewError("this run has no transcript yet; run `rapporteur run` first")
+        return self.work.read_json(A.TRANSCRIPT)
+
+    def reviewed(self) -> tuple[dict, list[Conflict]]:
+        """The draft with every edit applied, and the edits in conflict with it.
+
+        A point in conflict shows the rapporteur's text (``edited``/``conflict`` set on it), so
+        what they wrote is what they see until they choose.
+        """
+        minutes = copy.deepcopy(self.draft())
+        edits = self.edits()
+        conflicts, placed = [], set()
+        for point in iter_points(minutes):
+            edit = edits.get(point["id"])
+            if edit is None:
+                continue
+            placed.add(edit.point)
+            point["draft_text"] = point["text"]
+            point["edited"] = {"author": edit.author, "at": edit.at, "version": edit.version}
+            if point["text"] != edit.base:
+                point["conflict"] = True
+                conflicts.append(Conflict(edit.point, edit.text, point["text"], edit.base, edit.author))
+            point["text"] = edit.text
+        for edit in edits.values():
+            if edit.point not in placed:
+                conflicts.append(Conflict(edit.point, edit.text, None, edit.base, edit.author))
+        return minutes, conflicts
+
+    def speaker_labels(self) -> dict[str, Optional[str]]:
+        """Each diarized voice's label now: the rapporteur's if corrected, else the commonest."""
+        counts: dict[str, dict[Optional[str], float]] = {}
+        for u in self.transcript()["utterances"]:
+            votes = counts.setdefault(u["speaker"], {})
+            votes[u["attribution"]] = votes.get(u["attribution"], 0.0) + u["end"] - u["start"]
+        fixed = self.corrections().speakers
+        return {s: fixed.get(s) or max(v, key=v.get) for s, v in sorted(counts.items())}
+
+    # ---- changing ------------------------------------------------------------------------
+    def _log(self, action: str, author: str, target: str, before, after) -> None:
+        entry = {"at": _now(), "author": author, "action": action, "target": target,
+                 "before": before, "after": after}
+        self.work.append_line(A.JOURNAL, json.dumps(entry, ensure_ascii=False))
+
+    def _labels(self) -> list[str]:
+        from pipeline.runner import reopen
+
+        return reopen(self.work.root).spec.roster_labels()
+
+    def relabel(self, scope: str, target: str, label: str, author: str) -> None:
+        """Attribute every turn of voice ``target`` (scope "speaker") or the one turn starting at
+        ``target`` (scope "utterance", an :func:`utterance_key`) to ``label``."""
+        author = _clean_author(author)
+        labels = self._labels()
+        if label not in labels:
+            raise ReviewError(f"{label!r} is not on this meeting's roster")
+        utterances = self.transcript()["utterances"]
+        with self.lock:
+            corrections = self.corrections()
+            if scope == "speaker":
+                if target not in {u["speaker"] for u in utterances}:
+                    raise ReviewError(f"no voice {target!r} in this run")
+                before = self.speaker_labels().get(target)
+                corrections.speakers[target] = label
+            elif scope == "utterance":
+                match = [u for u in utterances if utterance_key(u["start"]) == target]
+                if not match:
+                    raise ReviewError(f"no utterance starts at {target}")
+                before = match[0]["attribution"]
+                corrections.utterances[target] = label
+            else:
+                raise ReviewError(f"scope must be 'speaker' or 'utterance', not {scope!r}")
+            self.work.write_json(A.CORRECTIONS, corrections)
+            self._log(f"relabel-{scope}", author, target, before, label)
+        if scope == "speaker":
+            from pipeline.voices import confirm
+
+            confirm(self.work, self.transcript()["meeting_id"], target, label, author)
+
+    def edit(self, point: str, text: str, author: str) -> Edit:
+        """Keep ``text`` as the rapporteur's version of ``point``, over this and later drafts."""
+        author = _clean_author(author)
+        text = " ".join(str(text).split())
+        if not text:
+            raise ReviewError("an edit cannot be empty (to drop a point, write why)")
+        if len(text) > MAX_TEXT:
+            raise ReviewError(f"an edit is limited to {MAX_TEXT} characters")
+        current = {p["id"]: p["text"] for p in iter_points(self.draft())}
+        with self.lock:
+            edits = self.edits()
+            previous = edits.get(point)
+            if point not in current and previous is None:
+                raise ReviewError(f"no point {point!r} in the draft")
+            # Editing again keeps the first base: rewriting a point in conflict does not settle it.
+            base = previous.base if previous else current[point]
+            edit = Edit(point=point, text=text, base=base, author=author, at=_now(),
+                        version=(previous.version + 1) if previous else 1)
+            edits[point] = edit
+            self._save_edits(edits)
+            self._log("edit", author, point, previous.text if previous else current.get(point), text)
+        return edit
+
+    def resolve(self, point: str, keep: str, author: str) -> None:
+        """Settle a conflict: keep the rapporteur's text ("mine") or take the new draft's ("draft")."""
+        author = _clean_author(author)
+        current = {p["id"]: p["text"] for p in iter_points(self.draft())}
+        with self.lock:
+            edits = self.edits()
+            if point not in edits:
+                raise ReviewError(f"no edit of point {point!r}")
+            edit = edits[point]
+            if keep == "mine":
+                if point not in current:
+                    raise ReviewError("this point is no longer in the draft; take the draft or re-draft")
+                edits[point] = Edit(point, edit.text, current[point], author, _now(), edit.version + 1)
+            elif keep == "draft":
+                del edits[point]
+            else:
+                raise ReviewError(f"keep must be 'mine' or 'draft', not {keep!r}")
+            self._save_edits(edits)
+            self._log(f"resolve-{keep}", author, point, edit.text, current.get(point) if keep == "draft" else edit.text)
+
+    def _save_edits(self, edits: dict[str, Edit]) -> None:
+        self.work.write_json(A.EDITS, {"points": {k: asdict(v) for k, v in sorted(edits.items())}})
+
+    def redraft(self, author: str = "") -> list:
+        """Attribute, align and draft again from the corrections (sub-second); earlier stages
+        must be done: a re-draft never starts a transcription."""
+        from pipeline.runner import Manifest, reopen, run_stage
+        from pipeline.stages import get_stage
+
+        ctx = reopen(self.work.root)
+        manifest = Manifest(ctx.work, ctx.spec.meeting.id)
+        for needed in ("transcribe", "diarize", "merge"):
+            if manifest.entry(needed).get("status") != "done":
+                raise ReviewError(f"stage {needed} is not done; run `rapporteur reprocess` first")
+        with self.lock:
+            results = [run_stage(ctx, get_stage(name)) for name in ("attribute", "align", "draft")]
+            self._log("redraft", _clean_author(author), "minutes", None,
+                      {r.name: ("reused" if r.reused else "ran") for r in results})
+        return results
+
+    def export(self, author: str = "") -> bytes:
+        """The reviewed minutes as Word (and Markdown beside it); refused while conflicts remain."""
+        from pipeline import render
+        from pipeline.draft import minutes_from_dict
+
+        minutes, conflicts = self.reviewed()
+        if conflicts:
+            raise ConflictsPending(f"{len(conflicts)} edited point(s) conflict with the new draft; "
+                                   "choose a version for each before exporting")
+        for point in iter_points(minutes):
+            for extra in ("draft_text", "edited", "conflict"):
+                point.pop(extra, None)
+        structure = minutes_from_dict(minutes)
+        data = render.docx_bytes(structure)
+        self.work.write_bytes(A.REVIEWED_DOCX, data)
+        self.work.write_text(A.REVIEWED_MD, render.markdown(structure))
+        self._log("export", _clean_author(author), A.REVIEWED_DOCX, None, len(data))
+        return data

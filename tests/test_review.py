@@ -1,0 +1,338 @@
+"""The review page: the review layer (corrections, edits, conflicts, journal), its server's
+guards, and the page itself driven in headless Chromium (Playwright on Debian's browser)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, load_json, run_cli
+
+from pipeline.artifacts import WorkDir
+from pipeline.review import Review, ReviewError
+
+CHROMIUM = "/usr/bin/chromium"
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+
+@pytest.fixture
+def run_copy(sample_run, tmp_path, monkeypatch):
+    """A private copy of the sample run (the review changes it), with its own voice bank."""
+    out = tmp_path / "run"
+    shutil.copytree(sample_run["out"], out)
+    monkeypatch.setenv("RAPPORTEUR_VOICES", str(tmp_path / "voices"))
+    return out
+
+
+def _voice_of(run: Path, label: str) -> str:
+    return next(s for s, current in Review(WorkDir(run)).speaker_labels().items() if current == label)
+
+
+def _points(minutes: dict) -> list[dict]:
+    from pipeline.review import iter_points
+
+    return list(iter_points(minutes))
+
+
+# ---- the review layer, without a browser ---------------------------------------------------
+
+def test_relabelling_a_voice_redrafts_everywhere_and_records_who(run_copy):
+    review = Review(WorkDir(run_copy))
+    canada = _voice_of(run_copy, "Canada")
+    review.relabel("speaker", canada, "Chile", "Ana Reviewer")
+    results = {r.name: r.reused for r in review.redraft("Ana Reviewer")}
+    assert results == {"attribute": False, "align": False, "draft": False}
+    transcript = load_json(run_copy / "transcript.json")
+    turns = [u for u in transcript["utterances"] if u["speaker"] == canada]
+    assert turns and all(u["attribution"] == "Chile" and u["confidence"] == 1.0 and not u["review"] for u in turns)
+    minutes = (run_copy / "minutes.md").read_text()
+    assert "The delegation of Chile" in minutes and "Brazil, Chile, United States, and Peru referred" in minutes
+    entry = review.journal()[-2]
+    assert entry["action"] == "relabel-speaker" and entry["author"] == "Ana Reviewer"
+    assert entry["before"] == "Canada" and entry["after"] == "Chile"
+    # The confirmed voice went to the bank, with a playable clip.
+    from pipeline.voices import bank_dir, load_bank, match
+
+    sample = load_bank()[-1]
+    assert (sample.label, sample.speaker) == ("Chile", canada)
+    assert (bank_dir() / sample.clip).stat().st_size > 16000 * 2  # over a second of 16 kHz audio
+    centroids = load_json(run_copy / "diarization.json")["centroids"]
+    assert match(centroids[canada], load_bank()) == ("Chile", pytest.approx(1.0))
+    # A second run of the same: nothing to redo.
+    assert all(r.reused for r in review.redraft("Ana Reviewer"))
+
+
+def test_one_turn_relabelled_keeps_the_rest_of_its_voice(run_copy):
+    review = Review(WorkDir(run_copy))
+    transcript = load_json(run_copy / "transcript.json")
+    peru = [u for u in transcript["utterances"] if u["attribution"] == "Peru"]
+    target = peru[0]
+    review.relabel("utterance", f"{target['start']:.2f}", "Mexico", "ana")
+    review.redraft("ana")
+    after = {u["start"]: u for u in load_json(run_copy / "transcript.json")["utterances"]}
+    assert after[target["start"]]["attribution"] == "Mexico"
+    assert after[target["start"]]["evidence"][0]["kind"] == "rapporteur"
+    others = [after[u["start"]] for u in peru[1:]]
+    assert all(u["attribution"] == "Peru" for u in others)
+
+
+def test_an_edit_survives_redrafts_and_a_changed_draft_shows_both(run_copy):
+    work = WorkDir(run_copy)
+    review = Review(work)
+    point = next(p for p in _points(load_json(run_copy / "minutes.json")) if p["speaker"] == "Brazil")
+    mine = "Brazil stressed that capacity building must reach every member state."
+    review.edit(point["id"], mine, "ana")
+    minutes, conflicts = review.reviewed()
+    assert not conflicts
+    assert next(p for p in _points(minutes) if p["id"] == point["id"])["text"] == mine
+    # A re-run of the pipeline from attribution on: the edit file is untouched, the edit applies.
+    before = (run_copy / "review" / "edits.json").read_bytes()
+    done = run_cli("reprocess", str(run_copy), "--from", "attribute", "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (run_copy / "review" / "edits.json").read_bytes() == before
+    assert not review.reviewed()[1]
+    # The draft's own text of that point changes (its voice relabelled): both are shown.
+    review.relabel("speaker", _voice_of(run_copy, "Brazil"), "Mexico", "ana")
+    review.redraft("ana")
+    minutes, conflicts = review.reviewed()
+    assert [c.point for c in conflicts] == [point["id"]]
+    assert conflicts[0].mine == mine and "Mexico" in conflicts[0].draft
+    shown = next(p for p in _points(minutes) if p["id"] == point["id"])
+    assert shown["text"] == mine and shown["conflict"] and "Mexico" in shown["draft_text"]
+    with pytest.raises(ReviewError, match="conflict"):
+        review.export("ana")
+    review.resolve(point["id"], "mine", "ana")
+    assert not review.reviewed()[1]
+    from docx import Document
+
+    document = Document(io.BytesIO(review.export("ana")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert mine in text and (run_copy / "minutes.reviewed.md").read_text().count(mine) == 1
+    actions = [e["action"] for e in review.journal()]
+    assert actions.count("edit") == 1 and "resolve-mine" in actions and actions[-1] == "export"
+
+
+def test_review_refuses_what_is_not_on_the_roster_or_in_the_run(run_copy):
+    review = Review(WorkDir(run_copy))
+    with pytest.raises(ReviewError, match="not on this meeting's roster"):
+        review.relabel("speaker", "SPEAKER_00", "Atlantis", "ana")
+    with pytest.raises(ReviewError, match="no voice"):
+        review.relabel("speaker", "SPEAKER_99", "Chile", "ana")
+    with pytest.raises(ReviewError, match="no utterance"):
+        review.relabel("utterance", "9999.00", "Chile", "ana")
+    with pytest.raises(ReviewError, match="no point"):
+        review.edit("p0-9", "text", "ana")
+    with pytest.raises(ReviewError, match="empty"):
+        review.edit(_points(load_json(run_copy / "minutes.json"))[0]["id"], "   ", "ana")
+    assert not (run_copy / "review" / "corrections.json").exists()
+
+
+# ---- the server's guards -------------------------------------------------------------------
+
+def _client(run: Path, host: str = "127.0.0.1", port: int = 8765):
+    from starlette.testclient import TestClient
+
+    from pipeline.review_app import create_app
+
+    return TestClient(create_app(run, "secret-token", host, port, "tester"), base_url=f"http://{host}:{port}")
+
+
+def test_the_server_lets_in_only_its_token_holder_and_same_origin_writes(run_copy):
+    from pipeline.review_app import COOKIE
+
+    client = _client(run_copy)
+    assert client.get("/api/state").status_code == 401
+    assert client.get("/?token=wrong", follow_redirects=False).status_code == 401
+    entry = client.get("/?token=secret-token", follow_redirects=False)
+    assert entry.status_code == 303
+    cookie = entry.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    state = client.get("/api/state")
+    assert state.status_code == 200 and "script-src 'self'" in state.headers["content-security-policy"]
+    assert client.get("/api/state", headers={"Host": "evil.example:8765"}).status_code == 403
+    audio = client.get("/audio", headers={"Range": "bytes=100-199"})
+    assert audio.status_code == 206 and len(audio.content) == 100
+    assert client.get("/static/..%2Freview.py").status_code in (403, 404)
+    body = {"scope": "speaker", "target": "SPEAKER_00", "label": "Chile"}
+    assert client.post("/api/relabel", json=body).status_code == 403  # no token header
+    token = {"X-Rapporteur-Token": "secret-token"}
+    assert client.post("/api/relabel", json=body, headers={**token, "Origin": "http://evil.example"}).status_code == 403
+    assert client.post("/api/relabel", content=json.dumps(body), headers={**token, "Content-Type": "text/plain"}
+                       ).status_code == 415
+    assert client.post("/api/relabel", json={**body, "label": "Atlantis"}, headers=token).status_code == 400
+    assert not (run_copy / "review" / "corrections.json").exists()
+    done = client.post("/api/relabel", json=body, headers={**token, "Origin": "http://127.0.0.1:8765"})
+    assert done.status_code == 200 and done.json()["stages"]["attribute"] == "ran"
+    assert client.cookies.get(COOKIE) == "secret-token"
+
+
+# ---- the page in a real browser --------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(run_copy):
+    """`rapporteur review` in its own process; yields (address with token, run folder)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "review", str(run_copy), "--port", str(port),
+                                "--user", "Ana Reviewer"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        line = process.stdout.readline()
+        address = re.search(r"http://\S+", line).group(0)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield address, run_copy
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: scripts/install.sh installs Debian's chromium")
+    with playwright.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+        yield instance
+        instance.close()
+
+
+def _open(browser, address):
+    # Playwright's wait_for_function evaluates strings, which the page's CSP forbids: bypass it
+    # here, so escaping alone must keep hostile text inert (the CSP is a second fence).
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(address)
+    page.wait_for_selector("body[data-ready]")
+    return page, errors
+
+
+def _reloaded(page, action):
+    before = page.get_attribute("body", "data-ready")
+    action()
+    page.wait_for_function(f"document.body.dataset.ready !== '{before}'")
+
+
+def test_review_page_in_chromium(served, browser, tmp_path):
+    address, run = served
+    page, errors = _open(browser, address)
+    transcript = load_json(run / "transcript.json")
+    utterances = transcript["utterances"]
+
+    # Timeline: one bar per turn, flagged turns marked.
+    assert page.locator("#timeline .turn").count() == len(utterances)
+    assert page.locator("#timeline .turn.flagged").count() == sum(u["review"] for u in utterances)
+    assert page.locator("#transcript li").count() == len(utterances)
+
+    # Clicking a point plays the recording from its moment.
+    point = page.locator('#minutes .pt[data-speaker="Peru"]').first
+    start = float(point.get_attribute("data-start"))
+    point.click()
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {start}) < 0.5")
+    assert page.locator("#transcript li.current").count() == 1
+    # ... and so does an utterance's time.
+    row = page.locator("#transcript li").nth(5)
+    row.locator("button.when").click()
+    page.wait_for_function(f"Math.abs(document.getElementById('player').currentTime - {row.get_attribute('data-start')}) < 0.5")
+
+    # Relabel a voice: the minutes follow.
+    canada = _voice_of(run, "Canada")
+    _reloaded(page, lambda: page.select_option(f'select[data-speaker="{canada}"]', "Chile"))
+    assert "The delegation of Chile" in page.inner_text("#minutes")
+    assert page.locator('#minutes .pt[data-speaker="Chile"]').first.inner_text().startswith("The delegation of Chile")
+    assert page.locator(f'#transcript li select >> nth=0').count() == 1
+
+    # Edit a point's text; relabel its voice; the edit survives the re-draft, both shown.
+    target = page.locator('#minutes .pt[data-speaker="Brazil"]').first
+    point_id = target.get_attribute("data-id")
+    mine = "Brazil called for <b>capacity building</b> in every member state."
+    target.locator("xpath=following-sibling::button[contains(@class,'edit')]").first.click()
+    page.fill("textarea.editor", mine)
+    _reloaded(page, lambda: page.click("div.editing button.save"))
+    assert page.inner_text(f'#minutes .pt[data-id="{point_id}"]') == mine
+    brazil = _voice_of(run, "Brazil")
+    _reloaded(page, lambda: page.select_option(f'select[data-speaker="{brazil}"]', "Mexico"))
+    assert page.inner_text(f'#minutes .pt[data-id="{point_id}"]') == mine
+    box = page.locator(f'#conflict-list li[data-point="{point_id}"]')
+    assert box.locator(".mine").inner_text() == mine and "Mexico" in box.locator(".draft").inner_text()
+    _reloaded(page, lambda: box.locator("button.keep-mine").click())
+    assert page.locator("#conflict-list li").count() == 0
+    _reloaded(page, lambda: page.click("#redraft"))
+    assert page.inner_text(f'#minutes .pt[data-id="{point_id}"]') == mine
+
+    # Export the reviewed version; the change record names the reviewer.
+    with page.expect_download() as download:
+        page.click("#export")
+    from docx import Document
+
+    path = tmp_path / "reviewed.docx"
+    download.value.save_as(path)
+    assert mine in "\n".join(p.text for p in Document(str(path)).paragraphs)
+    journal = page.inner_text("#journal-list")
+    assert "Ana Reviewer: relabel-speaker" in journal and "Ana Reviewer: edit" in journal
+    page.screenshot(path=str(tmp_path / "review.png"), full_page=False)
+    assert not errors, errors
+
+
+def test_hostile_transcript_renders_as_text(served, browser):
+    address, run = served
+    work = WorkDir(run)
+    transcript = work.read_json("transcript.json")
+    transcript["utterances"][3]["text"] = f"We support {HOSTILE} the Convention."
+    work.write_json("transcript.json", transcript)
+    minutes = work.read_json("minutes.json")
+    _points(minutes)[0]["text"] = f"The delegation said {HOSTILE}."
+    work.write_json("minutes.json", minutes)
+    page, errors = _open(browser, address)
+    assert page.evaluate("window.pwned") is None
+    assert HOSTILE in page.inner_text("#transcript") and HOSTILE in page.inner_text("#minutes")
+    assert page.locator("#transcript script, #transcript img, #minutes script, #minutes img").count() == 0
+    assert not errors, errors
+
+
+def test_three_hour_session_is_paged(served, browser):
+    """4,000 turns over three hours: the page shows 200 at a time and the timeline stays whole."""
+    address, run = served
+    work = WorkDir(run)
+    transcript = work.read_json("transcript.json")
+    base = transcript["utterances"]
+    long = []
+    for i in range(4000):
+        u = dict(base[i % len(base)], words=[])
+        u["start"], u["end"] = i * 2.7, i * 2.7 + 2.5
+        long.append(u)
+    transcript["utterances"], transcript["duration"] = long, 4000 * 2.7
+    work.write_json("transcript.json", transcript)
+    page, errors = _open(browser, address)
+    assert page.locator("#transcript li").count() == 200
+    assert page.locator("#timeline .turn").count() == 4000
+    assert page.inner_text("#page-info").startswith("1–200 of 4000")
+    page.click("#next")
+    page.wait_for_function("document.getElementById('page-info').textContent.startsWith('201')")
+    # Jumping to a moment two hours in loads the page that holds it.
+    page.evaluate("document.querySelector('#timeline-wrap').dispatchEvent(new MouseEvent('click', "
+                  "{clientX: document.querySelector('#timeline-wrap').getBoundingClientRect().left + "
+                  "document.querySelector('#timeline-wrap').getBoundingClientRect().width * 0.75}))")
+    page.wait_for_function("document.getElementById('page-info').textContent.startsWith('3001')")
+    first, last = page.locator("#transcript li").first, page.locator("#transcript li").last
+    assert float(first.get_attribute("data-start")) <= 0.75 * 4000 * 2.7 <= float(last.get_attribute("data-end"))
+    assert not errors, errors
