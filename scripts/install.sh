@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # ffmpeg decodes; espeak-ng and sox render the sample sessions; LibreOffice (writer, no GUI) and
-# poppler check in the tests that the Word minutes open cleanly.
+# poppler check in the tests that the Word minutes open cleanly; chromium is the browser the
+# review page's tests drive.
 need_apt=()
-for tool in ffmpeg ffprobe espeak-ng sox soffice pdftotext; do
+for tool in ffmpeg ffprobe espeak-ng sox soffice pdftotext chromium; do
   command -v "$tool" >/dev/null 2>&1 || need_apt+=("$tool")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -17,7 +18,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq ffmpeg espeak-ng sox libsox-fmt-mp3 \
-    libreoffice-writer-nogui poppler-utils >/dev/null
+    libreoffice-writer-nogui poppler-utils chromium >/dev/null
 fi
 
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
