@@ -1,17 +1,59 @@
-"""The meeting flow: one Prefect task per stage of ``pipeline.stages.STAGES``, run in order.
+"""The meeting flows: one Prefect task per stage of ``pipeline.stages.STAGES``, run in order.
+
+- :func:`meeting_flow` runs a prepared :class:`~pipeline.stages.Context` (the CLI's ``run`` and
+  ``reprocess``);
+- :func:`process_meeting` is the deployable one: plain parameters (a spec path, a work folder),
+  the ledger entry of a scheduled intake, the draft published as a Prefect artifact and a
+  notification when it is ready or has failed.
 
 Caching is the work folder's manifest (a stage reruns when its inputs change), so Prefect's own
-result cache is off; the flow returns one row per stage for the caller to print.
+result cache is off. Fetching is retried with backoff when the failure is transient (a server
+error, no answer); the heavy stages once, when they fail for a reason other than the input.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pipeline  # noqa: F401  (switches off phone-home before prefect is imported)
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.runner import Context, StageResult, run_stage, stages_to_force
 from pipeline.stages import STAGES, Stage
+
+
+def _exception(state):
+    try:
+        return state.result(raise_on_failure=False)
+    except Exception as exc:  # noqa: BLE001  (a result that cannot be read is not transient)
+        return exc
+
+
+def _transient(task_, task_run, state) -> bool:
+    """Retry a fetch only when trying again can help."""
+    exc = _exception(state)
+    return bool(getattr(exc, "transient", False)) or isinstance(exc, (ConnectionError, TimeoutError))
+
+
+def _not_the_input(task_, task_run, state) -> bool:
+    """Retry a heavy stage that crashed (memory, a library), not one refusing its input."""
+    from pipeline.cli import _user_errors
+
+    return not isinstance(_exception(state), _user_errors())
+
+
+def _delays(n: int) -> list[float]:
+    base = float(os.environ.get("RAPPORTEUR_RETRY_DELAY", "30"))
+    return [base * 4 ** i for i in range(n)]
+
+
+RETRIES = {
+    "ingest": dict(retries=3, retry_delay_seconds=_delays(3), retry_condition_fn=_transient),
+    "transcribe": dict(retries=1, retry_delay_seconds=_delays(1), retry_condition_fn=_not_the_input),
+    "diarize": dict(retries=1, retry_delay_seconds=_delays(1), retry_condition_fn=_not_the_input),
+}
 
 
 def _task_for(stage: Stage):
@@ -19,7 +61,8 @@ def _task_for(stage: Stage):
         return run_stage(ctx, stage, force=force)
 
     run.__name__ = f"stage_{stage.name}"
-    return task(run, name=stage.name, cache_policy=NO_CACHE, persist_result=False)
+    return task(run, name=stage.name, cache_policy=NO_CACHE, persist_result=False,
+                **RETRIES.get(stage.name, {}))
 
 
 STAGE_TASKS = {stage.name: _task_for(stage) for stage in STAGES}
@@ -31,3 +74,60 @@ def meeting_flow(ctx: Context, force_from: str | None = None) -> list[StageResul
     ``force_from`` on, stages rerun even when their inputs are unchanged."""
     forced = stages_to_force(force_from)
     return [STAGE_TASKS[stage.name](ctx, force=stage.name in forced) for stage in STAGES]
+
+
+def _publish(ctx: Context, results: list[StageResult]) -> None:
+    """The draft as a Prefect markdown artifact (shown in the UI), with where its files are."""
+    from prefect.artifacts import create_markdown_artifact
+
+    from pipeline import artifacts as A
+
+    table = "\n".join(f"| {r.name} | {'reused' if r.reused else 'ran'} | {r.seconds:.1f} |" for r in results)
+    body = (f"**Draft minutes ready**: `{ctx.work.path(A.MINUTES)}`  \n"
+            f"Review: `rapporteur review {ctx.work.root}`\n\n| stage | status | seconds |\n|---|---|---|\n{table}\n\n"
+            f"---\n\n{ctx.work.read_text(A.MINUTES)}")
+    create_markdown_artifact(markdown=body, key=f"minutes-{ctx.spec.slug}"[:100],
+                             description=f"Draft minutes of {ctx.spec.meeting.id}")
+
+
+@flow(name="rapporteur-process-meeting", persist_result=False, log_prints=True)
+def process_meeting(spec: str, out: str | None = None, force_from: str | None = None,
+                    model: str | None = None, key: str | None = None, webhook: str | None = None,
+                    work_root: str | None = None) -> dict:
+    """Process one meeting from its spec into ``out``; with ``key`` (from intake), record the
+    outcome in the ledger under ``work_root`` and skip a recording already done."""
+    from pipeline import artifacts as A
+    from pipeline.ledger import Ledger
+    from pipeline.notify import notify
+    from pipeline.runner import prepare
+    from pipeline.stages import RunOptions
+
+    logger = get_run_logger()
+    ledger = Ledger(Path(work_root)) if key and work_root else None
+    if ledger is not None:
+        entry = ledger.get(key) or {}
+        if entry.get("status") == "done":
+            logger.info("%s: already processed into %s", spec, entry.get("run_dir"))
+            return {"status": "skipped", "run_dir": entry.get("run_dir")}
+        from prefect.runtime import flow_run
+
+        ledger.update(key, status="running", flow_run=str(flow_run.id), pid=os.getpid())
+    summary: dict = {"spec": spec}
+    try:
+        ctx = prepare(spec, out, RunOptions(model=model))
+        summary.update(meeting_id=ctx.spec.meeting.id, run_dir=str(ctx.work.root))
+        results = meeting_flow(ctx, force_from)
+        _publish(ctx, results)
+    except BaseException as exc:
+        summary.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        if ledger is not None:
+            ledger.update(key, status="failed", error=summary["error"])
+        notify(webhook, {"event": "run-failed", **summary})
+        raise
+    summary.update(status="done", minutes=str(ctx.work.path(A.MINUTES)),
+                   stages={r.name: "reused" if r.reused else "ran" for r in results})
+    if ledger is not None:
+        ledger.update(key, status="done", minutes=summary["minutes"])
+    notify(webhook, {"event": "draft-ready", **summary})
+    logger.info("draft ready: %s", summary["minutes"])
+    return summary

@@ -2,6 +2,9 @@
 
   rapporteur run SPEC.yaml [--out DIR] [--model NAME|DIR] [--diarization PIPELINE_DIR]
   rapporteur reprocess RUN_DIR [--from STAGE]
+  rapporteur reprocess --all [--root DIR] [--since DATE] [--from STAGE]
+  rapporteur intake CONFIG.yaml
+  rapporteur serve CONFIG.yaml
   rapporteur evaluate RUN_DIR TRUTH.json
   rapporteur review RUN_DIR [--host 127.0.0.1] [--port 8765] [--user NAME]
   rapporteur export RUN_DIR
@@ -16,6 +19,7 @@ import argparse
 import errno
 import logging
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -67,6 +71,12 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         stages_to_force(args.from_stage)
     except KeyError as exc:
         raise UserError(exc.args[0]) from None
+    if args.all:
+        if args.run_dir:
+            raise UserError("give either a RUN_DIR or --all, not both")
+        return _reprocess_all(args)
+    if not args.run_dir:
+        raise UserError("which run? give a RUN_DIR, or --all")
     try:
         ctx = reopen(args.run_dir)
     except FileNotFoundError as exc:
@@ -74,15 +84,116 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return _execute(ctx, args.no_prefect, args.from_stage)
 
 
-def _execute(ctx, no_prefect: bool, force_from: str | None) -> int:
+def _reprocess_all(args: argparse.Namespace) -> int:
+    """Every work folder under ``--root`` (meetings held on or after ``--since``), one by one;
+    one that fails is reported and the others go on."""
+    import datetime as dt
+
+    from pipeline.runner import find_runs, reopen
+
+    since = None
+    if args.since:
+        try:
+            since = dt.date.fromisoformat(args.since)
+        except ValueError:
+            raise UserError(f"--since {args.since!r}: give a date as YYYY-MM-DD") from None
+    root = Path(args.root)
+    if not root.is_dir():
+        raise UserError(f"{root}: no such folder")
+    rows, failed = [], 0
+    for run_dir, date in find_runs(root):
+        if since and (date is None or date < since):
+            continue
+        try:
+            ctx = reopen(run_dir)
+            results = _run(ctx, args.no_prefect, args.from_stage)
+            ran = [r.name for r in results if not r.reused]
+            rows.append((run_dir.name, str(date or ""), "ok", ", ".join(ran) or "nothing changed",
+                         f"{sum(r.seconds for r in results if not r.reused):.1f}"))
+        except (*_user_errors(), FileNotFoundError, RuntimeError) as exc:
+            failed += 1
+            rows.append((run_dir.name, str(date or ""), "failed", str(exc).splitlines()[0][:120], ""))
+    print(_table(rows, ("run", "meeting date", "result", "stages run", "seconds")) if rows
+          else f"no work folders under {root}" + (f" for meetings since {since}" if since else ""))
+    return 1 if failed else 0
+
+
+def _run(ctx, no_prefect: bool, force_from: str | None):
     if no_prefect:
         from pipeline.runner import run_all
 
-        results = run_all(ctx, force_from)
-    else:
-        from flows.meeting import meeting_flow
+        return run_all(ctx, force_from)
+    from flows.meeting import meeting_flow
 
-        results = meeting_flow(ctx, force_from)
+    return meeting_flow(ctx, force_from)
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    from flows.intake import intake_flow
+    from pipeline.intake import load_config
+
+    load_config(Path(args.config))  # a bad config: one line, before Prefect starts
+    if args.submit and not os.environ.get("PREFECT_API_URL"):
+        raise UserError("--submit needs a Prefect server: set PREFECT_API_URL (see README)")
+    started = intake_flow(str(Path(args.config).resolve()), deployment=args.submit)
+    rows = [(Path(s["run_dir"]).name, s.get("status", "submitted"), s["origin"]) for s in started]
+    print(_table(rows, ("run", "status", "found at")) if rows else "no new recordings")
+    return 1 if any(s.get("status") == "failed" for s in started) else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from prefect import serve
+
+    from flows.intake import PROCESS_DEPLOYMENT, intake_flow
+    from flows.meeting import process_meeting
+    from pipeline.intake import load_config
+
+    config_path = Path(args.config).resolve()
+    service = load_config(config_path)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = _local_prefect_server()
+    intake = intake_flow.to_deployment(name="intake", cron=service.schedule,
+                                       parameters={"config": str(config_path), "deployment": PROCESS_DEPLOYMENT})
+    process = process_meeting.to_deployment(name=PROCESS_DEPLOYMENT.split("/")[1])
+    print(f"serve: intake every `{service.schedule}` from {len(service.sources)} source(s); "
+          f"up to {service.concurrency} meeting(s) at once; work root {service.resolve(service.work_root)}",
+          flush=True)
+    try:
+        serve(intake, process, limit=service.concurrency, print_starting_message=False)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+    return 0
+
+
+def _local_prefect_server(port: int = 4200):
+    """Schedules need a Prefect server (the ephemeral one runs no scheduler): start one on
+    127.0.0.1 for the life of ``serve``, with its SQLite database in PREFECT_HOME."""
+    import subprocess
+    import time
+    import urllib.request
+
+    url = f"http://127.0.0.1:{port}/api"
+    print(f"serve: no PREFECT_API_URL; starting a Prefect server at {url} (stops with this command)", flush=True)
+    server = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=1).close()
+            os.environ["PREFECT_API_URL"] = url
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise UserError(f"the Prefect server did not start: {server.stderr.read().decode()[-300:]}")
+            time.sleep(0.5)
+    server.terminate()
+    raise UserError("the Prefect server did not answer within 60 s")
+
+
+def _execute(ctx, no_prefect: bool, force_from: str | None) -> int:
+    results = _run(ctx, no_prefect, force_from)
     rows = [(r.name, "reused" if r.reused else "ran", f"{r.seconds:.1f}") for r in results]
     print(_table(rows, ("stage", "status", "seconds")))
     print(f"transcript: {ctx.work.path(A.TRANSCRIPT)}")
@@ -177,16 +288,28 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
     run.set_defaults(func=cmd_run)
-    rp = sub.add_parser("reprocess", help="run an existing work folder again, from a stage on")
-    rp.add_argument("run_dir")
-    rp.add_argument("--from", dest="from_stage", metavar="STAGE",
+    rp = sub.add_parser("reprocess", help="run an existing work folder (or all of them) again, from a stage on")
+    rp.add_argument("run_dir", nargs="?")
+    rp.add_argument("--from", "--stage", dest="from_stage", metavar="STAGE",
                     help="rerun this stage and every later one even if unchanged (default: only what changed)")
+    rp.add_argument("--all", action="store_true", help="every work folder under --root")
+    rp.add_argument("--root", default="runs", help="where the work folders are (default: runs)")
+    rp.add_argument("--since", metavar="YYYY-MM-DD", help="with --all: only meetings held on or after this date")
     rp.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
     rp.set_defaults(func=cmd_reprocess)
     ev = sub.add_parser("evaluate", help="score a run against ground truth")
     ev.add_argument("run_dir")
     ev.add_argument("truth")
     ev.set_defaults(func=cmd_evaluate)
+    it = sub.add_parser("intake", help="look at the sources of a service config once; process what is new")
+    it.add_argument("config", help="service config (YAML): work_root, schedule, sources, notify")
+    it.add_argument("--submit", metavar="DEPLOYMENT",
+                    help="submit each new meeting as a flow run of this deployment (e.g. "
+                    "rapporteur-process-meeting/process) for a work pool's workers, instead of processing it here")
+    it.set_defaults(func=cmd_intake)
+    sv = sub.add_parser("serve", help="run the intake on its schedule and process meetings (Prefect serve)")
+    sv.add_argument("config")
+    sv.set_defaults(func=cmd_serve)
     rv = sub.add_parser("review", help="open the review page of a run (local web app)")
     rv.add_argument("run_dir")
     rv.add_argument("--host", default="127.0.0.1",

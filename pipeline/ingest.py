@@ -34,7 +34,15 @@ DOWNLOAD_TIMEOUT_S = 60.0  # per network operation (connect, each read)
 
 
 class IngestError(RuntimeError):
-    """The recording cannot be fetched or is not usable audio."""
+    """The recording cannot be fetched or is not usable audio.
+
+    ``transient``: the server failed or did not answer (worth a later retry, which the
+    scheduled flow does with backoff); otherwise retrying cannot help (404, not audio, too big).
+    """
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass
@@ -114,7 +122,7 @@ def download(url: str, dest: Path, limits: DownloadLimits | None = None) -> tupl
             last = str(exc)
             if attempt < limits.attempts:
                 time.sleep(limits.backoff * 2 ** (attempt - 1))
-    raise IngestError(f"{url}: {last} (gave up after {limits.attempts} attempts)")
+    raise IngestError(f"{url}: {last} (gave up after {limits.attempts} attempts)", transient=True)
 
 
 def _download_once(url: str, dest: Path, limits: DownloadLimits) -> tuple[str, int]:

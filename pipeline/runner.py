@@ -10,7 +10,9 @@ A stage that reruns and writes the same bytes leaves later stages reusable (thei
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import logging
 import time
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -73,6 +75,46 @@ class Manifest:
                    for name in stage.outputs)
 
 
+@contextlib.contextmanager
+def heavy_slot(heavy: bool, poll: float = 1.0):
+    """Hold one of this machine's slots for heavy stages while one runs.
+
+    Transcription and diarization each use every core and a gigabyte or more; several meetings
+    processed at once on one machine (Prefect workers, ``serve``) would thrash. The slots are
+    lock files in ``$RAPPORTEUR_SLOTS_DIR`` (default: the temp folder, i.e. per machine),
+    ``$RAPPORTEUR_HEAVY_SLOTS`` of them (default 1); locks die with their process.
+    """
+    if not heavy:
+        yield
+        return
+    import fcntl
+    import os
+    import tempfile
+
+    slots = max(1, int(os.environ.get("RAPPORTEUR_HEAVY_SLOTS", "1")))
+    folder = Path(os.environ.get("RAPPORTEUR_SLOTS_DIR") or Path(tempfile.gettempdir()) / f"rapporteur-slots-{os.getuid()}")
+    folder.mkdir(parents=True, exist_ok=True)
+    waited = False
+    while True:
+        for index in range(slots):
+            handle = open(folder / f"heavy-{index}.lock", "a")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if not waited:
+            logging.getLogger("rapporteur.runner").info("waiting for a heavy-stage slot on this machine")
+            waited = True
+        time.sleep(poll)
+
+
 def stage_key(ctx: Context, stage: Stage) -> tuple[str, dict]:
     inputs = {name: ctx.work.hash(name) for name in stage.inputs}
     key = sha256_json({"stage": stage.name, "code": stage.code_hash(), "inputs": inputs,
@@ -99,10 +141,18 @@ def run_stage(ctx: Context, stage: Stage, force: bool = False) -> StageResult:
         return StageResult(stage.name, True, entry.get("seconds", 0.0), entry.get("info", {}))
     for name in stage.outputs:
         ctx.work.path(name).unlink(missing_ok=True)
-    started, clock = _now(), time.perf_counter()
-    manifest.set(stage.name, status="running", key=key, inputs=inputs, started_at=started)
+    queued, started = time.perf_counter(), _now()
+    manifest.set(stage.name, status="waiting" if stage.heavy else "running", key=key, inputs=inputs,
+                 started_at=started)
     try:
-        info = stage.run(ctx) or {}
+        with heavy_slot(stage.heavy):
+            # Times count from when the stage holds its slot: waiting is recorded on its own.
+            started, clock = _now(), time.perf_counter()
+            waited = round(clock - queued, 3)
+            manifest.set(stage.name, status="running", key=key, inputs=inputs, started_at=started,
+                         slot_wait=waited)
+            info = stage.run(ctx) or {}
+            finished = _now()
     except BaseException as exc:
         manifest.set(stage.name, status="failed", key=key, inputs=inputs, started_at=started,
                      finished_at=_now(), error=f"{type(exc).__name__}: {exc}")
@@ -112,7 +162,7 @@ def run_stage(ctx: Context, stage: Stage, force: bool = False) -> StageResult:
     manifest.set(stage.name, status="done", key=key, inputs=inputs,
                  outputs={name: ctx.work.hash(name) for name in stage.outputs},
                  versions=_versions(stage), seconds=seconds, info=info,
-                 started_at=started, finished_at=_now())
+                 started_at=started, finished_at=finished, slot_wait=waited)
     return StageResult(stage.name, False, seconds, info)
 
 
@@ -148,6 +198,31 @@ def reopen(run_dir: str | Path) -> Context:
     saved = dict(run.get("options", {}))
     options = RunOptions(**{**saved, "diarize": DiarizeOptions(**saved.get("diarize", {}))})
     return prepare(run["spec"], work.root, options)
+
+
+def find_runs(root: Path) -> list[tuple[Path, "dt.date | None"]]:
+    """The work folders under ``root`` with the date of their meeting (from the spec they were
+    run from, else the day they were first run), oldest first."""
+    import json
+
+    runs = []
+    for manifest in sorted(Path(root).glob(f"*/{A.MANIFEST}")):
+        if manifest.parent.name.startswith("."):
+            continue
+        try:
+            data = json.loads(manifest.read_text())
+        except ValueError:
+            continue
+        date = None
+        try:
+            date = load_spec(Path(data["run"]["spec"])).meeting.date
+        except Exception:  # noqa: BLE001  (spec gone or changed: fall back to the run's own date)
+            pass
+        if date is None:
+            first = min((s.get("started_at", "") for s in data.get("stages", {}).values()), default="")
+            date = dt.date.fromisoformat(first[:10]) if first else None
+        runs.append((manifest.parent, date))
+    return sorted(runs, key=lambda r: (r[1] or dt.date.min, r[0].name))
 
 
 def stages_to_force(from_stage: str | None) -> set[str]:

@@ -34,6 +34,7 @@ class Meeting(_Strict):
     kind: str = "meeting"
     date: Optional[dt.date] = None
     recording: str = Field(min_length=1)
+    link: Optional[str] = None  # the public address the minutes cite, when not `recording`
     language: Literal["en", "es", "pt", "fr", "auto"] = "en"
     languages: list[Literal["en", "es", "pt", "fr"]] = Field(default_factory=list)
 

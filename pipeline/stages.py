@@ -83,6 +83,7 @@ class Stage:
     params: Callable[[Context], object]
     libraries: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
+    heavy: bool = False  # all cores and gigabytes: one at a time per machine (runner.heavy_slot)
 
     def code_hash(self) -> str:
         """Hash of the source of the modules that compute this stage: a code change reruns it."""
@@ -186,7 +187,7 @@ def _draft(ctx: Context) -> dict:
     from pipeline.draft import draft
 
     utterances = _utterances(ctx, A.TRANSCRIPT)
-    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.recording)
+    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording)
     ctx.work.write_text(A.MINUTES, render.markdown(minutes))
     ctx.work.write_text(A.MINUTES_HTML, render.html(minutes, A.AUDIO))
     ctx.work.write_text(A.MINUTES_JSON, render.as_json(minutes))
@@ -214,10 +215,10 @@ STAGES: tuple[Stage, ...] = (
           ("ingest",)),
     Stage("transcribe", "1", (A.AUDIO,), (A.ASR,), _transcribe,
           lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"),
-          ("transcribe",)),
+          ("transcribe",), heavy=True),
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
           _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"),
-          ("diarize",)),
+          ("diarize",), heavy=True),
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}, (),
           ("merge",)),
     Stage("attribute", "1", (A.UTTERANCES,), (A.ATTRIBUTED,), _attribute,

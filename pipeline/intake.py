@@ -1,0 +1,359 @@
+"""Finding new sessions: a folder specs are dropped into, and HTTP(S) listings of recordings.
+
+A secretariat's service config (``rapporteur.yaml``, :class:`ServiceConfig`) names the sources,
+the work root and the schedule. :func:`discover` looks at every source once and returns the
+recordings never processed before, each already claimed in the :class:`~pipeline.ledger.Ledger`
+under its content hash, with the spec to run it from. A listing found on the web becomes a spec
+by filling the source's template (values from outside are set as data, never pasted into YAML).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html.parser
+import json
+import re
+import shutil
+import string
+import tempfile
+import urllib.parse
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal, Optional, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.artifacts import sha256_file
+from pipeline.ledger import Ledger, recording_key
+from pipeline.spec import SpecError, load_spec, parse_spec, slugify
+
+INTAKE_DIR = ".intake"
+LISTING_MAX_BYTES = 10 * 1024**2
+AUDIO_LINK = r"\.(mp3|m4a|wav|ogg|opus|flac|aac)$"
+TEMPLATE_FIELDS = ("stem", "date", "title", "sha8")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class FolderSource(_Strict):
+    """Meeting specs (``*.yaml``) dropped into ``path``, each beside its recording or naming a URL."""
+
+    kind: Literal["folder"]
+    path: str
+
+
+class HttpSource(_Strict):
+    """A JSON list, RSS/Atom feed or HTML index of recordings; each becomes a spec from ``template``."""
+
+    kind: Literal["http"]
+    url: str
+    template: str
+    links: str = AUDIO_LINK  # which links are recordings (regex on the URL path)
+
+
+class Notify(_Strict):
+    webhook: Optional[str] = None  # POSTed a JSON summary when a draft is ready or a run fails
+
+
+class ServiceConfig(_Strict):
+    work_root: str = "runs"
+    schedule: str = "*/30 * * * *"  # cron for `rapporteur serve`
+    sources: list[Annotated[Union[FolderSource, HttpSource], Field(discriminator="kind")]]
+    notify: Notify = Field(default_factory=Notify)
+    model: Optional[str] = None
+    concurrency: int = Field(default=2, ge=1)  # meetings at once under `rapporteur serve`
+    base: Path = Field(default=Path("."), exclude=True)  # the config's folder: relative paths start here
+
+    def resolve(self, path: str) -> Path:
+        return (self.base / path).resolve()
+
+
+def load_config(path: Path) -> ServiceConfig:
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"{path}: service config not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        config = ServiceConfig.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise SpecError(f"{path}: not valid YAML ({exc})") from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SpecError(f"{path}: {where}: {first['msg']}") from None
+    config.base = path.resolve().parent
+    for source in config.sources:
+        if isinstance(source, HttpSource):
+            _template(config.resolve(source.template))  # a bad template fails now, not at 3 a.m.
+            if urllib.parse.urlparse(source.url).scheme not in ("http", "https"):
+                raise SpecError(f"{path}: sources: {source.url!r} is not an http(s) address")
+    return config
+
+
+@dataclass
+class NewRecording:
+    key: str
+    spec: Path
+    run_dir: Path
+    origin: str
+
+
+@dataclass
+class Listed:
+    url: str
+    title: str = ""
+    date: str = ""
+
+
+# ---- listings ----------------------------------------------------------------------------------
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[list[str]] = []
+        self._open: Optional[list[str]] = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self._open = [href, ""]
+                self.links.append(self._open)
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._open = None
+
+
+def _date_in(text: str) -> str:
+    match = re.search(r"(20\d\d)[-_./]?(0[1-9]|1[0-2])[-_./]?(0[1-9]|[12]\d|3[01])", text)
+    return "-".join(match.groups()) if match else ""
+
+
+def parse_listing(body: bytes, base_url: str, links: str = AUDIO_LINK) -> list[Listed]:
+    """The recordings a listing names: JSON (a list of URLs or of objects with ``url``), RSS or
+    Atom (enclosures and links) or HTML (anchors). Relative links are resolved; http(s) only."""
+    text = body.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+    found: list[Listed] = []
+    if text[:1] in "[{":
+        data = json.loads(text)
+        if isinstance(data, dict):
+            data = next((data[k] for k in ("recordings", "items", "files", "data") if isinstance(data.get(k), list)), [])
+        for entry in data:
+            if isinstance(entry, str):
+                found.append(Listed(entry))
+            elif isinstance(entry, dict) and isinstance(entry.get("url"), str):
+                found.append(Listed(entry["url"], str(entry.get("title", "")), str(entry.get("date", ""))))
+    elif text.startswith("<?xml") or re.match(r"<(rss|feed)\b", text):
+        root = ET.fromstring(text.encode())
+        for item in root.iter():
+            tag = item.tag.rsplit("}", 1)[-1]
+            if tag not in ("item", "entry"):
+                continue
+            title = next((c.text or "" for c in item if c.tag.rsplit("}", 1)[-1] == "title"), "")
+            when = next((c.text or "" for c in item if c.tag.rsplit("}", 1)[-1] in ("pubDate", "published", "updated")), "")
+            for child in item:
+                name = child.tag.rsplit("}", 1)[-1]
+                if name == "enclosure":
+                    url = child.get("url")
+                elif name == "link":
+                    url = child.get("href") or (child.text or "").strip()
+                else:
+                    url = None
+                if url:
+                    found.append(Listed(url, title.strip(), _rss_date(when)))
+    else:
+        parser = _Links()
+        parser.feed(text)
+        found = [Listed(href, " ".join(label.split())) for href, label in parser.links]
+    pattern = re.compile(links, re.IGNORECASE)
+    out, seen = [], set()
+    for entry in found:
+        url = urllib.parse.urljoin(base_url, entry.url.strip())
+        parsed = urllib.parse.urlparse(url)
+        if parsed.scheme not in ("http", "https") or not pattern.search(parsed.path) or url in seen:
+            continue
+        seen.add(url)
+        out.append(Listed(url, entry.title[:200], entry.date or _date_in(entry.title) or _date_in(parsed.path)))
+    return out
+
+
+def _rss_date(text: str) -> str:
+    from email.utils import parsedate_to_datetime
+
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError):
+        return _date_in(text)
+
+
+# ---- specs from a template -----------------------------------------------------------------------
+
+def _template(path: Path) -> dict:
+    if not path.is_file():
+        raise SpecError(f"{path}: spec template not found")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("meeting"), dict):
+        raise SpecError(f"{path}: a spec template needs a `meeting:` section")
+    for name in _placeholders(str(data["meeting"].get("id", ""))):
+        if name not in TEMPLATE_FIELDS:
+            raise SpecError(f"{path}: meeting.id: unknown placeholder {{{name}}}; "
+                            f"use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}")
+    return data
+
+
+def _placeholders(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+
+
+def spec_from_template(template: Path, listed: Listed, recording: str, sha256: str) -> dict:
+    """A spec for one listed recording: the template, with the meeting's id, date and title
+    filled from the listing (as values: nothing from outside is parsed as YAML)."""
+    data = _template(template)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(urllib.parse.urlparse(listed.url).path).stem)[:80] or "recording"
+    values = {"stem": stem, "date": listed.date or "undated", "title": " ".join(listed.title.split())[:200],
+              "sha8": sha256[:8]}
+    meeting = data["meeting"]
+    meeting["id"] = str(meeting.get("id") or "{stem}").format(**values)
+    if listed.date and not meeting.get("date"):
+        meeting["date"] = dt.date.fromisoformat(listed.date)
+    meeting["recording"] = recording
+    meeting["link"] = listed.url
+    return data
+
+
+# ---- discovery -----------------------------------------------------------------------------------
+
+def _run_dir(config: ServiceConfig, slug: str, sha256: str) -> Path:
+    root = config.resolve(config.work_root)
+    path = root / slug
+    return path if not path.exists() else root / f"{slug}-{sha256[:8]}"
+
+
+def _fetch(url: str, dest: Path, max_bytes: int | None = None) -> tuple[str, int]:
+    from pipeline.ingest import DownloadLimits, download
+
+    limits = DownloadLimits.from_env()
+    if max_bytes:
+        limits.max_bytes = max_bytes
+    return download(url, dest, limits)
+
+
+def _stage(config: ServiceConfig, url: str) -> tuple[Path, str]:
+    """Download ``url`` into the intake folder under its content hash; (folder, sha256)."""
+    intake = config.resolve(config.work_root) / INTAKE_DIR
+    intake.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=intake, prefix=".fetch-") as tmp:
+        part = Path(tmp) / "recording"
+        sha256, _ = _fetch(url, part)
+        folder = intake / sha256[:16]
+        folder.mkdir(exist_ok=True)
+        suffix = Path(urllib.parse.urlparse(url).path).suffix.lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".audio"
+        target = folder / f"recording{suffix}"
+        if not target.exists():
+            shutil.move(str(part), target)
+    return folder, sha256
+
+
+def _write_spec(folder: Path, data: dict) -> Path:
+    from pipeline.artifacts import atomic_write_bytes
+
+    parse_spec(json.loads(json.dumps(data, default=str)), str(folder / "meeting.yaml"))  # valid before written
+    path = folder / "meeting.yaml"
+    atomic_write_bytes(path, yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False,
+                                            allow_unicode=True).encode())
+    return path
+
+
+def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
+    """Every recording in the sources not processed before (by content), claimed for processing.
+
+    A problem with one spec or one link is logged and skipped; the others still come through.
+    """
+    from pipeline.ingest import IngestError, is_url, resolve_local
+
+    ledger = Ledger(config.resolve(config.work_root))
+    new: list[NewRecording] = []
+
+    def take(sha256: str, spec_path: Path, slug: str, origin: str) -> None:
+        key = recording_key(sha256)
+        entry = ledger.get(key)
+        if entry and entry.get("status") != "failed":
+            return
+        run_dir = Path(entry["run_dir"]) if entry and entry.get("run_dir") else _run_dir(config, slug, sha256)
+        if ledger.claim(key, origin=origin, spec=str(spec_path), run_dir=str(run_dir)):
+            new.append(NewRecording(key, spec_path, run_dir, origin))
+
+    for source in config.sources:
+        if isinstance(source, FolderSource):
+            folder = config.resolve(source.path)
+            if not folder.is_dir():
+                log(f"intake: {folder}: folder not found")
+                continue
+            seen = ledger.seen(str(folder))
+            for spec_path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+                try:
+                    spec = load_spec(spec_path)
+                    recording = spec.meeting.recording
+                    if is_url(recording):
+                        signature = recording
+                        sha256 = seen.get(signature)
+                        if sha256 is None:
+                            staged, sha256 = _stage(config, recording)
+                            ledger.remember(str(folder), signature, sha256)
+                        staged = config.resolve(config.work_root) / INTAKE_DIR / sha256[:16]
+                        data = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+                        data["meeting"]["recording"] = next(staged.glob("recording.*")).name
+                        data["meeting"].setdefault("link", recording)
+                        run_spec = _write_spec(staged, data)
+                    else:
+                        path = resolve_local(recording, spec_path.parent)
+                        stat = path.stat()
+                        signature = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+                        sha256 = seen.get(signature) or sha256_file(path)
+                        ledger.remember(str(folder), signature, sha256)
+                        run_spec = spec_path
+                    take(sha256, run_spec, spec.slug, str(spec_path))
+                except (SpecError, IngestError, OSError) as exc:
+                    log(f"intake: skipped {spec_path.name}: {exc}")
+        else:
+            template = config.resolve(source.template)
+            intake = config.resolve(config.work_root) / INTAKE_DIR
+            intake.mkdir(parents=True, exist_ok=True)
+            try:
+                with tempfile.TemporaryDirectory(dir=intake, prefix=".listing-") as tmp:
+                    _fetch(source.url, Path(tmp) / "listing", LISTING_MAX_BYTES)
+                    listed = parse_listing((Path(tmp) / "listing").read_bytes(), source.url, source.links)
+            except (IngestError, ValueError, ET.ParseError) as exc:
+                log(f"intake: {source.url}: cannot read the listing ({exc})")
+                continue
+            seen = ledger.seen(source.url)
+            for entry in listed:
+                try:
+                    sha256 = seen.get(entry.url)
+                    if sha256 is None:
+                        _, sha256 = _stage(config, entry.url)
+                        ledger.remember(source.url, entry.url, sha256)
+                    key = recording_key(sha256)
+                    current = ledger.get(key)
+                    if current and current.get("status") != "failed":
+                        continue
+                    staged = intake / sha256[:16]
+                    data = spec_from_template(template, entry, next(staged.glob("recording.*")).name, sha256)
+                    run_spec = _write_spec(staged, data)
+                    take(sha256, run_spec, slugify(data["meeting"]["id"]), entry.url)
+                except (SpecError, IngestError, OSError, ValueError, StopIteration) as exc:
+                    log(f"intake: skipped {entry.url}: {exc}")
+    return new
