@@ -35,12 +35,13 @@ class UserError(Exception):
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     from pipeline.ingest import IngestError
+    from pipeline.llm import LLMError
     from pipeline.models import ModelError
     from pipeline.spec import SpecError
     from pipeline.review import ReviewError
     from pipeline.transcribe import NoSpeechError
 
-    return (SpecError, IngestError, ModelError, NoSpeechError, ReviewError, UserError)
+    return (SpecError, IngestError, ModelError, NoSpeechError, ReviewError, LLMError, UserError)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -60,7 +61,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.diarization:
         check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
         diarize.pipeline = str(Path(args.diarization).resolve())
-    ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize))
+    ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize, llm_url=args.llm,
+                                                  llm_model=args.llm_model))
     return _execute(ctx, args.no_prefect, None)
 
 
@@ -271,7 +273,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         return 0
     rows = models.status()
     print(_table(rows, ("model", "path", "state")))
-    if args.action == "verify" and any(not state.startswith("ok") for _, _, state in rows):
+    if args.action == "verify" and any(not state.startswith(("ok", "optional")) for _, _, state in rows):
         return 1
     return 0
 
@@ -286,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "HF_HUB_OFFLINE=0 (default: tiny.en for English meetings, base otherwise)")
     run.add_argument("--diarization", metavar="PATH",
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
+    run.add_argument("--llm", metavar="URL", help="an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) to word "
+                     "the points; each is checked against what was said (default: no language model)")
+    run.add_argument("--llm-model", metavar="NAME", help="the model name to ask the --llm endpoint for")
     run.add_argument("--no-prefect", action="store_true", help="run the stages in-process, without Prefect")
     run.set_defaults(func=cmd_run)
     rp = sub.add_parser("reprocess", help="run an existing work folder (or all of them) again, from a stage on")

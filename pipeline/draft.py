@@ -37,6 +37,9 @@ class Point:
     start: float
     end: float
     id: str = ""
+    flag: str = ""  # shown with the point: what the rapporteur should check
+    origin: str = "extractive"  # or "llm": worded by the language model, checked against the source
+    also: list[dict] = field(default_factory=list)  # other delegations that said the same: speaker, start, end
 
     @property
     def stamp(self) -> str:
@@ -127,14 +130,26 @@ def point_id(u: Utterance, index: int, kind: str = "p") -> str:
     return f"{kind}{int(round(u.start * 100))}-{index}"
 
 
-def _points(utterances: list[Utterance], spec, limit: int = 2) -> list[Point]:
+def _points(utterances: list[Utterance], spec, limit: int = 2, drafter=None) -> list[Point]:
+    """Each intervention's key sentences in the third person; with a language model, its wording
+    where it passes the check against the source, else the extractive sentence, flagged."""
     points = []
     for u in utterances:
         subject, group = _subject(u.attribution, spec)
         names = [u.attribution] if u.attribution in spec.participants.delegations else []
-        for k, sentence in enumerate(key_sentences(u.text, limit, skip=procedural)):
-            points.append(Point(third_person(sentence, subject, names, group), u.attribution, u.start, u.end,
-                                point_id(u, k)))
+        extractive = [third_person(s, subject, names, group) for s in key_sentences(u.text, limit, skip=procedural)]
+        if drafter is None or not extractive:
+            points += [Point(text, u.attribution, u.start, u.end, point_id(u, k)) for k, text in enumerate(extractive)]
+            continue
+        drafted = drafter.points(u.text, subject, len(extractive), spec.roster_labels())
+        for k, text in enumerate(extractive):
+            model = drafted[k] if k < len(drafted) else None
+            if model is not None and model.supported:
+                points.append(Point(model.text, u.attribution, u.start, u.end, point_id(u, k), origin="llm"))
+            else:
+                flag = (f"the language model's wording was not used: not in the recording: {', '.join(model.unsupported[:6])}"
+                        if model is not None else "")
+                points.append(Point(text, u.attribution, u.start, u.end, point_id(u, k), flag=flag))
     return points
 
 
@@ -143,7 +158,46 @@ def _speaking_delegations(utterances: list[Utterance], spec) -> list[str]:
     return sorted(spoke, key=spanish_sort_key)
 
 
-def build_minutes(utterances: list[Utterance], spec) -> Minutes:
+ALIKE = 88  # rapidfuzz ratio of two reported statements (after their subjects) to count as one
+
+
+def merge_alike(points: list[Point], spec) -> list[Point]:
+    """What several delegations said alike, as one point naming them all, as the reference does
+    ("The delegations of Brazil and Peru supported ..."); every source is kept in ``also``.
+    Only near-identical statements merge: one that adds anything stays its own point."""
+    from rapidfuzz import fuzz
+
+    from pipeline.roster import fold
+
+    def predicate(point: Point) -> str | None:
+        prefix = f"The delegation of {with_article(point.speaker)} "
+        if point.speaker not in spec.participants.delegations or not point.text.startswith(prefix) or point.flag:
+            return None
+        return point.text[len(prefix):]
+
+    out: list[Point] = []
+    merged: dict[int, tuple[str, list[str]]] = {}
+    for point in points:
+        body = predicate(point)
+        host = None
+        if body is not None:
+            host = next((i for i, (text, speakers) in merged.items() if point.speaker not in speakers
+                         and fuzz.ratio(fold(text), fold(body)) >= ALIKE), None)
+        if host is None:
+            if body is not None:
+                merged[len(out)] = (body, [point.speaker])
+            out.append(point)
+            continue
+        text, speakers = merged[host]
+        speakers.append(point.speaker)
+        first = out[host]
+        first.also.append({"speaker": point.speaker, "start": point.start, "end": point.end, "id": point.id})
+        names = sorted(speakers, key=spanish_sort_key)
+        first.text = f"The delegations of {join_names([with_article(n) for n in names])} {text}"
+    return out
+
+
+def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
     """The minutes' structure from the aligned, attributed utterances."""
     people = {p.name for p in spec.people()}
     items: list[ItemMinutes] = []
@@ -164,11 +218,12 @@ def build_minutes(utterances: list[Utterance], spec) -> Minutes:
                                           for u in chair
                                           for k, s in enumerate(key_sentences(u.text, 3, skip=procedural))]
             else:
-                minutes.remarks = _points(chair, spec, limit=1)
-            minutes.remarks += _points(officials, spec)
+                minutes.remarks = _points(chair, spec, limit=1, drafter=drafter)
+            minutes.remarks += _points(officials, spec, drafter=drafter)
             unblocked = [u for u in said if u.block is None or not item.blocks]
             minutes.delegations = _speaking_delegations(unblocked, spec)
-            minutes.points = _points([u for u in unblocked if u.attribution in spec.participants.delegations], spec)
+            minutes.points = merge_alike(_points([u for u in unblocked if u.attribution in spec.participants.delegations],
+                                                 spec, drafter=drafter), spec)
         for b_number, block in enumerate(item.blocks, 1):
             in_block = [u for u in said if u.block == b_number]
             presenters = [u for u in in_block if u.attribution in block.presenters]
@@ -180,7 +235,8 @@ def build_minutes(utterances: list[Utterance], spec) -> Minutes:
                 presenters=[Point(p.attribution, p.attribution, p.start, p.end, point_id(p, 0, "s"))
                             for p in _first_per_speaker(presenters)],
                 delegations=_speaking_delegations(in_block, spec), others=others,
-                points=_points([u for u in in_block if u.attribution in spec.participants.delegations], spec),
+                points=merge_alike(_points([u for u in in_block if u.attribution in spec.participants.delegations],
+                                           spec, drafter=drafter), spec),
             ))
         items.append(minutes)
     return Minutes(
@@ -201,9 +257,15 @@ def _first_per_speaker(utterances: list[Utterance]) -> list[Utterance]:
     return out
 
 
-def draft(utterances: list[Utterance], spec, recording_link: str | None = None) -> Minutes:
-    """The minutes' structure; :mod:`pipeline.render` writes it out in each format."""
-    minutes = build_minutes(utterances, spec)
+def draft(utterances: list[Utterance], spec, recording_link: str | None = None, llm=None) -> Minutes:
+    """The minutes' structure; :mod:`pipeline.render` writes it out in each format. ``llm``
+    (:class:`pipeline.llm.LLMOptions`) words the points with a language model, checked."""
+    drafter = None
+    if llm is not None:
+        from pipeline.llm import LLMDrafter
+
+        drafter = LLMDrafter(llm)
+    minutes = build_minutes(utterances, spec, drafter)
     if recording_link:
         minutes.recording = recording_link
     return minutes

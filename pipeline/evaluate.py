@@ -132,14 +132,15 @@ def score_minutes(minutes: dict, minutes_md: str, truth: dict, spec) -> MinutesS
     pairs_said = {(k, d) for k, ds in said.items() for d in ds}
     right = len(pairs_listed & pairs_said)
     in_item = by_speaker = 0
-    for (number, _), point in points:
-        ref = next((u for u in truth["utterances"] if u["start"] - 0.5 <= point["start"] <= u["end"]), None)
+    sources = [(number, source) for (number, _), point in points for source in [point, *point.get("also", [])]]
+    for number, source in sources:  # a point merged from several delegations: each one checked
+        ref = next((u for u in truth["utterances"] if u["start"] - 0.5 <= source["start"] <= u["end"]), None)
         in_item += bool(ref and ref.get("item") == number)
-        by_speaker += bool(ref and ref.get("attribution") == point["speaker"])
-    n = len(points)
+        by_speaker += bool(ref and ref.get("attribution") == source["speaker"])
+    n = len(sources)
     return MinutesScores(
         headings_in_order=in_order,
         delegation_precision=right / len(pairs_listed) if pairs_listed else 1.0,
         delegation_recall=right / len(pairs_said) if pairs_said else 1.0,
-        points=n, points_in_their_item=in_item / n if n else 1.0,
+        points=len(points), points_in_their_item=in_item / n if n else 1.0,
         points_by_their_speaker=by_speaker / n if n else 1.0)

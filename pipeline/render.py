@@ -83,10 +83,12 @@ def docx_bytes(minutes) -> bytes:
     doc.add_paragraph("The recording of the meeting can be found at the following link:")
     doc.add_paragraph(minutes.recording)
 
-    def stamped(paragraph_style, text, stamp):
+    def stamped(paragraph_style, text, stamp, flag=""):
         para = doc.add_paragraph(style=paragraph_style)
         para.add_run(text)
         para.add_run(f" [{stamp}]").italic = True
+        if flag:
+            para.add_run(f" (check: {flag})").italic = True
 
     for item in minutes.items:
         doc.add_heading(f"{item.number}. {item.title}", level=2)
@@ -98,16 +100,16 @@ def docx_bytes(minutes) -> bytes:
         if item.moderator:
             doc.add_paragraph(f"The dialogue was moderated by {item.moderator}.")
         for point in item.remarks:
-            stamped(None, point.text, point.stamp)
+            stamped(None, point.text, point.stamp, point.flag)
         if item.closing_points:
             doc.add_paragraph(f"{minutes.chair_subject} highlighted the following points:")
             for point in item.closing_points:
-                stamped("List Number", point.text, point.stamp)
+                stamped("List Number", point.text, point.stamp, point.flag)
         if item.delegations:
             doc.add_paragraph(f"The delegations of {join_names(item.delegations)} referred to the item. "
                               "The points made included the following:")
             for point in item.points:
-                stamped("List Bullet", point.text, point.stamp)
+                stamped("List Bullet", point.text, point.stamp, point.flag)
         for block in item.blocks:
             doc.add_heading(f"Block {block.number}: {block.title}", level=3)
             if block.guiding_question:
@@ -119,7 +121,7 @@ def docx_bytes(minutes) -> bytes:
                                   "referred to the item under consideration. The points made during the "
                                   "dialogue included the following:")
                 for point in block.points:
-                    stamped("List Bullet", point.text, point.stamp)
+                    stamped("List Bullet", point.text, point.stamp, point.flag)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -3,9 +3,10 @@
 The manifest (``manifest.json``) records, per stage, its status, the cache key it ran with
 (hash of input artifacts + parameters + the stage's version and source code), the hash of each output, the library
 versions and the seconds taken. A stage is reused only if its key matches and every output is
-still there with the recorded hash; every later stage's outputs are removed
-when a stage fails, so a failed run never leaves an old ``minutes.md`` that looks like a new one.
-A stage that reruns and writes the same bytes leaves later stages reusable (their keys match).
+still there with the recorded hash. When a stage starts running, every later stage is marked
+``stale`` (a run killed then leaves no old ``minutes.md`` that the manifest calls current); when
+a stage fails, the later stages' outputs are removed. A stage that reruns and writes the same
+bytes leaves later stages reusable (their keys match, and they are marked done again).
 """
 
 from __future__ import annotations
@@ -67,8 +68,10 @@ class Manifest:
         self.save()
 
     def is_fresh(self, stage: Stage, key: str) -> bool:
+        """Done (or marked stale while an earlier stage reran) with this very key, and every
+        output still there as written: the key covers the inputs, so such outputs are current."""
         entry = self.entry(stage.name)
-        if entry.get("status") != "done" or entry.get("key") != key:
+        if entry.get("status") not in ("done", "stale") or entry.get("key") != key:
             return False
         recorded = entry.get("outputs", {})
         return all(self.work.exists(name) and recorded.get(name) == self.work.hash(name)
@@ -122,9 +125,23 @@ def stage_key(ctx: Context, stage: Stage) -> tuple[str, dict]:
     return key, inputs
 
 
+def _later(stage: Stage) -> tuple[Stage, ...]:
+    return STAGES[[s.name for s in STAGES].index(stage.name) + 1:]
+
+
+def _mark_later_stale(manifest: Manifest, stage: Stage) -> None:
+    changed = False
+    for other in _later(stage):
+        entry = manifest.data["stages"].get(other.name)
+        if entry and entry.get("status") == "done":
+            entry["status"] = "stale"
+            changed = True
+    if changed:
+        manifest.save()
+
+
 def _invalidate_after(ctx: Context, manifest: Manifest, stage: Stage) -> None:
-    later = STAGES[[s.name for s in STAGES].index(stage.name) + 1:]
-    for other in later:
+    for other in _later(stage):
         for name in other.outputs:
             ctx.work.path(name).unlink(missing_ok=True)
         if other.name in manifest.data["stages"]:
@@ -138,7 +155,12 @@ def run_stage(ctx: Context, stage: Stage, force: bool = False) -> StageResult:
     key, inputs = stage_key(ctx, stage)
     if not force and manifest.is_fresh(stage, key):
         entry = manifest.entry(stage.name)
+        if entry.get("status") != "done":
+            manifest.set(stage.name, **{**entry, "status": "done"})
         return StageResult(stage.name, True, entry.get("seconds", 0.0), entry.get("info", {}))
+    # Later stages' outputs no longer follow from what is on disk until they are checked again:
+    # say so before starting, so that a run killed here never leaves them looking current.
+    _mark_later_stale(manifest, stage)
     for name in stage.outputs:
         ctx.work.path(name).unlink(missing_ok=True)
     queued, started = time.perf_counter(), _now()
@@ -178,6 +200,8 @@ def prepare(spec_path: str | Path, out: str | Path | None = None,
     spec = load_spec(spec_path)
     root = Path(out) if out else default_out(spec)
     root.mkdir(parents=True, exist_ok=True)
+    for leftover in root.glob(".*.tmp"):  # a write cut short by a killed run: never an artifact
+        leftover.unlink(missing_ok=True)
     ctx = Context(spec=spec, spec_path=spec_path, work=WorkDir(root), options=options or RunOptions())
     manifest = Manifest(ctx.work, spec.meeting.id)
     manifest.data["run"] = {"spec": str(spec_path), "options": asdict(ctx.options)}

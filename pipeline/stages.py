@@ -27,6 +27,13 @@ class RunOptions:
     model: Optional[str] = None
     diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
     prompt_with_roster: bool = False
+    llm_url: Optional[str] = None  # an OpenAI-compatible endpoint to word the points (pipeline.llm)
+    llm_model: Optional[str] = None
+
+    def llm(self):
+        from pipeline.llm import options_from
+
+        return options_from(self.llm_url, self.llm_model)
 
 
 @dataclass
@@ -187,7 +194,7 @@ def _draft(ctx: Context) -> dict:
     from pipeline.draft import draft
 
     utterances = _utterances(ctx, A.TRANSCRIPT)
-    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording)
+    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording, llm=ctx.options.llm())
     ctx.work.write_text(A.MINUTES, render.markdown(minutes))
     ctx.work.write_text(A.MINUTES_HTML, render.html(minutes, A.AUDIO))
     ctx.work.write_text(A.MINUTES_JSON, render.as_json(minutes))
@@ -230,8 +237,9 @@ STAGES: tuple[Stage, ...] = (
           ("align", "merge", "roster")),
     Stage("draft", "1", (A.TRANSCRIPT,),
           (A.MINUTES, A.MINUTES_HTML, A.MINUTES_JSON, A.MINUTES_DOCX, A.SRT, A.VTT), _draft,
-          lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash()},
-          ("jinja2", "python-docx"), ("draft", "report", "roster", "render")),
+          lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash(),
+                       "llm": ctx.options.llm().cache_key() if ctx.options.llm() else None},
+          ("jinja2", "python-docx"), ("draft", "report", "roster", "render", "llm")),
 )
 
 STAGE_NAMES = tuple(stage.name for stage in STAGES)

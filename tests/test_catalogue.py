@@ -5,6 +5,7 @@ with ffmpeg and sox, real HTTP servers on 127.0.0.1."""
 from __future__ import annotations
 
 import http.server
+import re
 import subprocess
 import threading
 import time
@@ -209,3 +210,58 @@ def test_full_disk(tmp_path):
     finally:
         subprocess.run(["umount", str(mount)], check=False)
         assert not os.path.ismount(mount)
+
+
+KILL_WRITES = {"ingest": "ingest.json", "merge": "utterances.json", "attribute": "attributed.json",
+               "align": "transcript.json", "draft": "minutes.html"}
+
+
+@pytest.mark.parametrize("stage", list(KILL_WRITES))
+def test_kill_mid_write_of_any_stage_then_resume(sample_run, tmp_path, stage):
+    """kill -9 while a stage writes its output (half of it in a temp file, the stage's earlier
+    outputs already there): the manifest never calls the stage or a later one done, and the
+    re-run ends with every output equal to the uninterrupted run's and the review layer intact.
+    (Transcription and diarization are killed mid-computation in test_run_sample.py.)"""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import ROOT, load_json
+
+    out = tmp_path / "run"
+    shutil.copytree(sample_run["out"], out)
+    (out / "review").mkdir()
+    (out / "review" / "edits.json").write_text('{"points": {}}\n')
+    ready = tmp_path / "ready"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "killpoints"),
+           "RAPPORTEUR_KILL_AT": KILL_WRITES[stage], "RAPPORTEUR_KILL_READY": str(ready)}
+    process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "reprocess", str(out), "--from", stage,
+                                "--no-prefect"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 300
+    while not ready.exists():
+        assert process.poll() is None, process.stderr.read().decode()[-2000:]
+        assert time.time() < deadline
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    stages = load_json(out / "manifest.json")["stages"]
+    assert stages[stage]["status"] in ("running", "waiting")
+    from pipeline.stages import STAGE_NAMES
+
+    assert all(stages[s]["status"] == "stale" for s in STAGE_NAMES[STAGE_NAMES.index(stage) + 1:])
+    assert not (out / KILL_WRITES[stage]).exists()
+
+    done = run_cli("reprocess", str(out), "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(rf"\| {stage}\s+\| ran", done.stdout), done.stdout
+    stages = load_json(out / "manifest.json")["stages"]
+    assert all(entry["status"] == "done" for entry in stages.values())
+    for path in sample_run["out"].iterdir():
+        if path.is_file() and path.name != "manifest.json" and not path.name.startswith("."):
+            assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    assert (out / "review" / "edits.json").read_text() == '{"points": {}}\n'
+    assert not list(out.glob(".*.tmp")), "a killed write's temp file was left behind"

@@ -73,3 +73,36 @@ def test_subtitles():
     vtt = render.vtt(utterances)
     assert vtt.startswith("WEBVTT\n\n00:00:00.000 --> ")
     assert "<v Canada>Thank you, Chair." in vtt and "<script>" not in vtt
+
+
+def test_what_several_delegations_said_alike_is_one_point():
+    from pipeline.draft import Point, merge_alike
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    points = [
+        Point("The delegation of Peru supported the negotiation of the second protocol.", "Peru", 10, 12, "p1000-0"),
+        Point("The delegation of Canada called for more training of prosecutors.", "Canada", 20, 22, "p2000-0"),
+        Point("The delegation of the United States supported the negotiation of the second protocol.",
+              "United States", 30, 32, "p3000-0"),
+        Point("The delegation of Brazil supported the negotiation of the second protocol and a new fund for "
+              "training.", "Brazil", 40, 42, "p4000-0"),
+    ]
+    merged = merge_alike(points, spec)
+    assert [p.text for p in merged] == [
+        "The delegations of the United States and Peru supported the negotiation of the second protocol.",
+        "The delegation of Canada called for more training of prosecutors.",
+        "The delegation of Brazil supported the negotiation of the second protocol and a new fund for training.",
+    ]
+    assert merged[0].also == [{"speaker": "United States", "start": 30, "end": 32, "id": "p3000-0"}]
+
+
+def test_a_language_model_point_is_checked_against_what_was_said():
+    from pipeline.llm import support
+
+    said = "Thank you, Chair. Our country has trained 2,000 officials and we support the Budapest Convention."
+    faithful = "The delegation of Peru stated that its country had trained 2,000 officials and supported the Budapest Convention."
+    share, missing = support(faithful, said, ["Peru"])
+    assert share == 1.0 and not missing
+    invented = "The delegation of Peru pledged 5 million dollars to Interpol for the Budapest Convention."
+    share, missing = support(invented, said, ["Peru"])
+    assert share < 0.75 and {"5", "million", "interpol"} <= set(missing)
