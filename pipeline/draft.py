@@ -83,6 +83,7 @@ class Minutes:
     recording: str
     document: str
     items: list[ItemMinutes]
+    drafting: dict = field(default_factory=dict)  # how the points were worded (language model, counts)
 
 
 def timestamp(seconds: float) -> str:
@@ -266,6 +267,8 @@ def draft(utterances: list[Utterance], spec, recording_link: str | None = None, 
 
         drafter = LLMDrafter(llm)
     minutes = build_minutes(utterances, spec, drafter)
+    if drafter is not None:
+        minutes.drafting = {"llm": {"url": llm.url, "model": llm.model, **drafter.stats}}
     if recording_link:
         minutes.recording = recording_link
     return minutes

@@ -46,7 +46,7 @@ class LLMOptions:
     url: str
     model: str = "default"
     timeout: float = 120.0
-    max_tokens: int = 200
+    max_tokens: int = 150
     min_support: float = 0.75
 
     def cache_key(self) -> dict:
@@ -135,9 +135,13 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return chunks + ([current] if current else [])
 
 
+BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+)$")
+
+
 def _bullets(answer: str) -> list[str]:
-    lines = [re.sub(r"^\s*(?:[-*•]|\d+[.)])\s*", "", line).strip() for line in answer.splitlines()]
-    return [line for line in lines if len(line.split()) >= 4]
+    """The answer's bullet lines (the prompt asks for nothing else; other lines are ignored)."""
+    found = [BULLET.match(line) for line in answer.splitlines()]
+    return [m.group(1).strip() for m in found if m and len(m.group(1).split()) >= 4]
 
 
 class LLMDrafter:
@@ -149,18 +153,21 @@ class LLMDrafter:
         self.options = options
         self.client = Client(options)
         self.template = _environment(False).get_template("points.md.j2")
-        self.requests = 0
+        self.stats = {"requests": 0, "answers_without_points": 0, "accepted": 0, "rejected": 0}
 
     def points(self, text: str, subject: str, limit: int, allowed: list[str]) -> list[Drafted]:
         drafted: list[Drafted] = []
         for chunk in _chunks(text):
             prompt = self.template.render(subject=subject, text=chunk, limit=limit)
             system, _, user = prompt.partition("\n---\n")
-            self.requests += 1
-            for bullet in _bullets(self.client.chat(system.strip(), user.strip()))[:limit]:
+            self.stats["requests"] += 1
+            bullets = _bullets(self.client.chat(system.strip(), user.strip()))[:limit]
+            self.stats["answers_without_points"] += not bullets
+            for bullet in bullets:
                 share, missing = support(bullet, chunk, [subject, *allowed])
-                drafted.append(Drafted(bullet, share >= self.options.min_support and not _numbers(bullet) - _numbers(chunk),
-                                       missing))
+                ok = share >= self.options.min_support and not _numbers(bullet) - _numbers(chunk)
+                self.stats["accepted" if ok else "rejected"] += 1
+                drafted.append(Drafted(bullet, ok, missing))
         return drafted[:limit]
 
 

@@ -201,7 +201,7 @@ def _draft(ctx: Context) -> dict:
     ctx.work.write_bytes(A.MINUTES_DOCX, render.docx_bytes(minutes))
     ctx.work.write_text(A.SRT, render.srt(utterances))
     ctx.work.write_text(A.VTT, render.vtt(utterances))
-    return {"items": len(minutes.items)}
+    return {"items": len(minutes.items), **minutes.drafting}
 
 
 def _template_hash() -> str:

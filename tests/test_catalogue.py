@@ -265,3 +265,31 @@ def test_kill_mid_write_of_any_stage_then_resume(sample_run, tmp_path, stage):
             assert (out / path.name).read_bytes() == path.read_bytes(), path.name
     assert (out / "review" / "edits.json").read_text() == '{"points": {}}\n'
     assert not list(out.glob(".*.tmp")), "a killed write's temp file was left behind"
+
+
+def test_six_hour_recording_is_decoded_in_bounded_memory(tmp_path):
+    """Six hours (a long session, speech at the start, then the room left recording): decoded to
+    disk by ffmpeg, never held in memory; the later stages read it a window at a time."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    recording = tmp_path / "six-hours.mp3"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(SAMPLE / "meeting.mp3"), "-f", "lavfi",
+                    "-i", "anullsrc=r=8000:cl=mono", "-filter_complex",
+                    "[0:a]aresample=8000,aformat=channel_layouts=mono[s];[s][1:a]concat=n=2:v=0:a=1",
+                    "-t", "21600", "-c:a", "libmp3lame", "-b:a", "8k", str(recording)], check=True)
+    probe = ("import resource, sys; from pathlib import Path; from pipeline.ingest import ingest, read_window; "
+             "from pipeline.artifacts import WorkDir; "
+             "r = ingest('six-hours.mp3', Path(sys.argv[1]), WorkDir(Path(sys.argv[2]))); "
+             "w = read_window(Path(sys.argv[2]) / 'audio.wav', 5 * 3600, 5 * 3600 + 30); "
+             "print(r.duration, r.truncated, len(w), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path), str(tmp_path / "out")], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    duration, truncated, window, peak_mb = done.stdout.split()
+    assert abs(float(duration) - 21600) < 1 and truncated == "False"
+    assert int(window) == 30 * 16000
+    assert int(peak_mb) < 400, f"{peak_mb} MB for a six-hour decode"
+    assert 0 <= (tmp_path / "out" / "audio.wav").stat().st_size - 21600 * 16000 * 2 < 4096  # 16-bit PCM + header

@@ -1,0 +1,89 @@
+"""The language-model drafting path against a real llama.cpp server on 127.0.0.1 serving the
+small Gemma 3 270M model from PyPI: every worded point is checked against what was said."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import SAMPLE, load_json, run_cli
+
+from pipeline.llm import support
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    pytest.importorskip("llama_cpp")
+    from pipeline.models import resolve_llm
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(resolve_llm("gemma3-270m")),
+                               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+                               "--model_alias", "gemma3-270m", "--chat_format", "gemma"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/v1"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"{url}/models", timeout=1).close()
+            break
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+            time.sleep(0.5)
+    else:
+        pytest.fail("the llama.cpp server did not start")
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_points_worded_by_a_real_model_are_checked(sample_run, llama_server, tmp_path):
+    out = tmp_path / "run"
+    shutil.copytree(sample_run["out"], out)
+    done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), "--no-prefect",
+                   "--llm", llama_server, "--llm-model", "gemma3-270m")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert re.search(r"\| transcribe\s+\| reused", done.stdout) and re.search(r"\| draft\s+\| ran", done.stdout)
+    minutes = load_json(out / "minutes.json")
+    stats = minutes["drafting"]["llm"]
+    assert stats["model"] == "gemma3-270m" and stats["requests"] >= 5
+    assert stats["accepted"] + stats["rejected"] + stats["answers_without_points"] >= stats["requests"]
+    utterances = load_json(out / "transcript.json")["utterances"]
+    points = [p for item in minutes["items"] for key in ("remarks", "points") for p in item[key]] + \
+             [p for item in minutes["items"] for block in item["blocks"] for p in block["points"]]
+    assert points
+    for point in points:
+        source = next(u for u in utterances if abs(u["start"] - point["start"]) < 1e-6)
+        if point["origin"] == "llm":  # published as the model worded it: it must be in the recording
+            share, missing = support(point["text"], source["text"], [point["speaker"], "Chair"])
+            assert share >= 0.75, (point["text"], missing)
+        else:  # the extractive sentence; flagged when the model's version was refused
+            assert point["origin"] == "extractive"
+            assert not point["flag"] or point["flag"].startswith("the language model's wording was not used")
+    markdown = (out / "minutes.md").read_text()
+    assert sum("(check: the language model" in line for line in markdown.splitlines()) == \
+        sum(bool(p["flag"]) for p in points)
+    assert load_json(out / "manifest.json")["stages"]["draft"]["info"]["llm"]["requests"] == stats["requests"]
+
+
+def test_an_unreachable_model_is_one_line(sample_run, tmp_path):
+    out = tmp_path / "run"
+    shutil.copytree(sample_run["out"], out)
+    done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), "--no-prefect",
+                   "--llm", "http://127.0.0.1:9/v1")
+    assert done.returncode == 2
+    assert re.fullmatch(r"rapporteur: error: http://127\.0\.0\.1:9/v1: cannot reach the language model \(.+\)\n",
+                        done.stderr.splitlines(keepends=True)[-1]), done.stderr
+    assert json.loads((out / "manifest.json").read_text())["stages"]["draft"]["status"] == "failed"
