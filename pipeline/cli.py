@@ -269,7 +269,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     if args.action in ("path", "download"):
         if not args.name:
             raise UserError(f"`rapporteur models {args.action}` needs a model name")
-        print(models.resolve_whisper(args.name))
+        print(models.resolve_llm(args.name) if args.name in models.LLM_MODELS else models.resolve_whisper(args.name))
         return 0
     rows = models.status()
     print(_table(rows, ("model", "path", "state")))

@@ -73,6 +73,12 @@ def docx_bytes(minutes) -> bytes:
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)
     doc.core_properties.title = f"Draft minutes: {minutes.meeting_id}"
+    # Dated by the meeting, not by when it was drafted: the same minutes give the same file.
+    import datetime as dt
+
+    when = dt.datetime.fromisoformat(minutes.date) if minutes.date else dt.datetime(2000, 1, 1)
+    doc.core_properties.created = doc.core_properties.modified = when
+    doc.core_properties.last_modified_by = doc.core_properties.author = "rapporteur"
     doc.add_heading(f"Draft minutes: {minutes.meeting_id}", level=1)
     p = minutes.presiding
     title = f", {p['title']}" if p.get("title") else ""
@@ -124,7 +130,24 @@ def docx_bytes(minutes) -> bytes:
                     stamped("List Bullet", point.text, point.stamp, point.flag)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return _reproducible_zip(buffer.getvalue())
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same .docx bytes for the same minutes: zip entries without the time they were
+    written (a re-run that changes nothing then leaves the file, and its hash, unchanged)."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def _clock(seconds: float, separator: str) -> str:

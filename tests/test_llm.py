@@ -25,22 +25,23 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server():
+def llama_server(tmp_path_factory):
     pytest.importorskip("llama_cpp")
     from pipeline.models import resolve_llm
 
     port = _free_port()
+    log = tmp_path_factory.mktemp("llama") / "server.log"  # a file: llama.cpp logs a lot, a pipe would fill
     server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(resolve_llm("gemma3-270m")),
                                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
                                "--model_alias", "gemma3-270m", "--chat_format", "gemma"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(240):
         try:
             urllib.request.urlopen(f"{url}/models", timeout=1).close()
             break
         except OSError:
-            assert server.poll() is None, server.stderr.read().decode()[-2000:]
+            assert server.poll() is None, log.read_text(errors="replace")[-2000:]
             time.sleep(0.5)
     else:
         pytest.fail("the llama.cpp server did not start")
