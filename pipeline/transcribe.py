@@ -206,11 +206,17 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     out = Transcription(language=languages[0], language_probability=1.0,
                         duration=round(wav_duration(audio_path), 3), model=str(options.model or model_dir.name))
 
-    def finish(chunk: Chunk, language: str) -> None:
+    def finish(chunk: Chunk, language: str, unsure: bool = False) -> None:
         nonlocal done_s, last_report
         record = checkpoint.done.get((chunk.start, chunk.end)) if checkpoint else None
         if record is None:
+            if unsure:
+                language = _likeliest_language(model, audio_path, chunk, languages)
             record = _decode_chunk(model, audio_path, chunk, language, options)
+            if len(languages) > 1 and not unsure and _doubtful(record, chunk):
+                likeliest = _likeliest_language(model, audio_path, chunk, languages)
+                if likeliest != language:
+                    record = _decode_chunk(model, audio_path, chunk, likeliest, options)
             if checkpoint:
                 checkpoint.add(record)
             done_s += chunk.end - chunk.start
@@ -221,12 +227,21 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
             on_progress(_progress(done_s, total, started, resumed))
 
     # Consecutive spans in one language are packed into one chunk of at most chunk_seconds.
+    # A long span whose language the detector is unsure of is decoded on its own, in each declared
+    # language, and the likeliest decode kept (packed with a neighbour, it would be decoded in the
+    # neighbour's language and could vanish).
     current: Chunk | None = None
     current_language = previous = languages[0]
     for span in spans:
-        language = previous
+        language, confidence = previous, 1.0
         if len(languages) > 1:
-            language = _span_language(model, audio_path, span, languages, previous, options, checkpoint)
+            language, confidence = _span_language(model, audio_path, span, languages, previous, options, checkpoint)
+        if confidence < options.language_floor and span.end - span.start >= DOUBTFUL_SECONDS:
+            if current:
+                finish(current, current_language)
+                current = None
+            finish(Chunk(span.start, span.end), language, unsure=True)
+            continue
         previous = language
         if current and language == current_language and span.end - current.start <= options.chunk_seconds:
             current.end = span.end
@@ -254,20 +269,53 @@ MIN_DETECT_SECONDS = 1.5  # shorter spans keep the language before them
 
 
 def _span_language(model, audio_path: Path, span: Chunk, languages: list[str], previous: str,
-                   options: TranscribeOptions, checkpoint: "Checkpoint | None") -> str:
-    """The span's language among ``languages`` (see :func:`choose_language`), checkpointed."""
+                   options: TranscribeOptions, checkpoint: "Checkpoint | None") -> tuple[str, float]:
+    """The span's language among ``languages`` (see :func:`choose_language`) and the detector's
+    confidence in it, checkpointed."""
     if span.end - span.start < MIN_DETECT_SECONDS:
-        return previous
+        return previous, 1.0
     known = checkpoint.languages.get((span.start, span.end)) if checkpoint else None
     if known:
-        return known["language"]
+        return known["language"], known["confidence"]
     audio = read_window(audio_path, span.start, min(span.end, span.start + options.chunk_seconds))
     _, _, probabilities = model.detect_language(audio)
     language, confidence = choose_language(probabilities, languages, previous, options.language_floor)
     if checkpoint:
         checkpoint.add({"kind": "language", "start": span.start, "end": span.end,
                         "language": language, "confidence": confidence})
-    return language
+    return language, confidence
+
+
+# Mean token log-probability below which a decode is doubted (measured on the four-language sample:
+# -1.5 to -2.8 for Portuguese decoded as English or French; -0.2 to -0.9 in the right language).
+DOUBTFUL_LOGPROB = -1.3
+DOUBTFUL_SECONDS = 2.0
+
+
+def _doubtful(record: dict, chunk: Chunk) -> bool:
+    """A stretch of speech that decoded to nothing, or to text the model itself doubts: the
+    language chosen for it was probably wrong."""
+    if chunk.end - chunk.start < DOUBTFUL_SECONDS:
+        return False
+    return not record["segments"] or record.get("avg_logprob", 0.0) < DOUBTFUL_LOGPROB
+
+
+def _likeliest_language(model, audio_path: Path, chunk: Chunk, languages: list[str]) -> str:
+    """Which declared language a doubtful chunk is in: a quick greedy decode in each (no
+    temperature fallback, tokens bounded by its length: a wrong language otherwise loops), the
+    one the model finds likeliest. No one's intervention vanishes from the transcript because
+    its language was misjudged."""
+    audio = read_window(audio_path, chunk.start, chunk.end)
+    limit = int((chunk.end - chunk.start) * 8) + 16
+    scores = {}
+    for language in languages:
+        segments, _ = model.transcribe(audio, language=language, beam_size=1, temperature=0.0,
+                                       without_timestamps=True, vad_filter=False, max_new_tokens=limit,
+                                       condition_on_previous_text=False)
+        segments = list(segments)
+        tokens = sum(len(seg.tokens) for seg in segments)
+        scores[language] = sum(seg.avg_logprob * len(seg.tokens) for seg in segments) / tokens if tokens else -10.0
+    return max(scores, key=scores.get)
 
 
 def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options: TranscribeOptions) -> dict:
@@ -276,7 +324,10 @@ def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options:
         audio, language=language, beam_size=options.beam_size, word_timestamps=True,
         vad_filter=False, initial_prompt=options.initial_prompt, condition_on_previous_text=False)
     out = []
+    logprob, tokens = 0.0, 0
     for seg in segments:
+        logprob += seg.avg_logprob * len(seg.tokens)
+        tokens += len(seg.tokens)
         words = [{"start": round(chunk.start + w.start, 3), "end": round(chunk.start + w.end, 3),
                   "word": w.word, "probability": round(w.probability, 4), "language": language}
                  for w in (seg.words or [])]
@@ -284,7 +335,8 @@ def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options:
             continue  # nothing said, or Whisper's annotation of music/noise ("♪", "[Music]")
         out.append({"start": round(chunk.start + seg.start, 3), "end": round(chunk.start + seg.end, 3),
                     "text": seg.text.strip(), "language": language, "words": words})
-    return {"start": chunk.start, "end": chunk.end, "language": language, "segments": out}
+    return {"start": chunk.start, "end": chunk.end, "language": language, "segments": out,
+            "avg_logprob": round(logprob / tokens, 4) if tokens else -10.0}
 
 
 def roster_prompt(spec) -> str:

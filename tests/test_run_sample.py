@@ -240,3 +240,20 @@ def test_word_minutes_open_cleanly_in_libreoffice(sample_run, tmp_path):
     assert positions == sorted(positions)
     assert "was adopted by the Committee with no changes" in flat
     assert re.search(r"The delegation of Peru .{5,200}\[00:0\d:\d\d\]", flat)
+
+
+def test_four_language_session_loses_no_intervention(tmp_path):
+    """English, French, Portuguese and Spanish in one session. The Portuguese intervention is one
+    the language detector is unsure of (Latin, 0.47, on this voice): it is decoded on its own and in
+    the language the model finds likeliest, not dropped as a stretch of English that said nothing."""
+    out, transcript, scores = run_sample("cp-cidi-four-languages", tmp_path)
+    assert scores.language >= 0.95, scores
+    assert scores.item >= 0.95, scores
+    assert scores.attribution >= 0.85, scores
+    by_language = {}
+    for u in transcript["utterances"]:
+        by_language.setdefault(u["language"], []).append(u)
+    assert set(by_language) == {"en", "es", "pt", "fr"}
+    brazil = [u for u in transcript["utterances"] if 68 <= u["start"] <= 79]
+    assert brazil and all(u["language"] == "pt" for u in brazil) and "Brasil" in " ".join(u["text"] for u in brazil)
+    assert any(u["attribution"] == "Brazil" for u in brazil)
