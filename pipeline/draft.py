@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.artifacts import Utterance
-from pipeline.report import key_sentences, reported, third_person
+from pipeline.report import key_sentences, reported, sentences, third_person
 from pipeline.roster import english_sort_key, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -69,6 +69,7 @@ class ItemMinutes:
     blocks: list[BlockMinutes] = field(default_factory=list)
     closing: bool = False
     closing_points: list[Point] = field(default_factory=list)
+    requests: list[Point] = field(default_factory=list)  # what the chair asked of someone
 
 
 @dataclass
@@ -127,8 +128,46 @@ def procedural(sentence: str) -> bool:
                 or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS)))
 
 
+# "I would ask the Secretariat to present that information at a future meeting": what the chair
+# asks of someone is recorded as such ("The Chair requested the Secretariat to present ...").
+REQUEST = re.compile(r"^(?:so,?\s+|and\s+|therefore,?\s+)?(?:I|we)\s+(?:would\s+(?:like\s+to\s+)?|will\s+|therefore\s+)?"
+                     r"(ask|request|invite|call\s+(?:up)?on|urge|encourage)\s+(.+\bto\b.+)$", re.IGNORECASE)
+REQUEST_VERB = {"ask": "requested", "request": "requested", "invite": "invited", "urge": "urged",
+                "encourage": "encouraged"}
+
+
+def request(sentence: str, subject: str) -> str | None:
+    """The chair's request in the minutes' words, or None if ``sentence`` asks nothing of anyone."""
+    match = REQUEST.match(sentence.strip())
+    if not match:
+        return None
+    verb = match.group(1).lower()
+    past = REQUEST_VERB.get(verb, "called on")
+    rest = reported(match.group(2), group=False).rstrip(".")
+    rest = re.sub(r"\b(your|you)\b", lambda m: "their" if m.group(1).lower() == "your" else "them", rest)
+    first, _, tail = rest.partition(" ")
+    if first in ("The", "A", "An", "All", "Member", "Those", "Every", "Each", "Both", "Delegations"):
+        rest = f"{first.lower()} {tail}"  # reported() capitalises a sentence's start; this is mid-sentence
+    return f"{subject} {past} {rest}."
+
+
 def point_id(u: Utterance, index: int, kind: str = "p") -> str:
     return f"{kind}{int(round(u.start * 100))}-{index}"
+
+
+def _is_request(sentence: str) -> bool:
+    return REQUEST.match(sentence.strip()) is not None
+
+
+def _not_point(sentence: str) -> bool:
+    return procedural(sentence) or _is_request(sentence)
+
+
+def _requests(utterances: list[Utterance], spec) -> list[Point]:
+    subject = _subject("Chair", spec)[0]
+    return [Point(text, u.attribution, u.start, u.end, point_id(u, k, "r"))
+            for u in utterances for k, sentence in enumerate(sentences(u.text))
+            if (text := request(sentence, subject))]
 
 
 def _points(utterances: list[Utterance], spec, limit: int = 2, drafter=None) -> list[Point]:
@@ -138,7 +177,7 @@ def _points(utterances: list[Utterance], spec, limit: int = 2, drafter=None) -> 
     for u in utterances:
         subject, group = _subject(u.attribution, spec)
         names = [u.attribution] if u.attribution in spec.participants.delegations else []
-        extractive = [third_person(s, subject, names, group) for s in key_sentences(u.text, limit, skip=procedural)]
+        extractive = [third_person(s, subject, names, group) for s in key_sentences(u.text, limit, skip=_not_point)]
         if drafter is None or not extractive:
             points += [Point(text, u.attribution, u.start, u.end, point_id(u, k)) for k, text in enumerate(extractive)]
             continue
@@ -154,9 +193,15 @@ def _points(utterances: list[Utterance], spec, limit: int = 2, drafter=None) -> 
     return points
 
 
+SORT_KEYS = {"spanish": spanish_sort_key, "english": english_sort_key}
+
+
 def _speaking_delegations(utterances: list[Utterance], spec) -> list[str]:
-    spoke = {u.attribution for u in utterances if u.attribution in spec.participants.delegations}
-    return sorted(spoke, key=spanish_sort_key)
+    """Who spoke, in the order the spec's ``minutes.speakers_order`` asks (Spanish by default)."""
+    spoke = list(dict.fromkeys(u.attribution for u in utterances if u.attribution in spec.participants.delegations))
+    if spec.minutes.speakers_order == "spoken":
+        return spoke
+    return sorted(spoke, key=SORT_KEYS[spec.minutes.speakers_order])
 
 
 ALIKE = 88  # rapidfuzz ratio of two reported statements (after their subjects) to count as one
@@ -193,7 +238,8 @@ def merge_alike(points: list[Point], spec) -> list[Point]:
         speakers.append(point.speaker)
         first = out[host]
         first.also.append({"speaker": point.speaker, "start": point.start, "end": point.end, "id": point.id})
-        names = sorted(speakers, key=spanish_sort_key)
+        names = speakers if spec.minutes.speakers_order == "spoken" else \
+            sorted(speakers, key=SORT_KEYS[spec.minutes.speakers_order])
         first.text = f"The delegations of {join_names([with_article(n) for n in names])} {text}"
     return out
 
@@ -217,10 +263,11 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
                 minutes.closing_points = [Point(reported(s, group=False), u.attribution, u.start, u.end,
                                                 point_id(u, k, "c"))
                                           for u in chair
-                                          for k, s in enumerate(key_sentences(u.text, 3, skip=procedural))]
+                                          for k, s in enumerate(key_sentences(u.text, 3, skip=_not_point))]
             else:
                 minutes.remarks = _points(chair, spec, limit=1, drafter=drafter)
             minutes.remarks += _points(officials, spec, drafter=drafter)
+            minutes.requests = _requests(chair, spec)
             unblocked = [u for u in said if u.block is None or not item.blocks]
             minutes.delegations = _speaking_delegations(unblocked, spec)
             minutes.points = merge_alike(_points([u for u in unblocked if u.attribution in spec.participants.delegations],
@@ -244,7 +291,7 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
         meeting_id=spec.meeting.id, body=spec.meeting.body, kind=spec.meeting.kind,
         date=str(spec.meeting.date or ""), presiding=spec.presiding.model_dump(),
         chair_subject=_subject("Chair", spec)[0],
-        quorum=sorted(spec.participants.delegations, key=english_sort_key),
+        quorum=sorted(spec.participants.delegations, key=SORT_KEYS[spec.minutes.quorum_order]),
         recording=spec.meeting.recording, document=spec.order_of_business.document, items=items,
     )
 
@@ -284,5 +331,6 @@ def minutes_from_dict(data: dict) -> Minutes:
         blocks = [BlockMinutes(**{**b, "presenters": points(b["presenters"]), "points": points(b["points"])})
                   for b in item["blocks"]]
         items.append(ItemMinutes(**{**item, "remarks": points(item["remarks"]), "points": points(item["points"]),
-                                    "closing_points": points(item["closing_points"]), "blocks": blocks}))
+                                    "closing_points": points(item["closing_points"]),
+                                    "requests": points(item.get("requests", [])), "blocks": blocks}))
     return Minutes(**{**data, "items": items})

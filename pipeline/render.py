@@ -107,6 +107,8 @@ def docx_bytes(minutes) -> bytes:
             doc.add_paragraph(f"The dialogue was moderated by {item.moderator}.")
         for point in item.remarks:
             stamped(None, point.text, point.stamp, point.flag)
+        for point in item.requests:
+            stamped(None, point.text, point.stamp, point.flag)
         if item.closing_points:
             doc.add_paragraph(f"{minutes.chair_subject} highlighted the following points:")
             for point in item.closing_points:
@@ -123,7 +125,8 @@ def docx_bytes(minutes) -> bytes:
             for point in block.presenters:
                 doc.add_paragraph(f"{point.text} gave a presentation on the topic [{point.stamp}].")
             if block.delegations:
-                doc.add_paragraph(f"Subsequently, in the dialogue, the delegations of {join_names(block.delegations)} "
+                moderator = "the moderator and " if item.moderator and item.moderator in block.others else ""
+                doc.add_paragraph(f"Subsequently, in the dialogue, {moderator}the delegations of {join_names(block.delegations)} "
                                   "referred to the item under consideration. The points made during the "
                                   "dialogue included the following:")
                 for point in block.points:

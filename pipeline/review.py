@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 from pipeline import artifacts as A
 from pipeline.artifacts import Corrections, WorkDir, utterance_key
 
-EDITABLE = ("remarks", "points", "closing_points")  # presenters are names, not sentences
+EDITABLE = ("remarks", "requests", "points", "closing_points")  # presenters are names, not sentences
 MAX_TEXT = 5000
 MAX_AUTHOR = 80
 
@@ -65,7 +65,7 @@ def iter_points(minutes: dict, editable_only: bool = True) -> Iterator[dict]:
     """Every point of ``minutes.json`` (dicts, so callers may change them in place)."""
     for item in minutes["items"]:
         for key in EDITABLE:
-            yield from item[key]
+            yield from item.get(key, [])
         for block in item["blocks"]:
             if not editable_only:
                 yield from block["presenters"]

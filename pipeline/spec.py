@@ -94,11 +94,20 @@ class OrderOfBusiness(_Strict):
     items: list[Item] = Field(min_length=1)
 
 
+class MinutesStyle(_Strict):
+    """How the minutes list delegations. The secretariat's own minutes list those that spoke in
+    Spanish alphabetical order (Estados Unidos under E) and the quorum in English order."""
+
+    speakers_order: Literal["spanish", "english", "spoken"] = "spanish"
+    quorum_order: Literal["english", "spanish"] = "english"
+
+
 class MeetingSpec(_Strict):
     meeting: Meeting
     presiding: Person
     participants: Participants = Field(default_factory=Participants)
     order_of_business: OrderOfBusiness
+    minutes: MinutesStyle = Field(default_factory=MinutesStyle)
 
     @model_validator(mode="after")
     def _names_are_unique(self) -> "MeetingSpec":

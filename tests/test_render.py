@@ -106,3 +106,29 @@ def test_a_language_model_point_is_checked_against_what_was_said():
     invented = "The delegation of Peru pledged 5 million dollars to Interpol for the Budapest Convention."
     share, missing = support(invented, said, ["Peru"])
     assert share < 0.75 and {"5", "million", "interpol"} <= set(missing)
+
+
+def test_the_chairs_requests_are_recorded_as_requests():
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item two. I give the floor to Ms. Alison Treppel.", 20),
+        utterance("S1", "Thank you, Chair. The secretariat trained two thousand officials this year in the region.", 30),
+        utterance("S0", "Thank you. I would ask the Secretariat to present that information at a future meeting.", 45),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    item = minutes.items[1]
+    assert [p.text for p in item.requests] == [
+        "The Vice Chair of the CSH requested the Secretariat to present that information at a future meeting."]
+    assert all("requested" not in p.text for p in item.remarks)
+    assert "requested the Secretariat to present that information at a future meeting. [00:00:4" in render.markdown(minutes)
+
+
+def test_the_orders_of_the_lists_are_the_specs_to_choose():
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    _, utterances, minutes = meeting()
+    assert minutes.quorum[:3] == ["Argentina", "Belize", "Brazil"] and minutes.quorum[-1] == "United States"
+    spec.minutes.quorum_order = "spanish"  # Estados Unidos under E, Perú after México
+    spec.minutes.speakers_order = "spoken"
+    minutes = draft(utterances, spec)
+    assert minutes.quorum.index("United States") < minutes.quorum.index("Guatemala")
