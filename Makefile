@@ -17,6 +17,7 @@ test: install
 
 benchmark: install
 	.venv/bin/python benchmarks/run_samples.py
+	.venv/bin/python benchmarks/review_page.py
 
 # Re-render the sample's MP3 and truth from its script (espeak-ng + sox).
 sample: install

@@ -38,3 +38,29 @@ def sample_run(tmp_path_factory):
 
 def load_json(path: Path):
     return json.loads(Path(path).read_text())
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(url: str, process, log: Path, seconds: float = 120.0) -> None:
+    """Poll ``url`` until it answers; fail with the end of ``log`` if ``process`` dies or time runs out.
+    (Servers under test log to a file: an unread pipe fills up and blocks them.)"""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"{url}: the server exited: {log.read_text(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+    pytest.fail(f"{url}: no answer within {seconds:.0f} s: {log.read_text(errors='replace')[-2000:]}")

@@ -6,22 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
-from conftest import SAMPLE, load_json, run_cli
+from conftest import SAMPLE, free_port, load_json, run_cli, wait_until_serving
 
 from pipeline.llm import support
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -29,22 +20,14 @@ def llama_server(tmp_path_factory):
     pytest.importorskip("llama_cpp")
     from pipeline.models import resolve_llm
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("llama") / "server.log"  # a file: llama.cpp logs a lot, a pipe would fill
     server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(resolve_llm("gemma3-270m")),
                                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
                                "--model_alias", "gemma3-270m", "--chat_format", "gemma"],
                               stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
     url = f"http://127.0.0.1:{port}/v1"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"{url}/models", timeout=1).close()
-            break
-        except OSError:
-            assert server.poll() is None, log.read_text(errors="replace")[-2000:]
-            time.sleep(0.5)
-    else:
-        pytest.fail("the llama.cpp server did not start")
+    wait_until_serving(f"{url}/models", server, log)
     yield url
     server.terminate()
     server.wait(timeout=30)

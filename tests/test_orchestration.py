@@ -7,7 +7,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SAMPLE, load_json, run_cli
+from conftest import ROOT, SAMPLE, free_port, load_json, run_cli, wait_until_serving
 
 from pipeline.intake import Listed, parse_listing, spec_from_template
 
@@ -172,32 +171,17 @@ def test_reprocess_from_a_stage_and_all_since_a_date(sample_run, tmp_path):
 
 # ---- a real Prefect server, a process work pool, two workers -------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def prefect_server(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"),
            "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_WORKER_QUERY_SECONDS": "2",
            "PREFECT_WORKER_PREFETCH_SECONDS": "2", "RAPPORTEUR_HOME": str(ROOT),
            "RAPPORTEUR_SLOTS_DIR": str(tmp_path / "slots")}
+    log = tmp_path / "prefect-server.log"
     server = subprocess.Popen([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    import urllib.request
-
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=1).close()
-            break
-        except OSError:
-            assert server.poll() is None, server.stderr.read().decode()[-2000:]
-            time.sleep(0.5)
-    else:
-        pytest.fail("prefect server did not start within 120 s")
+                              env=env, stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
+    wait_until_serving(f"http://127.0.0.1:{port}/api/health", server, log)
     yield env
     server.terminate()
     server.wait(timeout=30)

@@ -7,14 +7,13 @@ import io
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, load_json, run_cli
+from conftest import ROOT, free_port, load_json, run_cli
 
 from pipeline.artifacts import WorkDir
 from pipeline.review import Review, ReviewError
@@ -176,25 +175,25 @@ def test_the_server_lets_in_only_its_token_holder_and_same_origin_writes(run_cop
 
 # ---- the page in a real browser --------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def served(run_copy):
     """`rapporteur review` in its own process; yields (address with token, run folder)."""
-    port = _free_port()
+    port = free_port()
+    log = run_copy.parent / "review-server.log"
     process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "review", str(run_copy), "--port", str(port),
-                                "--user", "Ana Reviewer"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                "--user", "Ana Reviewer"], cwd=ROOT, stdout=subprocess.PIPE, stderr=open(log, "wb"),
                                text=True)
     try:
         line = process.stdout.readline()
         address = re.search(r"http://\S+", line).group(0)
+        # Any answer will do (401 without the token): the server is listening.
+        import urllib.error
+        import urllib.request
+
         for _ in range(100):
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            except urllib.error.HTTPError:
                 break
             except OSError:
                 time.sleep(0.1)
@@ -259,7 +258,7 @@ def test_review_page_in_chromium(served, browser, tmp_path):
     _reloaded(page, lambda: page.select_option(f'select[data-speaker="{canada}"]', "Chile"))
     assert "The delegation of Chile" in page.inner_text("#minutes")
     assert page.locator('#minutes .pt[data-speaker="Chile"]').first.inner_text().startswith("The delegation of Chile")
-    assert page.locator(f'#transcript li select >> nth=0').count() == 1
+    assert page.locator('#transcript li select >> nth=0').count() == 1
 
     # Edit a point's text; relabel its voice; the edit survives the re-draft, both shown.
     target = page.locator('#minutes .pt[data-speaker="Brazil"]').first
