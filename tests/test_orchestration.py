@@ -176,7 +176,8 @@ def prefect_server(tmp_path):
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect-home"),
            "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "PREFECT_WORKER_QUERY_SECONDS": "2",
-           "PREFECT_WORKER_PREFETCH_SECONDS": "2", "RAPPORTEUR_HOME": str(ROOT),
+           "PREFECT_WORKER_PREFETCH_SECONDS": "2", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5",
+           "RAPPORTEUR_HOME": str(ROOT),
            "RAPPORTEUR_SLOTS_DIR": str(tmp_path / "slots")}
     log = tmp_path / "prefect-server.log"
     server = subprocess.Popen([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -248,3 +249,35 @@ def test_two_workers_share_three_meetings_without_duplicates(prefect_server, tmp
     heavy = sorted((m["stages"][s]["started_at"], m["stages"][s]["finished_at"]) for m in manifests
                    for s in ("transcribe", "diarize"))
     assert all(a[1] <= b[0] for a, b in zip(heavy, heavy[1:])), heavy
+
+
+def test_serve_runs_the_intake_on_its_cron_schedule(prefect_server, tmp_path):
+    """`rapporteur serve`: the intake deployment fires on the config's cron (every minute here),
+    finds the new recording and runs it through the `process` deployment served beside it."""
+    env = {**prefect_server, "PREFECT_RUNNER_POLL_FREQUENCY": "2"}
+    inbox = tmp_path / "inbox"
+    _clip(inbox / "s.mp3", 0)
+    _spec(inbox / "s.yaml", "CP/SERVE/1", "s.mp3")
+    config = tmp_path / "rapporteur.yaml"
+    config.write_text(yaml.safe_dump({"work_root": "runs", "schedule": "* * * * *",
+                                      "sources": [{"kind": "folder", "path": "inbox"}]}))
+    log = tmp_path / "serve.log"
+    serve = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", str(config)], cwd=ROOT, env=env,
+                             stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    try:
+        ledger = tmp_path / "runs" / ".ledger"
+        deadline = time.monotonic() + 240  # the next minute's tick, then the meeting itself
+        while time.monotonic() < deadline:
+            entries = [json.loads(p.read_text()) for p in ledger.glob("*-v*.json")] if ledger.is_dir() else []
+            if entries and all(e["status"] in ("done", "failed") for e in entries):
+                break
+            assert serve.poll() is None, log.read_text(errors="replace")[-2000:]
+            time.sleep(2)
+        else:
+            pytest.fail(f"nothing processed within 240 s: {log.read_text(errors='replace')[-2000:]}")
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+    assert [e["status"] for e in entries] == ["done"]
+    assert (tmp_path / "runs" / "cp-serve-1" / "minutes.md").is_file()
+    assert "intake every `* * * * *`" in log.read_text()
