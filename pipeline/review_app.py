@@ -52,6 +52,8 @@ class _Transcripts:
 
     def get(self) -> dict:
         path = self.review.work.path(A.TRANSCRIPT)
+        if not path.is_file():  # a re-run in progress (stages remove their outputs first)
+            raise ReviewError("this run has no transcript right now; wait for `rapporteur` to finish")
         stat = path.stat()
         key = (stat.st_mtime_ns, stat.st_size)
         with self.lock:
