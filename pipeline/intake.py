@@ -270,10 +270,10 @@ def _stage(config: ServiceConfig, url: str) -> tuple[Path, str]:
 def _write_spec(folder: Path, data: dict) -> Path:
     from pipeline.artifacts import atomic_write_bytes
 
-    parse_spec(json.loads(json.dumps(data, default=str)), str(folder / "meeting.yaml"))  # valid before written
+    plain = json.loads(json.dumps(data, default=str))  # dates as text, as YAML reads them back
     path = folder / "meeting.yaml"
-    atomic_write_bytes(path, yaml.safe_dump(json.loads(json.dumps(data, default=str)), sort_keys=False,
-                                            allow_unicode=True).encode())
+    parse_spec(plain, str(path))  # valid before written
+    atomic_write_bytes(path, yaml.safe_dump(plain, sort_keys=False, allow_unicode=True).encode())
     return path
 
 
@@ -285,13 +285,19 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
     from pipeline.ingest import IngestError, is_url, resolve_local
 
     ledger = Ledger(config.resolve(config.work_root))
+    intake = config.resolve(config.work_root) / INTAKE_DIR
     new: list[NewRecording] = []
 
+    def taken(sha256: str) -> bool:
+        """Processed, or being processed: nothing to prepare for it (a failed one is offered again)."""
+        entry = ledger.get(recording_key(sha256))
+        return bool(entry) and entry.get("status") != "failed"
+
     def take(sha256: str, spec_path: Path, slug: str, origin: str) -> None:
-        key = recording_key(sha256)
-        entry = ledger.get(key)
-        if entry and entry.get("status") != "failed":
+        if taken(sha256):
             return
+        key = recording_key(sha256)
+        entry = ledger.get(key)  # a failed one is retried in the folder it had
         run_dir = Path(entry["run_dir"]) if entry and entry.get("run_dir") else _run_dir(config, slug, sha256)
         if ledger.claim(key, origin=origin, spec=str(spec_path), run_dir=str(run_dir)):
             new.append(NewRecording(key, spec_path, run_dir, origin))
@@ -308,12 +314,13 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
                     spec = load_spec(spec_path)
                     recording = spec.meeting.recording
                     if is_url(recording):
-                        signature = recording
-                        sha256 = seen.get(signature)
+                        sha256 = seen.get(recording)
                         if sha256 is None:
-                            staged, sha256 = _stage(config, recording)
-                            ledger.remember(str(folder), signature, sha256)
-                        staged = config.resolve(config.work_root) / INTAKE_DIR / sha256[:16]
+                            _, sha256 = _stage(config, recording)
+                            ledger.remember(str(folder), recording, sha256)
+                        if taken(sha256):
+                            continue
+                        staged = intake / sha256[:16]
                         data = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
                         data["meeting"]["recording"] = next(staged.glob("recording.*")).name
                         data["meeting"].setdefault("link", recording)
@@ -322,15 +329,16 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
                         path = resolve_local(recording, spec_path.parent)
                         stat = path.stat()
                         signature = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-                        sha256 = seen.get(signature) or sha256_file(path)
-                        ledger.remember(str(folder), signature, sha256)
+                        sha256 = seen.get(signature)
+                        if sha256 is None:  # hashed once; each later pass only stats the file
+                            sha256 = sha256_file(path)
+                            ledger.remember(str(folder), signature, sha256)
                         run_spec = spec_path
                     take(sha256, run_spec, spec.slug, str(spec_path))
                 except (SpecError, IngestError, OSError) as exc:
                     log(f"intake: skipped {spec_path.name}: {exc}")
         else:
             template = config.resolve(source.template)
-            intake = config.resolve(config.work_root) / INTAKE_DIR
             intake.mkdir(parents=True, exist_ok=True)
             try:
                 with tempfile.TemporaryDirectory(dir=intake, prefix=".listing-") as tmp:
@@ -346,9 +354,7 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
                     if sha256 is None:
                         _, sha256 = _stage(config, entry.url)
                         ledger.remember(source.url, entry.url, sha256)
-                    key = recording_key(sha256)
-                    current = ledger.get(key)
-                    if current and current.get("status") != "failed":
+                    if taken(sha256):
                         continue
                     staged = intake / sha256[:16]
                     data = spec_from_template(template, entry, next(staged.glob("recording.*")).name, sha256)

@@ -71,7 +71,7 @@ def _numbers(text: str) -> set[str]:
 
 def support(point: str, source: str, allowed: list[str] = ()) -> tuple[float, list[str]]:
     """How much of ``point`` is in ``source``: (share of its content words found there, the words
-    that are not). A number or a capitalised name absent from the source is never supported."""
+    that are not). A number absent from the source makes the share 0: no figure is ever invented."""
     from rapidfuzz import fuzz
 
     source_words = set(_words(source))
@@ -84,10 +84,9 @@ def support(point: str, source: str, allowed: list[str] = ()) -> tuple[float, li
         if not word.isdigit() and any(fuzz.ratio(word, w) >= 85 for w in source_words):
             continue
         missing.append(word)
-    for number in _numbers(point) - _numbers(source):
-        if number not in missing:
-            missing.append(number)
-    share = 1.0 - len(missing) / max(1, len(content))
+    invented = _numbers(point) - _numbers(source)
+    missing += [number for number in sorted(invented) if number not in missing]
+    share = 0.0 if invented else 1.0 - len(missing) / max(1, len(content))
     return share, missing
 
 
@@ -165,7 +164,7 @@ class LLMDrafter:
             self.stats["answers_without_points"] += not bullets
             for bullet in bullets:
                 share, missing = support(bullet, chunk, [subject, *allowed])
-                ok = share >= self.options.min_support and not _numbers(bullet) - _numbers(chunk)
+                ok = share >= self.options.min_support
                 self.stats["accepted" if ok else "rejected"] += 1
                 drafted.append(Drafted(bullet, ok, missing))
         return drafted[:limit]

@@ -142,10 +142,11 @@ class Review:
                 conflicts.append(Conflict(edit.point, edit.text, None, edit.base, edit.author))
         return minutes, conflicts
 
-    def speaker_labels(self) -> dict[str, Optional[str]]:
-        """Each diarized voice's label now: the rapporteur's if corrected, else the commonest."""
+    def speaker_labels(self, utterances: list[dict] | None = None) -> dict[str, Optional[str]]:
+        """Each diarized voice's label now: the rapporteur's if corrected, else the commonest.
+        ``utterances``: the transcript's, when the caller has them parsed already."""
         counts: dict[str, dict[Optional[str], float]] = {}
-        for u in self.transcript()["utterances"]:
+        for u in utterances if utterances is not None else self.transcript()["utterances"]:
             votes = counts.setdefault(u["speaker"], {})
             votes[u["attribution"]] = votes.get(u["attribution"], 0.0) + u["end"] - u["start"]
         fixed = self.corrections().speakers
@@ -157,16 +158,17 @@ class Review:
                  "before": before, "after": after}
         self.work.append_line(A.JOURNAL, json.dumps(entry, ensure_ascii=False))
 
-    def _labels(self) -> list[str]:
-        from pipeline.runner import reopen
+    def labels(self) -> list[str]:
+        """Every label this meeting's roster allows (read-only: no run is reopened)."""
+        from pipeline.runner import recorded_spec
 
-        return reopen(self.work.root).spec.roster_labels()
+        return recorded_spec(self.work.root).roster_labels()
 
     def relabel(self, scope: str, target: str, label: str, author: str) -> None:
         """Attribute every turn of voice ``target`` (scope "speaker") or the one turn starting at
         ``target`` (scope "utterance", an :func:`utterance_key`) to ``label``."""
         author = _clean_author(author)
-        labels = self._labels()
+        labels = self.labels()
         if label not in labels:
             raise ReviewError(f"{label!r} is not on this meeting's roster")
         utterances = self.transcript()["utterances"]
@@ -175,7 +177,7 @@ class Review:
             if scope == "speaker":
                 if target not in {u["speaker"] for u in utterances}:
                     raise ReviewError(f"no voice {target!r} in this run")
-                before = self.speaker_labels().get(target)
+                before = self.speaker_labels(utterances).get(target)
                 corrections.speakers[target] = label
             elif scope == "utterance":
                 match = [u for u in utterances if utterance_key(u["start"]) == target]

@@ -73,7 +73,6 @@ class _Transcripts:
 
 def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> Starlette:
     from pipeline import render
-    from pipeline.runner import reopen
 
     work = WorkDir(Path(run_dir))
     review = Review(work)
@@ -152,11 +151,11 @@ def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> 
         data = transcripts.get()
         minutes, conflicts = review.reviewed()
         rows = data["rows"]
-        labels = reopen(work.root).spec.roster_labels()
+        labels = review.labels()
         fixed = review.corrections().speakers
         speakers = [{"id": s, "label": label, "corrected": s in fixed,
                      "seconds": round(sum(r["end"] - r["start"] for r in rows if r["speaker"] == s), 1)}
-                    for s, label in review.speaker_labels().items()]
+                    for s, label in review.speaker_labels(rows).items()]
         return JSONResponse({
             "meeting_id": data["meeting_id"], "duration": data["duration"], "labels": labels,
             "speakers": speakers, "utterances": len(rows), "flagged": sum(r["review"] for r in rows),

@@ -209,16 +209,29 @@ def prepare(spec_path: str | Path, out: str | Path | None = None,
     return ctx
 
 
-def reopen(run_dir: str | Path) -> Context:
-    """The context of an existing work folder, from what its manifest recorded."""
-    from pipeline.diarize import DiarizeOptions
-
+def _recorded_run(run_dir: str | Path) -> dict:
+    """What the manifest of an existing work folder says it was run with (spec, options)."""
     work = WorkDir(Path(run_dir))
     if not work.exists(A.MANIFEST):
         raise FileNotFoundError(f"{work.root}: not a rapporteur work folder (no {A.MANIFEST})")
     run = work.read_json(A.MANIFEST).get("run") or {}
     if "spec" not in run:
         raise FileNotFoundError(f"{work.root}: its manifest does not say which spec it was run from")
+    return run
+
+
+def recorded_spec(run_dir: str | Path):
+    """The spec an existing work folder was run from, read only (the review page asks often;
+    :func:`reopen` would rewrite the manifest each time)."""
+    return load_spec(Path(_recorded_run(run_dir)["spec"]))
+
+
+def reopen(run_dir: str | Path) -> Context:
+    """The context of an existing work folder, from what its manifest recorded."""
+    from pipeline.diarize import DiarizeOptions
+
+    work = WorkDir(Path(run_dir))
+    run = _recorded_run(work.root)
     saved = dict(run.get("options", {}))
     options = RunOptions(**{**saved, "diarize": DiarizeOptions(**saved.get("diarize", {}))})
     return prepare(run["spec"], work.root, options)

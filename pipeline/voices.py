@@ -26,7 +26,7 @@ from pipeline.spec import slugify
 
 ENCODER = "resemblyzer-ge2e-256"  # the embedding diarize.ResemblyzerEmbedding computes
 CLIP_SECONDS = 12.0
-MATCH_THRESHOLD = 0.80  # cosine similarity of centroids; same-voice pairs measured above 0.85
+MATCH_THRESHOLD = 0.80  # cosine similarity of centroids; not yet calibrated (attribution does not use match())
 
 
 @dataclass
