@@ -72,6 +72,7 @@ class _Transcripts:
 
 
 def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> Starlette:
+    import pipeline.runner  # noqa: F401  (its imports take ~0.3 s: at start, not in the first request)
     from pipeline import render
 
     work = WorkDir(Path(run_dir))
