@@ -3,7 +3,10 @@
 Prints one markdown table: seconds per stage, real-time factor, peak memory, and the scores of
 `rapporteur evaluate`. Each sample runs in its own process (peak RSS is that process's).
 
-    .venv/bin/python benchmarks/run_samples.py [SAMPLE_DIR ...]
+    .venv/bin/python benchmarks/run_samples.py [SAMPLE_DIR ...] [-- RUN_OPTION ...]
+
+Options after ``--`` go to every ``rapporteur run`` (e.g. ``-- --model tiny.en --no-vocabulary``),
+and a column says which were used.
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ finally:
 """
 
 
-def bench(sample: Path) -> dict:
+def bench(sample: Path, extra: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
         clock = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", CHILD, "run", str(sample / "meeting.yaml"),
-                               "--out", str(out), "--no-prefect"], cwd=ROOT, capture_output=True, text=True)
+                               "--out", str(out), "--no-prefect", *extra], cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - clock
         if done.returncode != 0:
             raise SystemExit(f"{sample.name}: run failed: {done.stderr.strip().splitlines()[-1]}")
@@ -48,20 +51,22 @@ def bench(sample: Path) -> dict:
         truth = json.loads((sample / "truth.json").read_text())
         scores = score(transcript, truth)
     seconds = {s: manifest["stages"][s]["seconds"] for s in STAGE_NAMES}
-    return {"sample": sample.name, "audio_s": transcript["duration"], "wall_s": wall, "peak_mb": peak_mb,
+    return {"sample": sample.name, "options": " ".join(extra) or "default", "audio_s": transcript["duration"], "wall_s": wall, "peak_mb": peak_mb,
             "stages": seconds, "scores": scores}
 
 
 def main(argv: list[str]) -> None:
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    argv = argv[:argv.index("--")] if "--" in argv else argv
     samples = [Path(a) for a in argv] or sorted(p.parent for p in (ROOT / "audio_samples").glob("*/truth.json"))
-    rows = [bench(s) for s in samples]
-    head = ["sample", "audio s", *STAGE_NAMES, "wall s", "RTF", "peak RSS MB",
+    rows = [bench(s, extra) for s in samples]
+    head = ["sample", "options", "audio s", *STAGE_NAMES, "wall s", "RTF", "peak RSS MB",
             "attribution", "flagged", "unflagged precise", "language", "item", "block", "WER"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         s = r["scores"]
-        cells = [r["sample"], f"{r['audio_s']:.0f}", *(f"{r['stages'][n]:.1f}" for n in STAGE_NAMES),
+        cells = [r["sample"], r["options"], f"{r['audio_s']:.0f}", *(f"{r['stages'][n]:.1f}" for n in STAGE_NAMES),
                  f"{r['wall_s']:.1f}", f"{r['wall_s'] / r['audio_s']:.3f}", f"{r['peak_mb']:.0f}",
                  f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
                  f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.language:.1f} %",

@@ -66,6 +66,13 @@ def collect_votes(utterances: list[Utterance], spec) -> list[dict[str, list[Evid
                 target = _neighbour(utterances, i, 1 if cue.direction == NEXT else -1)
             if target is None:
                 continue
+            if cue.correction:
+                # The chair says the floor went to someone else than named: whatever the name
+                # heard now, the naming before no longer counts for that voice.
+                for label in list(votes[target]):
+                    votes[target][label] = [e for e in votes[target][label] if not e.kind.startswith(NEXT + ":")]
+                if cue.label is None:
+                    continue
             weight = cue.weight * cue.score / 100.0
             votes[target][cue.label].append(
                 Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,

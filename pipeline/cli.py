@@ -62,7 +62,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
         diarize.pipeline = str(Path(args.diarization).resolve())
     ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize, llm_url=args.llm,
-                                                  llm_model=args.llm_model))
+                                                  llm_model=args.llm_model, vocabulary=not args.no_vocabulary))
     return _execute(ctx, args.no_prefect, None)
 
 
@@ -286,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="work folder (default: runs/<meeting id>)")
     run.add_argument("--model", help="Whisper model: tiny.en, base, a CTranslate2 directory, or a hub name with "
                      "HF_HUB_OFFLINE=0 (default: tiny.en for English meetings, base otherwise)")
+    run.add_argument("--no-vocabulary", action="store_true",
+                     help="do not bias transcription towards the spec's names and vocabulary")
     run.add_argument("--diarization", metavar="PATH",
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--llm", metavar="URL", help="an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) to word "

@@ -44,10 +44,10 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
      NEXT, 1.0),
     # A chair correcting who spoke: "My apologies, that was the delegation of Mexico".
     (re.compile(r"\b(?:my\s+apologies|i\s+apologi[sz]e|(?:i\s+am\s+|i'm\s+)?sorry|excuse\s+me|correction)\b"
-                r"[^.]{0,40}?\b(?:that\s+was|it\s+was|i\s+meant|i\s+should\s+have\s+said|rather)\s+"
+                r".{0,40}?\b(?:that\s+was|it\s+was|i\s+meant|i\s+should\s+have\s+said|rather)\s+"
                 + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,50})"), PREVIOUS, CORRECTION_WEIGHT),
     (re.compile(r"\b(?:disculpen?|perd[oó]n|me\s+equivoqu[eé]|excus(?:ez|es)[- ]moi|pardon|desculpem?)\b"
-                r"[^.]{0,40}?\b(?:era|fue|es|c'etait|c'est|foi)\s+(?:la\s+|a\s+)?"
+                r".{0,40}?\b(?:era|fue|es|c'etait|c'est|foi)\s+(?:la\s+|a\s+)?"
                 r"(?:delegacion\s+|delegation\s+|delegacao\s+)?(?:de\s+|del\s+|du\s+|do\s+|da\s+)?"
                 r"(?P<after>.{0,50})"), PREVIOUS, CORRECTION_WEIGHT),
     (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|gracias|muchas\s+gracias|merci"
@@ -69,10 +69,11 @@ SELF_PATTERNS: list[tuple[re.Pattern, float]] = [
 @dataclass
 class Cue:
     direction: str  # NEXT | PREVIOUS | SELF
-    label: str
+    label: str | None  # None: a correction whose name could not be made out
     phrase: str
     weight: float
     score: float  # fuzzy match score, 0-100
+    correction: bool = False  # "My apologies, that was ...": the floor given before was wrong
 
 
 def _per_word(phrase: str, window: str) -> float:
@@ -135,8 +136,10 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     sentences = split_sentences(folded)
     for position, sentence in enumerate(sentences):
         for pattern, direction, weight in PATTERNS:
-            if direction == PREVIOUS and position > 0 and weight < CORRECTION_WEIGHT:
-                continue  # thanks only count when they open the utterance; corrections anywhere
+            if weight == CORRECTION_WEIGHT:
+                continue  # below: on the whole text ("My apologies. That was ..." is two sentences to ASR)
+            if direction == PREVIOUS and position > 0:
+                continue  # thanks only count when they open the utterance
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries)
                 if entry is not None:
@@ -146,6 +149,12 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 entry, score = _named(match, entries)
                 if entry is not None and entry.kind == "delegation":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
+    for pattern, direction, weight in PATTERNS:
+        if weight == CORRECTION_WEIGHT:
+            for match in pattern.finditer(folded):
+                entry, score = _named(match, entries)
+                cues.append(Cue(direction, entry.label if entry else None, match.group(0).strip(),
+                                weight, score, correction=True))
     return cues
 
 
@@ -163,4 +172,4 @@ def chair_acts(text: str) -> int:
 
 def named_speakers(text: str, entries: list[Entry]) -> set[str]:
     """Labels the floor is given to (or thanked) in ``text``: each is a voice of the meeting."""
-    return {cue.label for cue in find_cues(text, entries) if cue.direction != SELF}
+    return {cue.label for cue in find_cues(text, entries) if cue.direction != SELF and cue.label}

@@ -91,6 +91,16 @@ def nearest_member_state(name: str) -> str | None:
     return candidates[match[0]] if match else None
 
 
+LANGUAGE_COLUMNS = {"en": 0, "es": 1, "pt": 2, "fr": 3}
+
+
+def name_in(name: str, language: str) -> str:
+    """A member state's name as spoken in ``language`` ("United States", "es" -> "Estados
+    Unidos"); any other name as given."""
+    row = _row(name)
+    return row[LANGUAGE_COLUMNS[language]] if row and language in LANGUAGE_COLUMNS else name
+
+
 def spoken_names(name: str) -> list[str]:
     """How a delegation may be named aloud: its names in the four languages and variants for a
     member state; the name itself for anyone else (an observer, a guest)."""

@@ -12,6 +12,7 @@ bytes leaves later stages reusable (their keys match, and they are marked done a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -232,7 +233,8 @@ def reopen(run_dir: str | Path) -> Context:
 
     work = WorkDir(Path(run_dir))
     run = _recorded_run(work.root)
-    saved = dict(run.get("options", {}))
+    known = {f.name for f in dataclasses.fields(RunOptions)}
+    saved = {k: v for k, v in run.get("options", {}).items() if k in known}  # an older version's too
     options = RunOptions(**{**saved, "diarize": DiarizeOptions(**saved.get("diarize", {}))})
     return prepare(run["spec"], work.root, options)
 

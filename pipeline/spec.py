@@ -108,6 +108,9 @@ class MeetingSpec(_Strict):
     participants: Participants = Field(default_factory=Participants)
     order_of_business: OrderOfBusiness
     minutes: MinutesStyle = Field(default_factory=MinutesStyle)
+    # Terms the recording uses that the spec does not otherwise name (acronyms such as CICTE,
+    # document symbols, place names): transcription is biased towards hearing them.
+    vocabulary: list[Annotated[str, Field(min_length=1, max_length=80)]] = Field(default_factory=list, max_length=200)
 
     @model_validator(mode="after")
     def _names_are_unique(self) -> "MeetingSpec":

@@ -26,7 +26,7 @@ class RunOptions:
 
     model: Optional[str] = None
     diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
-    prompt_with_roster: bool = False
+    vocabulary: bool = True  # bias decoding towards the spec's names (transcribe.spec_vocabulary)
     llm_url: Optional[str] = None  # an OpenAI-compatible endpoint to word the points (pipeline.llm)
     llm_model: Optional[str] = None
 
@@ -44,12 +44,12 @@ class Context:
     options: RunOptions
 
     def transcribe_options(self) -> TranscribeOptions:
-        from pipeline.transcribe import roster_prompt
+        from pipeline.transcribe import spec_vocabulary
 
         return TranscribeOptions(
             model=self.options.model,
             languages=self.spec.languages(),
-            initial_prompt=roster_prompt(self.spec) if self.options.prompt_with_roster else None,
+            hotwords=spec_vocabulary(self.spec) if self.options.vocabulary else {},
         )
 
     def corrections(self) -> A.Corrections:
