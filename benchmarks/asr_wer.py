@@ -4,7 +4,8 @@ For each model (tiny.en: English only; base: all four languages) it transcribes 
 of ../shared/testdata/asr/fleurs twice: with plain faster-whisper (beam 5, defaults) and with
 rapporteur's transcription (VAD stretches, seeded, chunked), both normalised with Whisper's
 BasicTextNormalizer (`pipeline.evaluate.normalise`) and scored with jiwer over all files of a
-language together. Then the language timeline of asr/misc/multilingual.mp3 (English, then German).
+language together. Then the language timeline of asr/misc/multilingual.mp3 (English, then German), and batched
+against one-by-one decoding of a whole sample meeting (speed, and whether the words differ).
 
     .venv/bin/python benchmarks/asr_wer.py
 """
@@ -80,6 +81,20 @@ def main() -> None:
         print("\nmultilingual.mp3 (English, then German), languages en+de:")
         for segment in result.segments:
             print(f"  {segment.start:6.1f}-{segment.end:6.1f} {segment.language} {segment.text[:70]}")
+        meeting = to_wav(ROOT / "audio_samples" / "cp-csh-corrections" / "meeting.mp3", tmp)
+        duration = wav_duration(meeting)
+        print("\nbatched vs one by one, cp-csh-corrections (122 s), no vocabulary:")
+        print("| model | RTF one by one | RTF batched (8) | speed-up | WER between the two |")
+        print("|---|---|---|---|---|")
+        for name in ("tiny.en", "base"):
+            texts, seconds = [], []
+            for batch in (1, 8):
+                clock = time.perf_counter()
+                result = transcribe(meeting, TranscribeOptions(model=name, languages=["en"], batch_size=batch))
+                seconds.append(time.perf_counter() - clock)
+                texts.append(normalise(" ".join(s.text for s in result.segments)))
+            print(f"| {name} | {seconds[0] / duration:.3f} | {seconds[1] / duration:.3f} | "
+                  f"{seconds[0] / seconds[1]:.2f} | {100 * jiwer.wer(texts[0], texts[1]):.1f} % |")
 
 
 if __name__ == "__main__":

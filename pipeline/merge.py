@@ -23,10 +23,14 @@ class MergeOptions:
         utterance, so a speaker who talks again after someone else's short aside is two utterances.
     sliver : float
         Fragments shorter than this (seconds) inside another speaker's turn are absorbed by it.
+    widen : float
+        An utterance's start and end move out to its speaker's turn boundaries by at most this
+        (seconds): the voice's onset is more exact than Whisper's first word timing.
     """
 
     max_gap: float = 2.0
     sliver: float = 1.0
+    widen: float = 1.0
 
 
 def speaker_of(word: Word, turns: list[Turn], starts: list[float]) -> str | None:
@@ -67,9 +71,27 @@ def merge(transcription: Transcription, diarization: Diarization,
                 utterances.append(Utterance(start=word.start, end=word.end, speaker=speaker,
                                             text="", language=segment.language, words=[word]))
     utterances = _absorb_slivers(utterances, options.sliver)
+    _widen_to_turns(utterances, turns, options.widen)
     for utterance in utterances:
         utterance.text = text_of(utterance.words)
     return utterances
+
+
+def _widen_to_turns(utterances: list[Utterance], turns: list[Turn], limit: float) -> None:
+    """Start and end each utterance where its speaker's voice does, when that is at most ``limit``
+    seconds beyond its first and last word: Whisper's word timings are often a few hundred
+    milliseconds late at the onset and early at the end; the diarization's turn boundaries come
+    from the voice itself. Never into a neighbouring utterance."""
+    for k, u in enumerate(utterances):
+        previous_end = utterances[k - 1].end if k else 0.0
+        following_start = utterances[k + 1].start if k + 1 < len(utterances) else float("inf")
+        mine = [t for t in turns if t.speaker == u.speaker]
+        onset = [t.start for t in mine if t.start <= u.start < t.end + 0.05 and u.start - t.start <= limit]
+        if onset:
+            u.start = round(max(min(onset), previous_end, u.start - limit), 3)
+        offset = [t.end for t in mine if t.start - 0.05 < u.end <= t.end and t.end - u.end <= limit]
+        if offset:
+            u.end = round(min(max(offset), following_start, u.end + limit), 3)
 
 
 def _absorb_slivers(utterances: list[Utterance], sliver: float) -> list[Utterance]:

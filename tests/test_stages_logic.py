@@ -174,3 +174,45 @@ def test_roster_matching_survives_asr_errors():
                          ("Thank you, Ms. Tripl.", "Alison Treppel"),
                          ("I give the floor to Mr. Martin Darshanikov.", "Martin Gershanik")]:
         assert label in {c.label for c in find_cues(heard, entries)}, heard
+
+
+def test_vocabulary_is_per_language_and_includes_the_specs_terms():
+    """Hotwords name the delegations as each declared language says them, never mixed (a
+    mixed list was measured to make Whisper write lists of names)."""
+    from pipeline.transcribe import spec_vocabulary
+
+    spec = SPEC.model_copy(deep=True)
+    spec.meeting.languages = ["en", "es"]
+    spec.vocabulary = ["CICTE", "REMJA"]
+    vocabulary = spec_vocabulary(spec)
+    assert set(vocabulary) == {"en", "es"}
+    assert "United States" in vocabulary["en"] and "Estados Unidos" not in vocabulary["en"]
+    assert "Estados Unidos" in vocabulary["es"] and "United States" not in vocabulary["es"]
+    assert all("CICTE" in text and "Alison Treppel" in text for text in vocabulary.values())
+
+
+def test_speech_no_word_covers_is_found():
+    """A decoder that stops early leaves speech without words: that stretch is decoded again."""
+    from pipeline.transcribe import uncovered
+
+    said = [{"start": 10.0 + 0.4 * i, "end": 10.3 + 0.4 * i} for i in range(10)]  # 10.0-13.9
+    assert uncovered([(9.8, 22.0)], said) == [(14.4, 22.0)]
+    assert uncovered([(9.8, 14.5), (16.0, 17.0)], said) == []  # a short span with nothing: noise
+    # before the first word and after the last; a 0.7 s pause between words is not a gap
+    assert uncovered([(5.0, 22.0)], said[:3] + said[7:]) == [(5.0, 9.5), (14.4, 22.0)]
+
+
+def test_utterances_start_and_end_where_the_voice_does():
+    """Whisper's first word is often late: the utterance opens at its speaker's turn onset
+    (at most a second earlier), never overlapping the utterance before it."""
+    said = words("Thank you, Canada. Brazil, you have the floor.", 0.6)  # 0.6 .. 3.7
+    reply = words("Thank you, Chair. Brazil supports the plan.", 4.4)   # 4.4 .. 7.5
+    transcription = Transcription("en", 1.0, 10.0, "tiny.en", [Segment(0.6, 7.5, "", "en", said + reply)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[
+        Turn(0.3, 3.9, "A"), Turn(3.9, 8.0, "B")])
+    first, second = merge(transcription, diarization)
+    assert (first.start, first.end) == (0.3, 3.9)
+    assert (second.start, second.end) == (3.9, 8.0)
+    far = Diarization(turns=[], speakers=["A", "B"], exclusive=[Turn(0.0, 3.9, "A"), Turn(3.9, 9.5, "B")])
+    first, second = merge(transcription, far)
+    assert first.start == 0.0 and second.end == reply[-1].end  # 0.6 s earlier: widened; 2.4 s later: not
