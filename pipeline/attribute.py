@@ -151,6 +151,8 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         return utterances
     labels = spec.roster_labels()
     votes = collect_votes(utterances, spec)
+    entries = build_roster(spec)
+    named_by = [{c.label for c in find_cues(u.text, entries) if c.direction != SELF} for u in utterances]
     agenda_votes(utterances, spec, votes)
     speakers = sorted({u.speaker for u in utterances})
     score = np.zeros((len(speakers), len(labels)))
@@ -181,7 +183,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
                 if best is None or e.weight > best.weight:
                     voice_evidence[(utterance.speaker, name)] = e
 
-    for utterance, vote in zip(utterances, votes):
+    for index, (utterance, vote) in enumerate(zip(utterances, votes)):
         corrected = corrections.label_for(utterance)
         if corrected in labels:
             by_turn = utterance_key(utterance.start) in corrections.utterances
@@ -199,6 +201,10 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
             # cue ("..., please") alone is not enough to name a voice.
             if own[best] >= options.override_margin + (own.get(label, 0.0) if label else 0.0) and best != label:
                 label = best
+        if label is not None and label != "Chair" and label in named_by[index]:
+            # It thanks or gives the floor to its own voice's delegation: a diarization boundary
+            # put the chair's words in that voice; nobody thanks themselves.
+            label = max((k for k in own if k != label), key=own.get, default=None)
         utterance.attribution = label
         if label is None:
             utterance.confidence, utterance.evidence, utterance.review = 0.0, [], True

@@ -285,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("spec", help="meeting spec (YAML)")
     run.add_argument("--out", help="work folder (default: runs/<meeting id>)")
     run.add_argument("--model", help="Whisper model: tiny.en, base, a CTranslate2 directory, or a hub name with "
-                     "HF_HUB_OFFLINE=0 (default: tiny.en for English meetings, base otherwise)")
+                     "HF_HUB_OFFLINE=0 (default: base)")
     run.add_argument("--no-vocabulary", action="store_true",
                      help="do not bias transcription towards the spec's names and vocabulary")
     run.add_argument("--diarization", metavar="PATH",

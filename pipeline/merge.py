@@ -71,9 +71,58 @@ def merge(transcription: Transcription, diarization: Diarization,
                 utterances.append(Utterance(start=word.start, end=word.end, speaker=speaker,
                                             text="", language=segment.language, words=[word]))
     utterances = _absorb_slivers(utterances, options.sliver)
+    utterances = _mend_split_sentences(utterances, options.sliver)
     _widen_to_turns(utterances, turns, options.widen)
     for utterance in utterances:
         utterance.text = text_of(utterance.words)
+    return utterances
+
+
+FRAGMENT_WORDS = 3
+SENTENCE_END = (".", "?", "!", "。")
+
+
+def _ends_sentence(utterance: Utterance) -> bool:
+    return utterance.words[-1].word.strip().endswith(SENTENCE_END)
+
+
+def _mend_split_sentences(utterances: list[Utterance], sliver: float) -> list[Utterance]:
+    """A sentence cut between two voices by a diarization boundary a fraction of a second off
+    ("Muchas" | "gracias, Canadá."; "... Thank you," | "Chile.") goes whole to the voice that
+    says most of it, when the smaller part is at most three words and ``sliver`` seconds and the
+    voices follow each other without a pause."""
+    i = 0
+    while i + 1 < len(utterances):
+        a, b = utterances[i], utterances[i + 1]
+        if a.speaker == b.speaker or _ends_sentence(a) or b.start - a.end > 0.5:
+            i += 1
+            continue
+        tail = len(a.words)  # a's unfinished sentence: words after its last full stop
+        while tail > 0 and not a.words[tail - 1].word.strip().endswith(SENTENCE_END):
+            tail -= 1
+        head = next((k + 1 for k, w in enumerate(b.words) if w.word.strip().endswith(SENTENCE_END)), len(b.words))
+        moving_tail = len(a.words) - tail <= head
+        part = a.words[tail:] if moving_tail else b.words[:head]
+        if len(part) > FRAGMENT_WORDS or part[-1].end - part[0].start > sliver:
+            i += 1
+            continue
+        if moving_tail:
+            a.words, b.words = a.words[:tail], part + b.words
+            b.start = part[0].start
+            if a.words:
+                a.end = a.words[-1].end
+            else:
+                del utterances[i]
+                continue
+        else:
+            a.words, b.words = a.words + part, b.words[head:]
+            a.end = part[-1].end
+            if b.words:
+                b.start = b.words[0].start
+            else:
+                del utterances[i + 1]
+                continue
+        i += 1
     return utterances
 
 

@@ -152,8 +152,12 @@ HUB_MODELS = ("tiny", "tiny.en", "base", "base.en", "small", "small.en", "medium
 
 
 def default_whisper(language: str | None) -> str:
-    """tiny.en for English-only meetings (fastest); the multilingual base otherwise."""
-    return "tiny.en" if language == "en" else "base"
+    """The multilingual base for every meeting, English-only ones included: measured, it hears
+    the names that attribution needs (WER 5.4 % against tiny.en's 14.8 % on the corrections
+    sample, attribution 98.7 % against 90.8 %) and, decoded in batches, it is no slower on a
+    meeting (RTF 0.074 on three hours; tiny.en 0.104, its decodes loop more). tiny.en stays
+    available by name."""
+    return "base"
 
 
 def package_root(package: str) -> Path:

@@ -43,7 +43,7 @@ class TranscribeOptions:
     ----------
     model : str or None
         A name from :mod:`pipeline.models` (``tiny.en``, ``base``), a local CTranslate2
-        directory, or None for the default for ``languages`` (tiny.en for English, else base).
+        directory, or None for the default (base: see :func:`pipeline.models.default_whisper`).
     languages : list of str
         Languages the meeting may use. One: every chunk is decoded in it. Several: each chunk's
         language is detected among them.
@@ -488,8 +488,25 @@ def _likeliest_language(model, audio_path: Path, chunk: Chunk, languages: list[s
                                        condition_on_previous_text=False)
         segments = list(segments)
         tokens = sum(len(seg.tokens) for seg in segments)
-        scores[language] = sum(seg.avg_logprob * len(seg.tokens) for seg in segments) / tokens if tokens else -10.0
+        logprob = sum(seg.avg_logprob * len(seg.tokens) for seg in segments) / tokens if tokens else -10.0
+        # A wrong language often "decodes" confidently into a loop ("Ola biw, Ola biw, ..."
+        # scored -0.79 against Portuguese's -0.99): text that repeats itself pays for it.
+        repeats = max(0.0, compression_ratio(" ".join(seg.text for seg in segments)) - REPEAT_FREE_RATIO)
+        scores[language] = logprob - repeats
     return max(scores, key=scores.get)
+
+
+# Compression ratio (zlib) of ordinary short text is 1.0-1.4; looping text climbs towards 2.4,
+# where Whisper itself gives a decode up.
+REPEAT_FREE_RATIO = 1.5
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's repetition measure: the text's length over its zlib-compressed length."""
+    import zlib
+
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
 def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options: TranscribeOptions) -> dict:

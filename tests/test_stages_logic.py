@@ -216,3 +216,28 @@ def test_utterances_start_and_end_where_the_voice_does():
     far = Diarization(turns=[], speakers=["A", "B"], exclusive=[Turn(0.0, 3.9, "A"), Turn(3.9, 9.5, "B")])
     first, second = merge(transcription, far)
     assert first.start == 0.0 and second.end == reply[-1].end  # 0.6 s earlier: widened; 2.4 s later: not
+
+
+def test_a_sentence_cut_between_two_voices_goes_to_the_voice_that_says_most_of_it():
+    """Diarization a fraction of a second late: "Muchas" lands in Canada's turn and "gracias,
+    Canadá." in the chair's; the whole sentence is the chair's."""
+    canada = words("Canada supports the draft.", 0.0)                      # 0.0 .. 1.5
+    chair = words("Muchas gracias, Canadá. Tiene la palabra Chile.", 1.6)  # 1.6 .. 4.1
+    transcription = Transcription("es", 1.0, 10.0, "base", [Segment(0.0, 4.1, "", "es", canada + chair)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[Turn(0.0, 2.1, "A"), Turn(2.1, 4.5, "B")])
+    utterances = merge(transcription, diarization)
+    assert [(u.speaker, u.text) for u in utterances] == [
+        ("A", "Canada supports the draft."), ("B", "Muchas gracias, Canadá. Tiene la palabra Chile.")]
+
+
+def test_nobody_thanks_themselves():
+    """"Thank you, Chile." inside Chile's voice (a diarization boundary a little late) is the
+    chair's: a voice is not thanked, or given the floor, by itself."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+        utterance("S1", "Thank you, Canada.", 15),
+        utterance("S0", "We now move to the last item. The meeting is adjourned.", 20),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert [u.attribution for u in attributed] == ["Chair", "Canada", "Chair", "Chair"]
