@@ -6,7 +6,7 @@ Prints one markdown table: seconds per stage, real-time factor, peak memory, and
     .venv/bin/python benchmarks/run_samples.py [SAMPLE_DIR ...] [-- RUN_OPTION ...]
 
 Options after ``--`` go to every ``rapporteur run`` (e.g. ``-- --model tiny.en --no-vocabulary``),
-and a column says which were used.
+and an "options" column says which were used.
 """
 
 from __future__ import annotations
@@ -60,13 +60,13 @@ def main(argv: list[str]) -> None:
     argv = argv[:argv.index("--")] if "--" in argv else argv
     samples = [Path(a) for a in argv] or sorted(p.parent for p in (ROOT / "audio_samples").glob("*/truth.json"))
     rows = [bench(s, extra) for s in samples]
-    head = ["sample", "options", "audio s", *STAGE_NAMES, "wall s", "RTF", "peak RSS MB",
+    head = ["sample", *(["options"] if extra else []), "audio s", *STAGE_NAMES, "wall s", "RTF", "peak RSS MB",
             "attribution", "flagged", "unflagged precise", "language", "item", "block", "WER"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         s = r["scores"]
-        cells = [r["sample"], r["options"], f"{r['audio_s']:.0f}", *(f"{r['stages'][n]:.1f}" for n in STAGE_NAMES),
+        cells = [r["sample"], *([r["options"]] if extra else []), f"{r['audio_s']:.0f}", *(f"{r['stages'][n]:.1f}" for n in STAGE_NAMES),
                  f"{r['wall_s']:.1f}", f"{r['wall_s'] / r['audio_s']:.3f}", f"{r['peak_mb']:.0f}",
                  f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
                  f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.language:.1f} %",
