@@ -4,6 +4,11 @@ Builds a WAV of HOURS hours by looping the CSH sample (ffmpeg, on disk), then ru
 its own process and reports seconds, real-time factor and that process's peak RSS.
 
     .venv/bin/python benchmarks/long_recording.py [--hours 3] [--stages transcribe:tiny.en,diarize]
+    .venv/bin/python benchmarks/long_recording.py --hours 3 --stages resume:base --kill-after 300
+
+``resume:MODEL`` transcribes with a checkpoint, kills the process (SIGKILL) ``--kill-after``
+seconds in, then runs again to the end: the row gives the second run's seconds and how many
+chunks it took from the checkpoint instead of decoding them again.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ import pipeline
 from pathlib import Path
 stage, arg, wav = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 clock = time.perf_counter()
-if stage == "transcribe":
+if stage in ("transcribe", "resume"):
     from pipeline.transcribe import TranscribeOptions, transcribe
-    result = transcribe(wav, TranscribeOptions(model=arg, languages=["en"]))
-    info = {{"segments": len(result.segments)}}
+    checkpoint = wav.with_suffix(".partial.jsonl") if stage == "resume" else None
+    before = len(checkpoint.read_text().splitlines()) if checkpoint and checkpoint.is_file() else 0
+    result = transcribe(wav, TranscribeOptions(model=arg, languages=["en"]), checkpoint_path=checkpoint)
+    info = {{"segments": len(result.segments), "resumed": before}}
 else:
     from pipeline.diarize import DiarizeOptions, diarize_file
     result, _ = diarize_file(wav, DiarizeOptions(max_speakers=12))
@@ -43,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hours", type=float, default=3.0)
     parser.add_argument("--stages", default="transcribe:tiny.en,transcribe:base,diarize")
+    parser.add_argument("--kill-after", type=float, default=300.0, help="seconds before a resume: stage is killed")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "long.wav"
@@ -53,6 +61,12 @@ def main() -> None:
         print("|---|---|---|---|---|---|---|")
         for item in args.stages.split(","):
             stage, _, arg = item.partition(":")
+            command = [sys.executable, "-c", CHILD.format(root=str(ROOT)), stage, arg or "-", str(wav)]
+            if stage == "resume":
+                try:
+                    subprocess.run(command, capture_output=True, timeout=args.kill_after)  # SIGKILL at timeout
+                except subprocess.TimeoutExpired:
+                    pass
             done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), stage, arg or "-", str(wav)],
                                   capture_output=True, text=True)
             if done.returncode != 0:
@@ -60,6 +74,8 @@ def main() -> None:
                 continue
             info = json.loads(done.stdout.strip().splitlines()[-1])
             found = f"{info['speakers']} speakers" if "speakers" in info else f"{info['segments']} segments"
+            if stage == "resume":
+                found += f", {info['resumed']} checkpoint lines reused after a kill at {args.kill_after:.0f} s"
             print(f"| {stage} | {arg or 'default'} | {args.hours:g} | {info['seconds']:.0f} | "
                   f"{info['seconds'] / seconds:.3f} | {info['peak_mb']:.0f} | {found} |", flush=True)
 
