@@ -153,9 +153,21 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         if weight == CORRECTION_WEIGHT:
             for match in pattern.finditer(folded):
                 entry, score = _named(match, entries)
+                if entry is None and not _speaks_of_a_delegation(match.group(0)):
+                    continue  # "perdón, ... es importante": courtesy, not a correction
                 cues.append(Cue(direction, entry.label if entry else None, match.group(0).strip(),
                                 weight, score, correction=True))
     return cues
+
+
+DELEGATION_WORDS = ("delegation", "delegacion", "delegacao", "representative", "representacion", "ambassador")
+
+
+def _speaks_of_a_delegation(phrase: str) -> bool:
+    """Whether a correction whose name was not made out still says who it corrects to ("that was
+    an allegation of parent-wide" is "the delegation of Paraguay" misheard)."""
+    return any(fuzz.ratio(word, target) >= 75 for word in phrase.replace(",", " ").split()
+               for target in DELEGATION_WORDS)
 
 
 CHAIR_ACTS = re.compile(

@@ -139,6 +139,12 @@ def test_a_correction_overrides_the_floor_wrongly_given():
     assert [u.attribution for u in attributed] == ["Chair", "Mexico", "Chair", "Canada"]
 
 
+@pytest.mark.parametrize("text", ["Perdón, la reunión es importante para todos.",
+                                  "Excuse me, it was a long report. Thank you."])
+def test_courtesy_is_not_a_correction(text):
+    assert not [c for c in find_cues(text, ENTRIES) if c.correction], find_cues(text, ENTRIES)
+
+
 def test_a_correction_whose_name_is_misheard_still_withdraws_the_floor_given():
     """"My apologies. That was an allegation of parent-wide" (Paraguay, misheard): the name is
     lost, but the voice wrongly announced as Canada must not keep that label; it is flagged."""
