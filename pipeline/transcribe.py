@@ -120,12 +120,15 @@ def _threads(requested: int) -> int:
 def speech_spans(path: Path, options: TranscribeOptions) -> list[Chunk]:
     """Stretches of speech found by Silero VAD, reading the WAV window by window.
 
-    A window boundary never cuts speech: VAD segments touching the boundary are joined.
+    None is longer than a chunk: a speaker who goes on for minutes without a half-second pause
+    is cut where VAD finds the best short silence (a batched decode sees 30 s of each chunk
+    only). A window boundary does not cut speech otherwise: segments touching it are joined.
     """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
     duration = wav_duration(path)
-    vad = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200)
+    vad = VadOptions(min_silence_duration_ms=500, speech_pad_ms=200,
+                     max_speech_duration_s=options.chunk_seconds - 1.0)
     spans: list[Chunk] = []
     start = 0.0
     while start < duration:
@@ -133,7 +136,7 @@ def speech_spans(path: Path, options: TranscribeOptions) -> list[Chunk]:
         audio = read_window(path, start, end)
         for stamp in get_speech_timestamps(audio, vad):
             s, e = start + stamp["start"] / SAMPLE_RATE, start + stamp["end"] / SAMPLE_RATE
-            if spans and s - spans[-1].end < 0.3:
+            if spans and s - spans[-1].end < 0.3 and e - spans[-1].start <= options.chunk_seconds:
                 spans[-1].end = round(max(spans[-1].end, e), 3)
             else:
                 spans.append(Chunk(round(s, 3), round(e, 3)))

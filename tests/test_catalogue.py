@@ -293,3 +293,18 @@ def test_six_hour_recording_is_decoded_in_bounded_memory(tmp_path):
     assert int(window) == 30 * 16000
     assert int(peak_mb) < 400, f"{peak_mb} MB for a six-hour decode"
     assert 0 <= (tmp_path / "out" / "audio.wav").stat().st_size - 21600 * 16000 * 2 < 4096  # 16-bit PCM + header
+
+
+def test_a_speaker_who_never_pauses_is_cut_into_chunks(tmp_path):
+    """Three minutes of the sample with every pause removed: VAD would hear one 178 s stretch,
+    and a batched decode sees only the first 30 s of a chunk. Every stretch is at most a chunk."""
+    from pipeline.transcribe import TranscribeOptions, speech_spans
+
+    wav = tmp_path / "continuous.wav"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(SAMPLE / "meeting.mp3"), "-af",
+                    "silenceremove=stop_periods=-1:stop_duration=0.1:stop_threshold=-40dB",
+                    "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav)], check=True)
+    options = TranscribeOptions()
+    spans = speech_spans(wav, options)
+    assert sum(s.end - s.start for s in spans) > 150
+    assert len(spans) >= 6 and max(s.end - s.start for s in spans) <= options.chunk_seconds
