@@ -65,7 +65,7 @@ class TranscribeOptions:
         ``hotwords``): the roster as spoken in that language and the spec's vocabulary, built by
         :func:`spec_vocabulary`. A chunk in a language without an entry is decoded unbiased.
     batch_size : int
-        Chunks of one language decoded together (faster-whisper's batched pipeline: 1.6 times
+        Chunks of one language decoded together (faster-whisper's batched pipeline: 1.3-1.6 times
         faster on 2 CPU cores, see the README); 1 decodes them one by one.
     cpu_threads : int
         0 means every core the process may use.
