@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, utterance_key
-from pipeline.cues import NEXT, SELF, chair_acts, find_cues
+from pipeline.cues import NEXT, SELF, Cue, chair_acts, find_cues
 from pipeline.roster import build_roster
 
 
@@ -51,12 +51,15 @@ def _neighbour(utterances: list[Utterance], index: int, step: int) -> int | None
     return None
 
 
-def collect_votes(utterances: list[Utterance], spec) -> list[dict[str, list[Evidence]]]:
-    """For each utterance, the evidence for each label that cues in the meeting give it."""
-    entries = build_roster(spec)
+def collect_votes(utterances: list[Utterance], spec,
+                  cues_of: list[list[Cue]] | None = None) -> list[dict[str, list[Evidence]]]:
+    """For each utterance, the evidence for each label that cues in the meeting give it.
+    ``cues_of``: each utterance's cues, when the caller has found them already."""
+    if cues_of is None:
+        entries = build_roster(spec)
+        cues_of = [find_cues(u.text, entries) for u in utterances]
     votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in utterances]
-    for i, utterance in enumerate(utterances):
-        cues = find_cues(utterance.text, entries)
+    for i, (utterance, cues) in enumerate(zip(utterances, cues_of)):
         for cue in cues:
             if cue.label == "Chair":
                 continue  # "Thank you, Chair" is courtesy; the chair is found by what it does
@@ -150,9 +153,10 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     if not utterances:
         return utterances
     labels = spec.roster_labels()
-    votes = collect_votes(utterances, spec)
     entries = build_roster(spec)
-    named_by = [{c.label for c in find_cues(u.text, entries) if c.direction != SELF} for u in utterances]
+    cues_of = [find_cues(u.text, entries) for u in utterances]
+    votes = collect_votes(utterances, spec, cues_of)
+    named_by = [{c.label for c in cues if c.direction != SELF} for cues in cues_of]
     agenda_votes(utterances, spec, votes)
     speakers = sorted({u.speaker for u in utterances})
     score = np.zeros((len(speakers), len(labels)))

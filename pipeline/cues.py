@@ -42,17 +42,22 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 r"(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\btem\s+a\s+palavra\s+(?:a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?(?P<after>.{0,60})"),
      NEXT, 1.0),
-    # A chair correcting who spoke: "My apologies, that was the delegation of Mexico".
-    (re.compile(r"\b(?:my\s+apologies|i\s+apologi[sz]e|(?:i\s+am\s+|i'm\s+)?sorry|excuse\s+me|correction)\b"
-                r".{0,40}?\b(?:that\s+was|it\s+was|i\s+meant|i\s+should\s+have\s+said|rather)\s+"
-                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,50})"), PREVIOUS, CORRECTION_WEIGHT),
-    (re.compile(r"\b(?:disculpen?|perd[oó]n|me\s+equivoqu[eé]|excus(?:ez|es)[- ]moi|pardon|desculpem?)\b"
-                r".{0,40}?\b(?:era|fue|es|c'etait|c'est|foi)\s+(?:la\s+|a\s+)?"
-                r"(?:delegacion\s+|delegation\s+|delegacao\s+)?(?:de\s+|del\s+|du\s+|do\s+|da\s+)?"
-                r"(?P<after>.{0,50})"), PREVIOUS, CORRECTION_WEIGHT),
     (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|gracias|muchas\s+gracias|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
+]
+
+# A chair correcting who spoke: "My apologies, that was the delegation of Mexico". Names the
+# previous speaker with CORRECTION_WEIGHT; matched on the whole utterance, not sentence by
+# sentence, because ASR often ends a sentence after "My apologies".
+CORRECTIONS: list[re.Pattern] = [
+    re.compile(r"\b(?:my\s+apologies|i\s+apologi[sz]e|(?:i\s+am\s+|i'm\s+)?sorry|excuse\s+me|correction)\b"
+               r".{0,40}?\b(?:that\s+was|it\s+was|i\s+meant|i\s+should\s+have\s+said|rather)\s+"
+               + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,50})"),
+    re.compile(r"\b(?:disculpen?|perd[oó]n|me\s+equivoqu[eé]|excus(?:ez|es)[- ]moi|pardon|desculpem?)\b"
+               r".{0,40}?\b(?:era|fue|es|c'etait|c'est|foi)\s+(?:la\s+|a\s+)?"
+               r"(?:delegacion\s+|delegation\s+|delegacao\s+)?(?:de\s+|del\s+|du\s+|do\s+|da\s+)?"
+               r"(?P<after>.{0,50})"),
 ]
 
 # A speaker naming themselves: "Canada urges...", "The United States would like to...",
@@ -136,8 +141,6 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     sentences = split_sentences(folded)
     for position, sentence in enumerate(sentences):
         for pattern, direction, weight in PATTERNS:
-            if weight == CORRECTION_WEIGHT:
-                continue  # below: on the whole text ("My apologies. That was ..." is two sentences to ASR)
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
             for match in pattern.finditer(sentence):
@@ -149,14 +152,13 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 entry, score = _named(match, entries)
                 if entry is not None and entry.kind == "delegation":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
-    for pattern, direction, weight in PATTERNS:
-        if weight == CORRECTION_WEIGHT:
-            for match in pattern.finditer(folded):
-                entry, score = _named(match, entries)
-                if entry is None and not _speaks_of_a_delegation(match.group(0)):
-                    continue  # "perdón, ... es importante": courtesy, not a correction
-                cues.append(Cue(direction, entry.label if entry else None, match.group(0).strip(),
-                                weight, score, correction=True))
+    for pattern in CORRECTIONS:
+        for match in pattern.finditer(folded):
+            entry, score = _named(match, entries)
+            if entry is None and not _speaks_of_a_delegation(match.group(0)):
+                continue  # "perdón, ... es importante": courtesy, not a correction
+            cues.append(Cue(PREVIOUS, entry.label if entry else None, match.group(0).strip(),
+                            CORRECTION_WEIGHT, score, correction=True))
     return cues
 
 

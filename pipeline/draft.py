@@ -120,11 +120,12 @@ def _subject(label: str, spec) -> tuple[str, bool]:
 def procedural(sentence: str) -> bool:
     """Running the meeting, not substance: giving the floor, announcing items, adjourning."""
     from pipeline.align import ANNOUNCE, ITEM_PATTERNS
-    from pipeline.cues import PATTERNS, chair_acts
+    from pipeline.cues import CORRECTIONS, PATTERNS, chair_acts
     from pipeline.roster import fold
 
     folded = fold(sentence)
     return bool(chair_acts(sentence) or any(p.search(folded) for p, _, _ in PATTERNS)
+                or any(p.search(folded) for p in CORRECTIONS)
                 or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS)))
 
 

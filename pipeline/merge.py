@@ -79,11 +79,6 @@ def merge(transcription: Transcription, diarization: Diarization,
 
 
 FRAGMENT_WORDS = 3
-SENTENCE_END = (".", "?", "!", "。")
-
-
-def _ends_sentence(utterance: Utterance) -> bool:
-    return utterance.words[-1].word.strip().endswith(SENTENCE_END)
 
 
 def _mend_split_sentences(utterances: list[Utterance], sliver: float) -> list[Utterance]:
@@ -94,13 +89,13 @@ def _mend_split_sentences(utterances: list[Utterance], sliver: float) -> list[Ut
     i = 0
     while i + 1 < len(utterances):
         a, b = utterances[i], utterances[i + 1]
-        if a.speaker == b.speaker or _ends_sentence(a) or b.start - a.end > 0.5:
+        if a.speaker == b.speaker or ends_sentence(a.words[-1]) or b.start - a.end > 0.5:
             i += 1
             continue
         tail = len(a.words)  # a's unfinished sentence: words after its last full stop
-        while tail > 0 and not a.words[tail - 1].word.strip().endswith(SENTENCE_END):
+        while tail > 0 and not ends_sentence(a.words[tail - 1]):
             tail -= 1
-        head = next((k + 1 for k, w in enumerate(b.words) if w.word.strip().endswith(SENTENCE_END)), len(b.words))
+        head = next((k + 1 for k, w in enumerate(b.words) if ends_sentence(w)), len(b.words))
         moving_tail = len(a.words) - tail <= head
         part = a.words[tail:] if moving_tail else b.words[:head]
         if len(part) > FRAGMENT_WORDS or part[-1].end - part[0].start > sliver:
@@ -130,11 +125,18 @@ def _widen_to_turns(utterances: list[Utterance], turns: list[Turn], limit: float
     """Start and end each utterance where its speaker's voice does, when that is at most ``limit``
     seconds beyond its first and last word: Whisper's word timings are often a few hundred
     milliseconds late at the onset and early at the end; the diarization's turn boundaries come
-    from the voice itself. Never into a neighbouring utterance."""
+    from the voice itself. Never into a neighbouring utterance. ``turns``: the exclusive view,
+    sorted and not overlapping, so only the turns around an utterance's edges are looked at."""
+    starts = [t.start for t in turns]
+
+    def around(time: float) -> list[Turn]:
+        index = bisect.bisect_right(starts, time + 0.05)
+        return turns[max(0, index - 2): index + 1]
+
     for k, u in enumerate(utterances):
         previous_end = utterances[k - 1].end if k else 0.0
         following_start = utterances[k + 1].start if k + 1 < len(utterances) else float("inf")
-        mine = [t for t in turns if t.speaker == u.speaker]
+        mine = [t for t in around(u.start) + around(u.end) if t.speaker == u.speaker]
         onset = [t.start for t in mine if t.start <= u.start < t.end + 0.05 and u.start - t.start <= limit]
         if onset:
             u.start = round(max(min(onset), previous_end, u.start - limit), 3)
@@ -166,14 +168,15 @@ def text_of(words: list[Word]) -> str:
     return "".join(w.word for w in words).strip()
 
 
+def ends_sentence(word: Word) -> bool:
+    """Whether a word closes a sentence ("Mr." and other abbreviations do not)."""
+    token = word.word.strip()
+    return token.endswith((".", "?", "!")) and token.rstrip(".").lower() not in ABBREVIATIONS
+
+
 def sentence_starts(utterance: Utterance) -> list[int]:
     """Indices of the words that open a sentence (0 always does)."""
-    starts = [0]
-    for i, word in enumerate(utterance.words[:-1]):
-        token = word.word.strip()
-        if token.endswith((".", "?", "!")) and token.rstrip(".").lower() not in ABBREVIATIONS:
-            starts.append(i + 1)
-    return starts
+    return [0] + [i + 1 for i, word in enumerate(utterance.words[:-1]) if ends_sentence(word)]
 
 
 def split_at(utterance: Utterance, index: int) -> tuple[Utterance, Utterance]:

@@ -223,7 +223,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
         languages = ["en"]
     spans = speech_spans(audio_path, options)
     key = sha256_json(options.cache_key())
-    checkpoint = Checkpoint(checkpoint_path, key) if checkpoint_path else Checkpoint(None, key)
+    checkpoint = Checkpoint(checkpoint_path, key)
     plan = _plan(model, audio_path, spans, languages, options, checkpoint)
     out = Transcription(language=languages[0], language_probability=1.0,
                         duration=round(wav_duration(audio_path), 3), model=str(options.model or model_dir.name))
