@@ -6,7 +6,20 @@ collar (pyannote's published convention) and with a ±0.25 s collar (pyannote ``
 split into missed speech, false alarm and confusion; RTF = diarization seconds / audio seconds.
 No speaker count is given (as for a meeting with no roster).
 
-    .venv/bin/python benchmarks/diarization_der.py [--threshold T] [--step S] [--grid]
+``--floor`` also scores the same segmentation with pyannote's ``OracleClustering`` (each local
+speaker of each 5 s window given the reference speaker it overlaps most): the DER that perfect
+speaker embeddings and clustering would leave, i.e. what the segmentation model alone costs.
+
+``--separability`` measures the speaker embeddings themselves: over the (window, local speaker)
+pairs the pipeline embeds, the AUC with which cosine similarity tells two of one reference speaker
+from two of different ones, for all of them and for the pure (>= 90 % one reference speaker) ones
+with at least 2 s of speech heard alone.
+
+``--pipeline DIR`` scores a local pyannote pipeline folder instead (what ``run --diarization DIR``
+uses, e.g. a clone of ``speaker-diarization-community-1``), loaded offline.
+
+    .venv/bin/python benchmarks/diarization_der.py [--threshold T] [--step S] [--grid] [--floor]
+                                                   [--separability] [--pipeline DIR]
 """
 
 from __future__ import annotations
@@ -107,9 +120,106 @@ def evaluate(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     return rows
 
 
+def floor_rows(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
+    """DER with the reference speakers handed to the segmentation's local speakers."""
+    import torch
+    from pyannote.audio.pipelines.clustering import OracleClustering
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    from pipeline.diarize import build_pipeline
+
+    pipeline = build_pipeline(options)
+    pipeline.clustering = OracleClustering()
+    rows = []
+    for uri, wav, rttm, uem in recordings():
+        audio = audio_cache[uri]
+        ref = reference(rttm, uri)
+        file = {"waveform": torch.from_numpy(audio)[None], "sample_rate": 16000, "uri": uri,
+                "annotation": ref}
+        hyp = pipeline(file).speaker_diarization
+        detail = DiarizationErrorRate(collar=0.0, skip_overlap=False)(
+            ref, hyp, uem=uem_of(uem, uri, len(audio) / 16000), detailed=True)
+        total = detail["total"]
+        rows.append({"uri": uri, "der": detail["diarization error rate"],
+                     **{k: detail[k] / total for k in ("missed detection", "false alarm", "confusion")}})
+    return rows
+
+
+def auc(similarities, same) -> float:
+    """Probability that a same-speaker pair is more similar than a different-speaker pair."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(similarities)
+    positives, negatives = same.sum(), (~same).sum()
+    if not positives or not negatives:
+        return float("nan")
+    return float((ranks[same].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
+def separability(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
+    """Embedding AUC per recording over the pipeline's (window, local speaker) embeddings."""
+    import numpy as np
+    import torch
+    from pyannote.audio.utils.signal import binarize
+
+    from pipeline.diarize import build_pipeline
+
+    pipeline = build_pipeline(options)
+    frames = pipeline._segmentation.model.receptive_field
+    rows = []
+    for uri, wav, rttm, uem in recordings():
+        ref = reference(rttm, uri)
+        file = {"waveform": torch.from_numpy(audio_cache[uri])[None], "sample_rate": 16000, "uri": uri}
+        segmentations = pipeline.get_segmentations(file)
+        binary = binarize(segmentations, onset=options.segmentation_threshold, initial_state=False)
+        embeddings = pipeline.get_embeddings(file, binary, exclude_overlap=True)
+        labels = ref.labels()
+        owners, purity, alone, vectors = [], [], [], []
+        for c, (window, masks) in enumerate(binary):
+            times = window.start + np.arange(masks.shape[0]) * frames.step + frames.duration / 2
+            truth = np.zeros((len(times), len(labels)))
+            for segment, _, label in ref.itertracks(yield_label=True):
+                truth[(times >= segment.start) & (times < segment.end), labels.index(label)] = 1
+            solo = masks * (masks.sum(axis=1, keepdims=True) < 2)
+            for k in range(masks.shape[1]):
+                vector = embeddings[c, k]
+                if solo[:, k].sum() == 0 or not np.all(np.isfinite(vector)):
+                    continue
+                heard = solo[:, k] @ truth
+                owners.append(int(np.argmax(heard)))
+                purity.append(heard.max() / solo[:, k].sum())
+                alone.append(solo[:, k].sum() * frames.step)
+                vectors.append(vector / np.linalg.norm(vector))
+        owners, purity, alone = np.array(owners), np.array(purity), np.array(alone)
+        vectors = np.array(vectors)
+        row = {"uri": uri}
+        for name, keep in (("all", np.ones(len(owners), bool)), ("pure", (purity >= 0.9) & (alone >= 2.0))):
+            x, o = vectors[keep], owners[keep]
+            upper = np.triu_indices(len(o), 1)
+            row[name] = (auc((x @ x.T)[upper], (o[:, None] == o[None, :])[upper]), int(keep.sum()))
+        rows.append(row)
+    return rows
+
+
+def print_floor(floor: list[dict], shipped: list[dict]) -> None:
+    print("| recording | DER | DER with reference speakers (floor) | missed | false alarm | confusion |")
+    print("|---|---|---|---|---|---|")
+    for f, r in zip(floor, shipped):
+        print(f"| {f['uri']} | {100 * r['none']['diarization error rate']:.1f} % | {100 * f['der']:.1f} % "
+              f"| {100 * f['missed detection']:.1f} % | {100 * f['false alarm']:.1f} % "
+              f"| {100 * f['confusion']:.1f} % |")
+    ami = [f["der"] for f in floor if f["uri"] != "sample"]
+    shipped_ami = [r["none"]["diarization error rate"] for r in shipped if r["uri"] != "sample"]
+    print(f"| **AMI mean** | {100 * sum(shipped_ami) / len(shipped_ami):.1f} % "
+          f"| **{100 * sum(ami) / len(ami):.1f} %** | | | |")
+
+
 def print_table(rows: list[dict], options: DiarizeOptions) -> None:
-    print(f"threshold {options.clustering_threshold}, step {options.segmentation_step}, "
-          f"min_duration_off {options.min_duration_off}")
+    if options.pipeline:
+        print(f"pipeline {options.pipeline}")
+    else:
+        print(f"threshold {options.clustering_threshold}, step {options.segmentation_step}, "
+              f"min_duration_off {options.min_duration_off}")
     print("| recording | speakers (ref) | DER | missed | false alarm | confusion | DER ±0.25 s | RTF |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -130,6 +240,11 @@ def main() -> None:
     parser.add_argument("--step", type=float)
     parser.add_argument("--min-duration-off", type=float)
     parser.add_argument("--grid", action="store_true", help="sweep thresholds and steps")
+    parser.add_argument("--pipeline", metavar="DIR", help="a local pyannote pipeline folder to score instead")
+    parser.add_argument("--separability", action="store_true",
+                        help="also measure how well the embeddings tell the reference speakers apart")
+    parser.add_argument("--floor", action="store_true",
+                        help="also score the segmentation with the reference speakers (oracle clustering)")
     args = parser.parse_args()
     base = DiarizeOptions()
     if args.threshold is not None:
@@ -138,6 +253,9 @@ def main() -> None:
         base.segmentation_step = args.step
     if args.min_duration_off is not None:
         base.min_duration_off = args.min_duration_off
+    if args.pipeline and (args.grid or args.floor or args.separability):
+        parser.error("--grid, --floor and --separability measure the built-in pipeline, not --pipeline")
+    base.pipeline = args.pipeline
     with tempfile.TemporaryDirectory() as tmp:
         cache = {uri: decode(wav, Path(tmp)) for uri, wav, _, _ in recordings()}
         grid = [base]
@@ -145,8 +263,20 @@ def main() -> None:
             grid = [dataclasses.replace(base, clustering_threshold=t, segmentation_step=s)
                     for s in (0.1, 0.2) for t in (0.2, 0.3, 0.4, 0.5, 0.6)]
         for options in grid:
-            print_table(evaluate(options, cache), options)
+            rows = evaluate(options, cache)
+            print_table(rows, options)
             print()
+            if args.floor:
+                print_floor(floor_rows(options, cache), rows)
+                print()
+            if args.separability:
+                print("| recording | embedding AUC, all (n) | pure, >= 2 s alone (n) |")
+                print("|---|---|---|")
+                shown = lambda value: "—" if value != value else f"{value:.2f}"  # NaN: one speaker only
+                for r in separability(options, cache):
+                    print(f"| {r['uri']} | {shown(r['all'][0])} ({r['all'][1]}) "
+                          f"| {shown(r['pure'][0])} ({r['pure'][1]}) |")
+                print()
 
 
 if __name__ == "__main__":

@@ -181,12 +181,16 @@ def build_pipeline(options: DiarizeOptions):
 PYANNOTE_PREFIXES = ("pyannote.audio.", "pyannote.pipeline.")
 
 
-def check_pipeline_config(folder: Path) -> Path:
+def check_pipeline_config(folder: Path, diarization_only: bool = True) -> Path:
     """The folder's ``config.yaml``, after checking that it instantiates pyannote classes only.
 
     A pyannote config names classes by dotted path and pyannote imports and calls them, so an
-    untrusted config could run any callable; every ``name`` in it must be a pyannote class.
+    untrusted config could run any callable; every ``name`` in it must be a pyannote class. The
+    pipeline must also be a speaker diarization one (a voice activity or segmentation pipeline
+    would otherwise fail only after transcription, on arguments it does not take).
     """
+    import importlib
+
     import yaml
 
     from pipeline.models import ModelError
@@ -218,14 +222,26 @@ def check_pipeline_config(folder: Path) -> Path:
     for where, name in names(config, "config"):
         if not name.startswith(PYANNOTE_PREFIXES):
             raise ModelError(f"{config_path}: {where[7:]}.name {name!r} is not a pyannote class; refused")
+    if diarization_only:
+        from pyannote.audio.pipelines import SpeakerDiarization
+
+        module, _, attribute = str(pipeline_name).rpartition(".")
+        try:
+            cls = getattr(importlib.import_module(module), attribute)
+        except (ImportError, AttributeError):
+            raise ModelError(f"{config_path}: pipeline.name {pipeline_name!r} is not a class of the "
+                             "installed pyannote.audio") from None
+        if not (isinstance(cls, type) and issubclass(cls, SpeakerDiarization)):
+            raise ModelError(f"{config_path}: pipeline.name {pipeline_name!r} is not a speaker diarization "
+                             "pipeline (expected pyannote.audio.pipelines.SpeakerDiarization)")
     return config_path
 
 
-def load_local_pipeline(folder: str):
+def load_local_pipeline(folder: str, diarization_only: bool = True):
     """A user's own pyannote pipeline, loaded from disk only (no hub: HF_HUB_OFFLINE is set)."""
     from pyannote.audio import Pipeline
 
-    config_path = check_pipeline_config(Path(folder))
+    config_path = check_pipeline_config(Path(folder), diarization_only)
     pipeline = Pipeline.from_pretrained(config_path.parent)
     if pipeline is None:
         from pipeline.models import ModelError

@@ -54,6 +54,7 @@ def test_der_on_pyannote_sample(sample_wav):
     ("pipeline:\n  name: pyannote.audio.pipelines.SpeakerDiarization\n"
      "preprocessors:\n  audio: {name: subprocess.Popen, params: {args: ['true']}}\n", "not a pyannote class"),
     ("just: text\n", "no pipeline section"),
+    ("pipeline:\n  name: pyannote.audio.pipelines.NoSuchPipeline\n", "not a class of the installed"),
 ])
 def test_hostile_pipeline_configs_are_refused(tmp_path, config, message):
     (tmp_path / "config.yaml").write_text(config)
@@ -67,8 +68,11 @@ def test_local_pyannote_pipeline_loads_offline(tmp_path):
         "pipeline:\n  name: pyannote.audio.pipelines.VoiceActivityDetection\n"
         f"  params:\n    segmentation: {checkpoint}\n"
         "params: {onset: 0.5, offset: 0.5, min_duration_on: 0.0, min_duration_off: 0.0}\n")
-    loaded = load_local_pipeline(str(tmp_path))
+    loaded = load_local_pipeline(str(tmp_path), diarization_only=False)
     assert type(loaded).__name__ == "VoiceActivityDetection"
+    # ... but diarizing with it is refused up front, with the reason
+    with pytest.raises(ModelError, match="is not a speaker diarization pipeline"):
+        load_local_pipeline(str(tmp_path))
 
 
 def test_cli_refuses_a_hostile_pipeline_before_running(tmp_path):
