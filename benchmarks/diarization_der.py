@@ -15,11 +15,15 @@ pairs the pipeline embeds, the AUC with which cosine similarity tells two of one
 from two of different ones, for all of them and for the pure (>= 90 % one reference speaker) ones
 with at least 2 s of speech heard alone.
 
+``--bounds MIN MAX`` gives the speaker count bounds a meeting run would have (MAX from the roster,
+MIN from who the transcript shows being given the floor, plus the chair): the AMI meetings have
+four participants, and every excerpt has at least two voices.
+
 ``--pipeline DIR`` scores a local pyannote pipeline folder instead (what ``run --diarization DIR``
 uses, e.g. a clone of ``speaker-diarization-community-1``), loaded offline.
 
     .venv/bin/python benchmarks/diarization_der.py [--threshold T] [--step S] [--grid] [--floor]
-                                                   [--separability] [--pipeline DIR]
+                                                   [--separability] [--pipeline DIR] [--bounds MIN MAX]
 """
 
 from __future__ import annotations
@@ -220,6 +224,8 @@ def print_table(rows: list[dict], options: DiarizeOptions) -> None:
     else:
         print(f"threshold {options.clustering_threshold}, step {options.segmentation_step}, "
               f"min_duration_off {options.min_duration_off}")
+    if options.min_speakers > 1 or options.max_speakers:
+        print(f"speakers between {options.min_speakers} and {options.max_speakers}")
     print("| recording | speakers (ref) | DER | missed | false alarm | confusion | DER ±0.25 s | RTF |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -240,6 +246,8 @@ def main() -> None:
     parser.add_argument("--step", type=float)
     parser.add_argument("--min-duration-off", type=float)
     parser.add_argument("--grid", action="store_true", help="sweep thresholds and steps")
+    parser.add_argument("--bounds", nargs=2, type=int, metavar=("MIN", "MAX"),
+                        help="speaker count bounds, as a meeting's roster and transcript give them")
     parser.add_argument("--pipeline", metavar="DIR", help="a local pyannote pipeline folder to score instead")
     parser.add_argument("--separability", action="store_true",
                         help="also measure how well the embeddings tell the reference speakers apart")
@@ -256,6 +264,8 @@ def main() -> None:
     if args.pipeline and (args.grid or args.floor or args.separability):
         parser.error("--grid, --floor and --separability measure the built-in pipeline, not --pipeline")
     base.pipeline = args.pipeline
+    if args.bounds:
+        base.min_speakers, base.max_speakers = args.bounds
     with tempfile.TemporaryDirectory() as tmp:
         cache = {uri: decode(wav, Path(tmp)) for uri, wav, _, _ in recordings()}
         grid = [base]
