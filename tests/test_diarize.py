@@ -75,14 +75,18 @@ def test_local_pyannote_pipeline_loads_offline(tmp_path):
         load_local_pipeline(str(tmp_path))
 
 
-def test_cli_refuses_a_hostile_pipeline_before_running(tmp_path):
+@pytest.mark.parametrize("name, message", [
+    ("os.system", "is not a pyannote.audio pipeline"),
+    ("pyannote.audio.pipelines.VoiceActivityDetection", "is not a speaker diarization pipeline"),
+])
+def test_cli_refuses_a_hostile_or_wrong_pipeline_before_running(tmp_path, name, message):
     from conftest import SAMPLE, run_cli
 
-    (tmp_path / "config.yaml").write_text("pipeline:\n  name: os.system\n")
+    (tmp_path / "config.yaml").write_text(f"pipeline:\n  name: {name}\n")
     done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(tmp_path / "out"),
                    "--diarization", str(tmp_path))
     assert done.returncode == 2
-    assert "is not a pyannote.audio pipeline" in done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out").exists()
 
 
