@@ -101,9 +101,23 @@ def decode(path: Path, tmp: Path):
     return load_audio(out)
 
 
-def evaluate(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
+def der(ref, hyp, uem, collar: float = 0.0) -> dict:
+    """DER and its missed / false alarm / confusion parts, each a share of the reference speech."""
     from pyannote.metrics.diarization import DiarizationErrorRate
 
+    detail = DiarizationErrorRate(collar=collar, skip_overlap=False)(ref, hyp, uem=uem, detailed=True)
+    parts = {k: detail[k] / detail["total"] for k in ("missed detection", "false alarm", "confusion")}
+    return {**parts, "diarization error rate": detail["diarization error rate"]}  # already a rate
+
+
+def as_file(audio, uri: str, **extra) -> dict:
+    """A pyannote file dict for 16 kHz mono float32 audio."""
+    import torch
+
+    return {"waveform": torch.from_numpy(audio)[None], "sample_rate": 16000, "uri": uri, **extra}
+
+
+def evaluate(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     rows = []
     for uri, wav, rttm, uem in recordings():
         audio = audio_cache[uri]
@@ -115,20 +129,14 @@ def evaluate(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
         row = {"uri": uri, "rtf": seconds / duration, "speakers": len(result.speakers),
                "ref_speakers": len(ref.labels())}
         for collar, name in ((0.0, "none"), (0.5, "0.25")):
-            metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
-            detail = metric(ref, hyp, uem=uem_of(uem, uri, duration), detailed=True)
-            total = detail["total"]
-            row[name] = {k: detail[k] / total for k in ("missed detection", "false alarm", "confusion")}
-            row[name]["diarization error rate"] = detail["diarization error rate"]  # already a rate
+            row[name] = der(ref, hyp, uem_of(uem, uri, duration), collar)
         rows.append(row)
     return rows
 
 
 def floor_rows(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     """DER with the reference speakers handed to the segmentation's local speakers."""
-    import torch
     from pyannote.audio.pipelines.clustering import OracleClustering
-    from pyannote.metrics.diarization import DiarizationErrorRate
 
     from pipeline.diarize import build_pipeline
 
@@ -138,14 +146,8 @@ def floor_rows(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     for uri, wav, rttm, uem in recordings():
         audio = audio_cache[uri]
         ref = reference(rttm, uri)
-        file = {"waveform": torch.from_numpy(audio)[None], "sample_rate": 16000, "uri": uri,
-                "annotation": ref}
-        hyp = pipeline(file).speaker_diarization
-        detail = DiarizationErrorRate(collar=0.0, skip_overlap=False)(
-            ref, hyp, uem=uem_of(uem, uri, len(audio) / 16000), detailed=True)
-        total = detail["total"]
-        rows.append({"uri": uri, "der": detail["diarization error rate"],
-                     **{k: detail[k] / total for k in ("missed detection", "false alarm", "confusion")}})
+        hyp = pipeline(as_file(audio, uri, annotation=ref)).speaker_diarization
+        rows.append({"uri": uri, **der(ref, hyp, uem_of(uem, uri, len(audio) / 16000))})
     return rows
 
 
@@ -163,7 +165,6 @@ def auc(similarities, same) -> float:
 def separability(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     """Embedding AUC per recording over the pipeline's (window, local speaker) embeddings."""
     import numpy as np
-    import torch
     from pyannote.audio.utils.signal import binarize
 
     from pipeline.diarize import build_pipeline
@@ -173,7 +174,7 @@ def separability(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     rows = []
     for uri, wav, rttm, uem in recordings():
         ref = reference(rttm, uri)
-        file = {"waveform": torch.from_numpy(audio_cache[uri])[None], "sample_rate": 16000, "uri": uri}
+        file = as_file(audio_cache[uri], uri)
         segmentations = pipeline.get_segmentations(file)
         binary = binarize(segmentations, onset=options.segmentation_threshold, initial_state=False)
         embeddings = pipeline.get_embeddings(file, binary, exclude_overlap=True)
@@ -209,10 +210,10 @@ def print_floor(floor: list[dict], shipped: list[dict]) -> None:
     print("| recording | DER | DER with reference speakers (floor) | missed | false alarm | confusion |")
     print("|---|---|---|---|---|---|")
     for f, r in zip(floor, shipped):
-        print(f"| {f['uri']} | {100 * r['none']['diarization error rate']:.1f} % | {100 * f['der']:.1f} % "
+        print(f"| {f['uri']} | {100 * r['none']['diarization error rate']:.1f} % | {100 * f['diarization error rate']:.1f} % "
               f"| {100 * f['missed detection']:.1f} % | {100 * f['false alarm']:.1f} % "
               f"| {100 * f['confusion']:.1f} % |")
-    ami = [f["der"] for f in floor if f["uri"] != "sample"]
+    ami = [f["diarization error rate"] for f in floor if f["uri"] != "sample"]
     shipped_ami = [r["none"]["diarization error rate"] for r in shipped if r["uri"] != "sample"]
     print(f"| **AMI mean** | {100 * sum(shipped_ami) / len(shipped_ami):.1f} % "
           f"| **{100 * sum(ami) / len(ami):.1f} %** | | | |")

@@ -67,8 +67,7 @@ def main() -> None:
                     subprocess.run(command, capture_output=True, timeout=args.kill_after)  # SIGKILL at timeout
                 except subprocess.TimeoutExpired:
                     pass
-            done = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT)), stage, arg or "-", str(wav)],
-                                  capture_output=True, text=True)
+            done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode != 0:
                 print(f"| {stage} | {arg} | failed: {done.stderr.strip().splitlines()[-1]} |")
                 continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, utterance_key
-from pipeline.cues import NEXT, SELF, Cue, chair_acts, find_cues
+from pipeline.cues import NEXT, SELF, Cue, chair_acts, find_cues, named_by
 from pipeline.roster import build_roster
 
 
@@ -51,13 +51,9 @@ def _neighbour(utterances: list[Utterance], index: int, step: int) -> int | None
     return None
 
 
-def collect_votes(utterances: list[Utterance], spec,
-                  cues_of: list[list[Cue]] | None = None) -> list[dict[str, list[Evidence]]]:
-    """For each utterance, the evidence for each label that cues in the meeting give it.
-    ``cues_of``: each utterance's cues, when the caller has found them already."""
-    if cues_of is None:
-        entries = build_roster(spec)
-        cues_of = [find_cues(u.text, entries) for u in utterances]
+def collect_votes(utterances: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
+    """For each utterance, the evidence for each label that the meeting's cues (``cues_of``: each
+    utterance's, from :func:`find_cues`) give it."""
     votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in utterances]
     for i, (utterance, cues) in enumerate(zip(utterances, cues_of)):
         for cue in cues:
@@ -155,8 +151,8 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     labels = spec.roster_labels()
     entries = build_roster(spec)
     cues_of = [find_cues(u.text, entries) for u in utterances]
-    votes = collect_votes(utterances, spec, cues_of)
-    named_by = [{c.label for c in cues if c.direction != SELF} for cues in cues_of]
+    votes = collect_votes(utterances, cues_of)
+    named = [named_by(cues) for cues in cues_of]
     agenda_votes(utterances, spec, votes)
     speakers = sorted({u.speaker for u in utterances})
     score = np.zeros((len(speakers), len(labels)))
@@ -205,7 +201,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
             # cue ("..., please") alone is not enough to name a voice.
             if own[best] >= options.override_margin + (own.get(label, 0.0) if label else 0.0) and best != label:
                 label = best
-        if label is not None and label != "Chair" and label in named_by[index]:
+        if label is not None and label != "Chair" and label in named[index]:
             # It thanks or gives the floor to its own voice's delegation: a diarization boundary
             # put the chair's words in that voice; nobody thanks themselves.
             label = max((k for k in own if k != label), key=own.get, default=None)

@@ -184,6 +184,11 @@ def chair_acts(text: str) -> int:
     return len(CHAIR_ACTS.findall(fold(text)))
 
 
+def named_by(cues: list[Cue]) -> set[str]:
+    """Labels these cues give the floor to or thank (not a speaker naming themselves)."""
+    return {cue.label for cue in cues if cue.direction != SELF and cue.label}
+
+
 def named_speakers(text: str, entries: list[Entry]) -> set[str]:
     """Labels the floor is given to (or thanked) in ``text``: each is a voice of the meeting."""
-    return {cue.label for cue in find_cues(text, entries) if cue.direction != SELF and cue.label}
+    return named_by(find_cues(text, entries))

@@ -238,12 +238,12 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
         audio = read_window(audio_path, group[0].chunk.start, group[-1].chunk.end)
         offset = group[0].chunk.start
         for record, planned in _decode_group(model, audio, offset, group, options, checkpoint.done):
-            if (len(languages) > 1 and not planned.unsure and _doubtful(record, planned.chunk)) or record["looped"]:
-                language = planned.language
-                if not record["looped"]:
-                    language = _likeliest_language(model, audio_path, planned.chunk, languages)
-                if language != planned.language or record["looped"]:
-                    record = _decode_chunk(model, audio_path, planned.chunk, language, options)
+            if record["looped"]:
+                record = _decode_chunk(model, audio_path, planned.chunk, planned.language, options)
+            elif len(languages) > 1 and not planned.unsure and _doubtful(record, planned.chunk):
+                likeliest = _likeliest_language(model, audio_path, planned.chunk, languages)
+                if likeliest != planned.language:
+                    record = _decode_chunk(model, audio_path, planned.chunk, likeliest, options)
             record = _fill_gaps(model, audio_path, record, planned, options)
             checkpoint.add(record)
             done_s += planned.chunk.end - planned.chunk.start
@@ -430,8 +430,7 @@ def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options:
         return record  # nothing decoded at all is for the doubtful-language path, not this one
     added = []
     for start, end in gaps:
-        part = Planned(Chunk(start, end), record["language"], unsure=True, spans=[(start, end)])
-        added += _decode_audio(model, read_window(audio_path, start, end), part, options)["segments"]
+        added += _decode_chunk(model, audio_path, Chunk(start, end), record["language"], options)["segments"]
     if added:
         record = {**record, "segments": sorted(record["segments"] + added, key=lambda s: s["start"])}
     return record
@@ -513,7 +512,8 @@ def compression_ratio(text: str) -> float:
 
 
 def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options: TranscribeOptions) -> dict:
-    """Re-decode one chunk alone in ``language`` (doubtful or looping in its batch)."""
+    """Decode one chunk alone in ``language``, unbiased (doubtful or looping in its batch, or
+    speech its batch left without words)."""
     record = _decode_audio(model, read_window(audio_path, chunk.start, chunk.end),
                            Planned(chunk, language, unsure=True), options)
     record["looped"] = False  # the fallback decode is final
