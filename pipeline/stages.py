@@ -8,7 +8,10 @@ whose inputs changed (see :mod:`pipeline.runner`).
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import inspect
+import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -80,6 +83,71 @@ class Context:
         return options
 
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _module_file(name: str) -> Path | None:
+    """The source file of project module ``name`` ("pipeline.cues"), or None if it is not one."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE.name:
+        return None
+    path = PACKAGE.joinpath(*parts[1:])
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(tree: ast.AST) -> set[str]:
+    """The project modules an AST imports, at top level or inside functions, with the packages
+    they sit in (importing ``pipeline.cues`` runs ``pipeline/__init__.py`` too)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # submodules
+    found = set()
+    for name in names:
+        parts = name.split(".")
+        found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return {name for name in found if _module_file(name)}
+
+
+def _code_of(function: Callable) -> tuple[list[str], set[str]]:
+    """The source of ``function`` and of the Context/RunOptions methods it calls (those in turn
+    too), and the project modules all of them import."""
+    sources, modules, todo, seen = [], set(), [function], set()
+    methods = {name: member for owner in (Context, RunOptions) for name, member in vars(owner).items()
+               if inspect.isfunction(member)}
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source = textwrap.dedent(inspect.getsource(current))
+        tree = ast.parse(source)
+        sources.append(source)
+        modules |= _imported(tree)
+        todo += [methods[node.attr] for node in ast.walk(tree)
+                 if isinstance(node, ast.Attribute) and node.attr in methods]
+    return sources, modules
+
+
+def code_modules(run: Callable) -> list[str]:
+    """Every project module a stage's code can execute: what its adapter imports, and what those
+    modules import in turn, transitively. Derived from the source, so no hand list can drift."""
+    todo, seen = sorted(_code_of(run)[1]), set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo += _imported(ast.parse(_module_file(name).read_bytes()))
+    return sorted(seen)
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
@@ -89,14 +157,16 @@ class Stage:
     run: Callable[[Context], dict]
     params: Callable[[Context], object]
     libraries: tuple[str, ...] = ()
-    modules: tuple[str, ...] = ()
     heavy: bool = False  # all cores and gigabytes: one at a time per machine (runner.heavy_slot)
 
     def code_hash(self) -> str:
-        """Hash of the source of the modules that compute this stage: a code change reruns it."""
+        """Hash of the code that computes this stage (its adapter, the context methods it calls,
+        and every project module they reach by import): any change to them reruns it."""
         digest = hashlib.sha256(self.version.encode())
-        for module in sorted(self.modules):
-            digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+        for source in sorted(_code_of(self.run)[0]):
+            digest.update(source.encode())
+        for name in code_modules(self.run):
+            digest.update(name.encode() + b"\0" + _module_file(name).read_bytes())
         return digest.hexdigest()
 
 
@@ -126,13 +196,12 @@ def _transcribe(ctx: Context) -> dict:
     import logging
 
     log = logging.getLogger("rapporteur.transcribe")
-    checkpoint = ctx.work.path(A.ASR_CHECKPOINT)
-    resumed = len(checkpoint.read_text().splitlines()) if checkpoint.is_file() else 0
+    stats: dict = {}
     result = transcribe(ctx.work.path(A.AUDIO), ctx.transcribe_options(),
-                        checkpoint_path=ctx.work.path(A.ASR_CHECKPOINT), on_progress=log.info)
+                        checkpoint_path=ctx.work.path(A.ASR_CHECKPOINT), on_progress=log.info, stats=stats)
     ctx.work.write_json(A.ASR, result)
     ctx.work.path(A.ASR_CHECKPOINT).unlink(missing_ok=True)
-    return {"segments": len(result.segments), "language": result.language, "resumed_chunks": resumed}
+    return {"segments": len(result.segments), "language": result.language, **stats}
 
 
 def _diarize(ctx: Context) -> dict:
@@ -218,28 +287,22 @@ def _spec_part(*keys: str) -> Callable[[Context], object]:
 
 
 STAGES: tuple[Stage, ...] = (
-    Stage("ingest", "1", (), (A.AUDIO, A.INGEST), _ingest, _ingest_params, ("ffmpeg-python",),
-          ("ingest",)),
+    Stage("ingest", "1", (), (A.AUDIO, A.INGEST), _ingest, _ingest_params, ("ffmpeg-python",)),
     Stage("transcribe", "1", (A.AUDIO,), (A.ASR,), _transcribe,
-          lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"),
-          ("transcribe",), heavy=True),
+          lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"), heavy=True),
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
-          _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"),
-          ("diarize",), heavy=True),
-    Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}, (),
-          ("merge",)),
+          _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"), heavy=True),
+    Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}),
     Stage("attribute", "1", (A.UTTERANCES,), (A.ATTRIBUTED,), _attribute,
           lambda ctx: {**_spec_part("presiding", "participants", "order_of_business")(ctx),
-                       "corrections": asdict(ctx.corrections())}, ("rapidfuzz",),
-          ("attribute", "cues", "roster", "align")),
+                       "corrections": asdict(ctx.corrections())}, ("rapidfuzz",)),
     Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
-          _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",),
-          ("align", "merge", "roster")),
+          _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",)),
     Stage("draft", "1", (A.TRANSCRIPT,),
           (A.MINUTES, A.MINUTES_HTML, A.MINUTES_JSON, A.MINUTES_DOCX, A.SRT, A.VTT), _draft,
           lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash(),
                        "llm": ctx.options.llm().cache_key() if ctx.options.llm() else None},
-          ("jinja2", "python-docx"), ("draft", "report", "roster", "render", "llm")),
+          ("jinja2", "python-docx")),
 )
 
 STAGE_NAMES = tuple(stage.name for stage in STAGES)

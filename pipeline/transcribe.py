@@ -201,12 +201,13 @@ def _progress(done_s: float, total_s: float, started: float, resumed_s: float) -
 
 
 def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Path | None = None,
-               on_progress: Callable[[str], None] | None = None) -> Transcription:
+               on_progress: Callable[[str], None] | None = None, stats: dict | None = None) -> Transcription:
     """Transcribe a 16 kHz WAV chunk by chunk; resume from ``checkpoint_path`` if present.
 
     First the plan (speech stretches, their languages, chunks), then the decoding, several chunks
     of one language at a time (faster-whisper's batched pipeline), each window of the recording
-    read from disk once.
+    read from disk once. ``stats``, when given, receives how many chunks were taken from the
+    checkpoint (``resumed_chunks``) and how many were decoded now (``decoded_chunks``).
     """
     import ctranslate2
     from faster_whisper import WhisperModel
@@ -229,6 +230,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
                         duration=round(wav_duration(audio_path), 3), model=str(options.model or model_dir.name))
     total = sum(c.end - c.start for c in spans)
     resumed = sum(r["end"] - r["start"] for r in checkpoint.done.values())
+    resumed_chunks, decoded_chunks = len(checkpoint.done), 0
     done_s, started, last_report = resumed, time.perf_counter(), 0.0
     # Windows and batches are laid out over the whole plan, not what is left of it, so a resumed
     # run decodes each chunk in the same company and gets the same words as an uninterrupted one.
@@ -246,10 +248,13 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
                     record = _decode_chunk(model, audio_path, planned.chunk, likeliest, options)
             record = _fill_gaps(model, audio_path, record, planned, options)
             checkpoint.add(record)
+            decoded_chunks += 1
             done_s += planned.chunk.end - planned.chunk.start
             if on_progress and time.perf_counter() - last_report > 10:
                 last_report = time.perf_counter()
                 on_progress(_progress(done_s, total, started, resumed))
+    if stats is not None:
+        stats.update(resumed_chunks=resumed_chunks, decoded_chunks=decoded_chunks)
     for planned in plan:
         record = checkpoint.done[(planned.chunk.start, planned.chunk.end)]
         out.segments.extend(Segment(s["start"], s["end"], s["text"], s["language"],

@@ -28,9 +28,21 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+# llama.cpp is compiled from source by llama-cpp-python. Its default build detects the CPU
+# (-march=native), and some VMs advertise instructions (AVX-512, AMX) they then fault on: the
+# server died with SIGILL at its first completion. Build for a portable AVX2 baseline instead, in
+# a step of its own with no wheel cache, so a native wheel built earlier is never reused.
+LLAMA_CPP="llama-cpp-python[server]==0.3.36"
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_DL=OFF -DGGML_SSE42=ON -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AVX512_VBMI=OFF -DGGML_AVX512_VNNI=OFF -DGGML_AVX512_BF16=OFF -DGGML_AVX_VNNI=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DGGML_OPENMP=ON"
+
+# The stamp covers this script too: a change of build flags reinstalls.
+stamp=".venv/.installed-$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "install: Python packages into .venv (first time: several minutes, about 6 GB; llama.cpp is compiled)"
+  if [ "$(uname -m)" = x86_64 ]; then
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" FORCE_CMAKE=1 .venv/bin/python -m pip install --quiet \
+      --disable-pip-version-check --no-cache-dir --force-reinstall --no-deps "$LLAMA_CPP"
+  fi
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
   rm -f .venv/.installed-*
   touch "$stamp"

@@ -15,9 +15,28 @@ from conftest import SAMPLE, free_port, load_json, run_cli, wait_until_serving
 from pipeline.llm import support
 
 
+class LlamaServer:
+    """A llama.cpp server process, its URL and its log."""
+
+    def __init__(self, process, url, log):
+        self.process, self.url, self.log = process, url, log
+
+    def check_alive(self) -> None:
+        """Fail with the server's own fate when it died: a crash reads as a crash, not as the
+        client's "cannot reach the language model"."""
+        code = self.process.poll()
+        if code is None:
+            return
+        fate = f"crashed (signal {-code})" if code < 0 else f"exited with status {code}"
+        if code == 132 or code == -4:
+            fate += ": an illegal instruction, llama.cpp built for another CPU (see scripts/install.sh)"
+        pytest.fail(f"the llama.cpp server {fate}: {self.log.read_text(errors='replace')[-2000:]}")
+
+
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
-    pytest.importorskip("llama_cpp")
+    import llama_cpp  # noqa: F401  (installed by scripts/install.sh: a failed install fails here)
+
     from pipeline.models import resolve_llm
 
     port = free_port()
@@ -28,7 +47,7 @@ def llama_server(tmp_path_factory):
                               stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
     url = f"http://127.0.0.1:{port}/v1"
     wait_until_serving(f"{url}/models", server, log)
-    yield url
+    yield LlamaServer(server, url, log)
     server.terminate()
     server.wait(timeout=30)
 
@@ -37,7 +56,8 @@ def test_points_worded_by_a_real_model_are_checked(sample_run, llama_server, tmp
     out = tmp_path / "run"
     shutil.copytree(sample_run["out"], out)
     done = run_cli("run", str(SAMPLE / "meeting.yaml"), "--out", str(out), "--no-prefect",
-                   "--llm", llama_server, "--llm-model", "gemma3-270m")
+                   "--llm", llama_server.url, "--llm-model", "gemma3-270m")
+    llama_server.check_alive()
     assert done.returncode == 0, done.stderr[-3000:]
     assert re.search(r"\| transcribe\s+\| reused", done.stdout) and re.search(r"\| draft\s+\| ran", done.stdout)
     minutes = load_json(out / "minutes.json")
