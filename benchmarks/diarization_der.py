@@ -19,11 +19,17 @@ with at least 2 s of speech heard alone.
 MIN from who the transcript shows being given the floor, plus the chair): the AMI meetings have
 four participants, and every excerpt has at least two voices.
 
+``--models SEG/EMB`` (repeatable) scores the built-in pipeline with each pair of segmentation
+(``2.x``, ``3.0``) and embedding (``resemblyzer``, ``campplus``) models, side by side in one run,
+optionally with its own clustering threshold (``2.x/campplus/0.8``); the default is the shipped
+pair alone.
+
 ``--pipeline DIR`` scores a local pyannote pipeline folder instead (what ``run --diarization DIR``
 uses, e.g. a clone of ``speaker-diarization-community-1``), loaded offline.
 
     .venv/bin/python benchmarks/diarization_der.py [--threshold T] [--step S] [--grid] [--floor]
                                                    [--separability] [--pipeline DIR] [--bounds MIN MAX]
+                                                   [--models SEG/EMB ...]
 """
 
 from __future__ import annotations
@@ -223,7 +229,8 @@ def print_table(rows: list[dict], options: DiarizeOptions) -> None:
     if options.pipeline:
         print(f"pipeline {options.pipeline}")
     else:
-        print(f"threshold {options.clustering_threshold}, step {options.segmentation_step}, "
+        print(f"segmentation {options.segmentation}, embedding {options.embedding}: threshold "
+              f"{options.threshold()}, step {options.segmentation_step}, "
               f"min_duration_off {options.min_duration_off}")
     if options.min_speakers > 1 or options.max_speakers:
         print(f"speakers between {options.min_speakers} and {options.max_speakers}")
@@ -252,6 +259,8 @@ def main() -> None:
     parser.add_argument("--pipeline", metavar="DIR", help="a local pyannote pipeline folder to score instead")
     parser.add_argument("--separability", action="store_true",
                         help="also measure how well the embeddings tell the reference speakers apart")
+    parser.add_argument("--models", action="append", metavar="SEG/EMB",
+                        help="segmentation/embedding[/threshold] to score, e.g. 3.0/campplus/0.9 (repeatable)")
     parser.add_argument("--floor", action="store_true",
                         help="also score the segmentation with the reference speakers (oracle clustering)")
     args = parser.parse_args()
@@ -269,10 +278,17 @@ def main() -> None:
         base.min_speakers, base.max_speakers = args.bounds
     with tempfile.TemporaryDirectory() as tmp:
         cache = {uri: decode(wav, Path(tmp)) for uri, wav, _, _ in recordings()}
-        grid = [base]
+        bases = [base]
+        if args.models:  # SEG/EMB[/THRESHOLD]: each embedding has its own distance scale
+            bases = []
+            for spec in args.models:
+                seg, emb, *threshold = spec.split("/")
+                bases.append(dataclasses.replace(base, segmentation=seg, embedding=emb, **(
+                    {"clustering_threshold": float(threshold[0])} if threshold else {})))
+        grid = bases
         if args.grid:
-            grid = [dataclasses.replace(base, clustering_threshold=t, segmentation_step=s)
-                    for s in (0.1, 0.2) for t in (0.2, 0.3, 0.4, 0.5, 0.6)]
+            grid = [dataclasses.replace(b, clustering_threshold=t, segmentation_step=s) for b in bases
+                    for s in (0.1, 0.2) for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)]
         for options in grid:
             rows = evaluate(options, cache)
             print_table(rows, options)

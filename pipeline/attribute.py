@@ -134,13 +134,35 @@ def _total(evidence: list[Evidence]) -> float:
     return sum(e.weight for e in evidence)
 
 
+BANK_WEIGHT = 0.6  # a voice confirmed in an earlier meeting: one clear cue's worth, never more
+
+
+def bank_votes(speakers: list[str], labels: list[str], score: np.ndarray, voices: dict) -> dict[str, Evidence]:
+    """Votes from the voice bank (``voices``: speaker -> :class:`pipeline.voices.Recognised`), in
+    ``score`` (speakers x labels), for voices nothing said in this meeting names otherwise: the
+    bank never outweighs what the chair said. Returns the evidence given, by speaker."""
+    given = {}
+    for speaker, known in voices.items():
+        if speaker not in speakers or known.label not in labels:
+            continue
+        s, column = speakers.index(speaker), labels.index(known.label)
+        if np.any(np.delete(score[s], column) > 0):
+            continue
+        score[s, column] += BANK_WEIGHT
+        given[speaker] = Evidence(kind=f"voice-bank:{known.label}", time=0.0, weight=BANK_WEIGHT,
+                                  phrase=f"voice {known.similarity:.2f} similar to {known.label}'s, "
+                                         f"confirmed in {known.meeting_id}")
+    return given
+
+
 def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None,
-              corrections: Corrections | None = None) -> list[Utterance]:
+              corrections: Corrections | None = None, voices: dict | None = None) -> list[Utterance]:
     """Set ``attribution``, ``confidence`` and ``evidence`` on every utterance (in place).
 
     ``corrections`` are the rapporteur's: a corrected voice keeps its label and takes it out of
     the assignment of the others (one voice per delegation), so fixing one speaker can fix
-    another; a corrected turn is taken as said.
+    another; a corrected turn is taken as said. ``voices`` are this run's voices found in the
+    voice bank (:func:`pipeline.voices.recognise`), weighed by :func:`bank_votes`.
     """
     from scipy.optimize import linear_sum_assignment
 
@@ -161,6 +183,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         for label, evidence in vote.items():
             if label in labels:
                 score[s, labels.index(label)] += _total(evidence)
+    banked = bank_votes(speakers, labels, score, voices or {})
     fixed = {s: label for s, label in corrections.speakers.items() if s in speakers and label in labels}
     # One voice per label, except the chair's: the voice that speaks most, in the shortest
     # turns, is the one diarization most often splits, so it may take extra columns.
@@ -175,7 +198,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         if matrix[free_rows[r], free_cols[c]] > 0:
             speaker_label[speakers[free_rows[r]]] = columns[free_cols[c]]
 
-    voice_evidence: dict[tuple[str, str], Evidence] = {}  # (speaker, label) -> strongest cue
+    voice_evidence: dict[tuple[str, str], Evidence] = {(s, e.kind.split(":", 1)[1]): e for s, e in banked.items()}
     for utterance, vote in zip(utterances, votes):
         for name, evidence in vote.items():
             for e in evidence:

@@ -57,7 +57,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from pipeline.diarize import DiarizeOptions, check_pipeline_config
 
-    diarize = DiarizeOptions()
+    diarize = DiarizeOptions(segmentation=args.segmentation, embedding=args.embedding,
+                             clustering_threshold=args.clustering_threshold)
     if args.diarization:
         check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
         diarize.pipeline = str(Path(args.diarization).resolve())
@@ -290,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="do not bias transcription towards the spec's names and vocabulary")
     run.add_argument("--diarization", metavar="PATH",
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
+    run.add_argument("--segmentation", choices=["2.x", "3.0"], default="2.x",
+                     help="built-in pipeline's segmentation model: pyannote 2.x (5 s windows) or "
+                     "segmentation-3.0 (10 s, overlap-aware) (default: 2.x)")
+    run.add_argument("--embedding", choices=["resemblyzer", "campplus"], default="resemblyzer",
+                     help="built-in pipeline's speaker embedding: Resemblyzer GE2E or CAM++ (default: resemblyzer)")
+    run.add_argument("--clustering-threshold", type=float, metavar="T",
+                     help="voice clustering distance (default: the embedding's tuned value)")
     run.add_argument("--llm", metavar="URL", help="an OpenAI-compatible API (e.g. http://127.0.0.1:8080/v1) to word "
                      "the points; each is checked against what was said (default: no language model)")
     run.add_argument("--llm-model", metavar="NAME", help="the model name to ask the --llm endpoint for")

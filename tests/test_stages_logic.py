@@ -247,3 +247,24 @@ def test_nobody_thanks_themselves():
     ]
     attributed = attribute(meeting, SPEC)
     assert [u.attribution for u in attributed] == ["Chair", "Canada", "Chair", "Chair"]
+
+
+def test_the_voice_bank_names_a_silent_voice_and_never_overrides_the_chair():
+    """A voice the bank knows and nothing said names gets the bank's label (and its evidence);
+    a voice the chair gave the floor to keeps the chair's word whatever the bank says."""
+    from pipeline.voices import Recognised
+
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. We urge member states to accede to the convention.", 5),
+        utterance("S0", "We now move to the last item.", 15),
+        utterance("S2", "We would like to add that cooperation among states is essential.", 20),
+        utterance("S0", "The meeting is adjourned.", 30),
+    ]
+    voices = {"S1": Recognised("Peru", 0.99, "CP/CSH-1940/18"), "S2": Recognised("Peru", 0.99, "CP/CSH-1940/18"),
+              "S0": Recognised("Chile", 0.99, "CP/CSH-1940/18")}
+    attributed = attribute(meeting, SPEC, voices=voices)
+    assert [u.attribution for u in attributed] == ["Chair", "Canada", "Chair", "Peru", "Chair"]
+    assert attributed[3].evidence[0].kind == "voice-bank:Peru" and "CP/CSH-1940/18" in attributed[3].evidence[0].phrase
+    assert not attributed[3].review
+    assert [u.attribution for u in attribute(meeting, SPEC)][3] is None  # no bank: nothing names it
