@@ -90,10 +90,13 @@ def test_cli_refuses_a_hostile_or_wrong_pipeline_before_running(tmp_path, name, 
     assert not (tmp_path / "out").exists()
 
 
-def test_long_recordings_are_diarized_in_windows_and_linked(tmp_path):
+@pytest.mark.parametrize("embedding", ["resemblyzer", "campplus"])
+def test_long_recordings_are_diarized_in_windows_and_linked(tmp_path, embedding):
     """The CSH sample (208 s, 7 voices) in 60 s windows: each window diarized alone, speakers
-    linked across windows by voice: the 7 voices come out as 7 speakers, each truth speaker
-    mapped to one of them for >= 90 % of its speech."""
+    linked across windows by voice (GE2E or CAM++ centroids): the 7 voices come out as 7
+    speakers, each truth speaker mapped to one of them for >= 90 % of its speech."""
+    from pipeline.diarize import EMBEDDINGS
+
     import json
 
     from conftest import SAMPLE
@@ -109,8 +112,9 @@ def test_long_recordings_are_diarized_in_windows_and_linked(tmp_path):
     truth = json.loads((SAMPLE / "truth.json").read_text())
     entries = build_roster(load_spec(SAMPLE / "meeting.yaml"))
     named = sorted((u["start"], label) for u in truth["utterances"] for label in named_speakers(u["text"], entries))
-    result, centroids = diarize_file(wav, DiarizeOptions(window_seconds=60, max_speakers=12, named=named))
-    assert len(result.speakers) == 7 and centroids.shape == (7, 256)
+    result, centroids = diarize_file(wav, DiarizeOptions(window_seconds=60, max_speakers=12, named=named,
+                                                         embedding=embedding))
+    assert len(result.speakers) == 7 and centroids.shape == (7, EMBEDDINGS[embedding].dimension)
     voice_of = {}
     for u in truth["utterances"]:
         overlap = {}
