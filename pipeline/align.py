@@ -50,8 +50,29 @@ BLOCK_PATTERNS = [
 ]
 ANNOUNCE = re.compile(r"\b(?:move|moving|proceed|turn|go|pass|come|now|pasamos|passons|passamos|"
                       r"first|next|last|finally|lastly|under|siguiente|abordamos|begin|start|"
-                      r"finalmente|enfin|por\s+ultimo)\b")
+                      r"finalmente|enfin|por\s+ultimo|"
+                      # es / pt / fr: "tenemos a consideración", "a continuación", "passons à"...
+                      r"consideracao|consideracion|consideramos|considerar|tratar|tratamos|"
+                      r"continuacion|seguidamente|procedemos|proceder|procedamos|abordar|abordaremos|"
+                      r"pasar|passar|passemos|vamos|ahora|agora|maintenant|passer|abordons|examinons|"
+                      r"examinar|iniciamos|comenzamos|comecamos|ouvrons|abrimos)\b")
 TITLE_MATCH = 85.0
+# The items every committee has, by the words chairs use for them in the four languages: a
+# Spanish-speaking chair announces "el orden del día" under an English title "Adoption of the
+# order of business". An item whose title holds one of these phrases is announced by any other.
+STOCK_ITEMS = (
+    ("order of business", "agenda", "order of the day", "orden del dia", "ordem do dia", "pauta",
+     "ordre du jour"),
+    ("approval of the minutes", "minutes of the previous", "aprobacion del acta", "acta de la",
+     "aprovacao da ata", "proces-verbal", "proces verbal"),
+    ("other business", "other matters", "any other", "otros asuntos", "asuntos varios",
+     "outros assuntos", "assuntos gerais", "questions diverses", "autres questions"),
+    ("closing remarks", "closing of the meeting", "closing session", "palabras de clausura",
+     "clausura", "cierre de la sesion", "encerramento", "cloture", "mots de cloture"),
+    ("statements by members", "general statements", "statements by delegations", "declaraciones",
+     "intervenciones de las delegaciones", "declaracoes", "declarations des"),
+)
+STOCK_MATCH = 90.0
 
 
 def _number(match: re.Match, current: int, count: int) -> int | None:
@@ -80,6 +101,25 @@ def _title_hit(text: str, titles: list[str]) -> int | None:
     return best if best_score >= TITLE_MATCH else None
 
 
+def _said(phrase: str, folded: str) -> bool:
+    """A stock phrase said in ``folded`` text: whole words, allowing for ASR's slips."""
+    if " " not in phrase:
+        return re.search(rf"\b{re.escape(phrase)}\b", folded) is not None
+    return fuzz.partial_ratio(phrase, folded) >= STOCK_MATCH
+
+
+def _stock_hit(folded: str, titles: list[str], current: int) -> int | None:
+    """1-based index of the first item after ``current`` whose kind (:data:`STOCK_ITEMS`) the
+    text names in any of the four languages."""
+    for index, title in enumerate(titles, 1):
+        if index <= current:
+            continue
+        for phrases in STOCK_ITEMS:
+            if any(_said(p, fold(title)) for p in phrases) and any(_said(p, folded) for p in phrases):
+                return index
+    return None
+
+
 def announced(text: str, patterns, titles: list[str], current: int) -> int | None:
     """The item (or block) number an utterance announces, if it announces one."""
     folded = fold(text)
@@ -90,7 +130,8 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
             if number and 1 <= number <= count:
                 return number
     if ANNOUNCE.search(folded):
-        return _title_hit(folded, titles)
+        hit = _title_hit(folded, titles)
+        return hit if hit and hit > current else _stock_hit(folded, titles, current) or hit
     return None
 
 
