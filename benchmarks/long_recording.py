@@ -4,6 +4,7 @@ Builds a WAV of HOURS hours by looping the CSH sample (ffmpeg, on disk), then ru
 its own process and reports seconds, real-time factor and that process's peak RSS.
 
     .venv/bin/python benchmarks/long_recording.py [--hours 3] [--stages transcribe:tiny.en,diarize]
+    .venv/bin/python benchmarks/long_recording.py --hours 3 --stages diarize,diarize:campplus
     .venv/bin/python benchmarks/long_recording.py --hours 3 --stages resume:base --kill-after 300
 
 ``resume:MODEL`` transcribes with a checkpoint, kills the process (SIGKILL) ``--kill-after``
@@ -38,7 +39,7 @@ if stage in ("transcribe", "resume"):
     info = {{"segments": len(result.segments), "resumed": before}}
 else:
     from pipeline.diarize import DiarizeOptions, diarize_file
-    result, _ = diarize_file(wav, DiarizeOptions(max_speakers=12))
+    result, _ = diarize_file(wav, DiarizeOptions(max_speakers=12, **({{"embedding": arg}} if arg != "-" else {{}})))
     info = {{"speakers": len(result.speakers)}}
 info["seconds"] = time.perf_counter() - clock
 info["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -34,7 +34,27 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"\b(?:i\s+)?(?:now\s+)?(?:recogni[sz]e|invite|call\s+(?:up)?on)\s+" + _HONORIFIC
                 + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:you\s+have|has)\s+the\s+floor\b"), NEXT, 1.0),
-    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:please|go\s+ahead)\b"), NEXT, 0.5),
+    # "X, please" / "X, go ahead" gives the floor; "Minister, please wait a moment" does not.
+    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:please|go\s+ahead)\b"
+                r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"
+                r"a\s+moment|just\s+a|for\s+a))"), NEXT, 0.5),
+    # Other ways chairs give the floor: "we'll now go to Mr. Epp", "over to Canada", "the next
+    # question goes to Ms. McKinnon", "next on my list is Peru", "the next speaker is Chile".
+    (re.compile(r"\b(?:we(?:'ll|\s+will|\s+shall)?\s+(?:now\s+)?(?:go|turn|move|come|pass)\s+(?:on\s+|over\s+|now\s+)?to|"
+                r"let(?:'s|\s+us)\s+(?:now\s+)?(?:go|turn)\s+(?:over\s+)?to|(?:and\s+)?over\s+to|(?:i\s+)?(?:now\s+)?turn\s+to)\s+"
+                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.8),
+    (re.compile(r"\bnext\s+(?:question\s+(?:goes\s+)?to|(?:on\s+(?:my|the|our)\s+(?:speakers'?\s+)?list|speaker|"
+                r"intervention|round)\s+(?:is\s+|will\s+be\s+|goes\s+to\s+|from\s+)?)\s*,?\s*" + _HONORIFIC + _DELEGATION
+                + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"\b(?:(?:el|la)\s+siguiente\s+(?:orador|oradora|intervencion|en\s+la\s+lista)\s+(?:es\s+|sera\s+)?"
+                r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)"
+                + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"\b(?:passo|concedo|dou)\s+a\s+palavra\s+(?:a\s+|ao\s+|a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?"
+                r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\bla\s+parole\s+est\s+a\s+(?:la\s+)?(?:delegation\s+)?(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"),
+     NEXT, 1.0),
+    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:vous\s+avez\s+la\s+parole|usted\s+tiene\s+la\s+palabra|"
+                r"tiene\s+usted\s+la\s+palabra|voce\s+tem\s+a\s+palavra)\b"), NEXT, 1.0),
     (re.compile(r"\b(?:tiene|tendra)\s+la\s+palabra\s+" + _LA + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\b(?:ofrezco|cedo|doy|concedo)\s+(?:el\s+uso\s+de\s+)?la\s+palabra\s+(?:a\s+)?" + _LA
                 + r"(?P<after>.{0,60})"), NEXT, 1.0),

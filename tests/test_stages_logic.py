@@ -297,3 +297,28 @@ def test_mentions_that_announce_no_item(text, current):
     titles = [item.title for item in SPEC.order_of_business.items]
     number = announced(text, ITEM_PATTERNS, titles, current)
     assert number is None or number <= current
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We'll now go to the delegation of Canada.", (NEXT, "Canada")),
+    ("And over to Brazil.", (NEXT, "Brazil")),
+    ("The next question goes to Ms. Treppel.", (NEXT, "Alison Treppel")),
+    ("Next on my list is Peru.", (NEXT, "Peru")),
+    ("The next speaker is the distinguished representative of Chile.", (NEXT, "Chile")),
+    ("Muchas gracias, Canadá. A continuación, México.", (NEXT, "Mexico")),
+    ("El siguiente orador es la delegación de Guatemala.", (NEXT, "Guatemala")),
+    ("Passo a palavra à delegação do Brasil.", (NEXT, "Brazil")),
+    ("La parole est à la délégation du Canada.", (NEXT, "Canada")),
+    ("Perú, usted tiene la palabra.", (NEXT, "Peru")),
+])
+def test_the_many_ways_of_giving_the_floor(text, expected):
+    assert expected in [(c.direction, c.label) for c in find_cues(text, ENTRIES)], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text", [
+    "Canada, please wait a moment.",
+    "Mexico, please bear with us.",
+    "We now move to item two, the adoption of the order of business.",
+])
+def test_requests_and_announcements_give_no_floor(text):
+    assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
