@@ -247,7 +247,7 @@ class CAMPPlusEmbedding:
     metric = "cosine"
     min_num_samples = 8000  # 0.5 s of the speaker's own speech
 
-    def __init__(self, path: Path, threads: int | None = None):
+    def __init__(self, path: Path):
         self.model = load_campplus(path)
 
     BUCKET = 100  # frames (1 s): selections are tiled up to a multiple of this, then embedded together

@@ -232,11 +232,7 @@ def test_campplus_pipeline_on_pyannote_sample(sample_wav, segmentation):
 
 
 def test_unknown_diarization_models_are_named():
-    with pytest.raises(ModelError, match="unknown diarization models '4.0'"):
-        diarize(load_audio_silence(), DiarizeOptions(segmentation="4.0"))
-
-
-def load_audio_silence():
     import numpy as np
 
-    return np.zeros(16000, dtype=np.float32)
+    with pytest.raises(ModelError, match="unknown diarization models '4.0'"):
+        diarize(np.zeros(16000, dtype=np.float32), DiarizeOptions(segmentation="4.0"))
