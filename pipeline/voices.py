@@ -22,16 +22,17 @@ from typing import Optional
 import numpy as np
 
 from pipeline import artifacts as A
+from pipeline.diarize import EMBEDDINGS, DiarizeOptions
 from pipeline.spec import slugify
 
-ENCODER = "resemblyzer-ge2e-256"  # the default embedding's (diarize.EMBEDDINGS); a run names its own
+ENCODER = EMBEDDINGS[DiarizeOptions.embedding].encoder  # the default embedding's; a run names its own
 CLIP_SECONDS = 12.0
-# Cosine similarity of two centroids above which they are one voice, per encoder: the lowest that
-# accepted no different-voice pair across 34 voices of 9 recordings (AMI excerpts, sample.wav,
-# the four samples; benchmarks/voice_bank.py). Same voices measured 0.71-0.99 (GE2E) and
-# 0.44-0.99 (CAM++), different ones up to 0.97 and 0.91 (espeak variants that sound alike):
-# at these values 13 of 20 same-voice pairs are recognised, and no different pair.
-MATCH_THRESHOLDS = {"resemblyzer-ge2e-256": 0.98, "campplus-3dspeaker-192": 0.92}
+# Cosine similarity of two centroids above which they are one voice, per encoder
+# (diarize.EMBEDDINGS): the lowest that accepted no different-voice pair across 34 voices of 9
+# recordings (AMI excerpts, sample.wav, the four samples; benchmarks/voice_bank.py). Same voices
+# measured 0.71-0.99 (GE2E) and 0.44-0.99 (CAM++), different ones up to 0.97 and 0.91 (espeak
+# variants that sound alike): 13 of 20 same-voice pairs are recognised, and no different pair.
+MATCH_THRESHOLDS = {model.encoder: model.match_threshold for model in EMBEDDINGS.values()}
 MATCH_THRESHOLD = MATCH_THRESHOLDS[ENCODER]
 
 
@@ -52,9 +53,13 @@ def bank_dir() -> Path:
     return Path(os.environ.get("RAPPORTEUR_VOICES") or default)
 
 
-def run_encoder(work: A.WorkDir) -> str:
+def _encoder_of(diarization: dict) -> str:
     """The encoder of a run's voice centroids (runs from before it was recorded: the default)."""
-    return work.read_json(A.DIARIZATION).get("encoder", ENCODER) if work.exists(A.DIARIZATION) else ENCODER
+    return diarization.get("encoder", ENCODER)
+
+
+def run_encoder(work: A.WorkDir) -> str:
+    return _encoder_of(work.read_json(A.DIARIZATION)) if work.exists(A.DIARIZATION) else ENCODER
 
 
 def load_bank(folder: Path | None = None, encoder: str = ENCODER) -> list[VoiceSample]:
@@ -134,7 +139,7 @@ def recognise(work: A.WorkDir, labels: list[str], meeting_id: str,
     if not work.exists(A.DIARIZATION):
         return {}
     diarization = work.read_json(A.DIARIZATION)
-    encoder = diarization.get("encoder", ENCODER)
+    encoder = _encoder_of(diarization)
     bank = [s for s in load_bank(folder, encoder) if s.label in labels and s.label != "Chair"
             and s.meeting_id != meeting_id]
     out = {}
