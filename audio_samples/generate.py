@@ -6,7 +6,8 @@ Reads ``script.yaml`` (voices and lines) and ``meeting.yaml`` (the spec) in that
 ``meeting.mp3`` (the recording the spec names) and ``truth.json``: the ground truth, in the same
 shape as a run's ``transcript.json`` (start/end of each line's speech, attribution, item, block).
 Each line is synthesized, trimmed of its own leading and trailing silence, and separated from the
-next by the script's pause, so the truth boundaries are the boundaries of audible speech.
+next by the script's pause (or the line's own ``pause``), so the truth boundaries are the
+boundaries of audible speech.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def render(folder: Path) -> dict:
             who = line["who"]
             speakers.setdefault(who, f"SPEAKER_{len(speakers):02d}")
             voice = dict(script["voices"][who])
-            if "language" in line:  # same voice variant, the line's own language's phonetics
+            if "language" in line and not script.get("voices_speak_their_language"):
+                # same voice variant, the line's own language's phonetics
                 voice["voice"] = f"{ESPEAK_LANGUAGE[line['language']]}+{voice['voice'].partition('+')[2]}"
             audio = synthesize(" ".join(line["text"].split()), voice, Path(tmp), index)
             start = cursor / SAMPLE_RATE
@@ -67,8 +69,9 @@ def render(folder: Path) -> dict:
                 "language": line.get("language", "en"),
                 "text": " ".join(line["text"].split()), "words": [],
             })
-            pieces += [audio, pause]
-            cursor += len(pause)
+            gap = np.zeros(int(line["pause"] * SAMPLE_RATE), dtype=np.float32) if "pause" in line else pause
+            pieces += [audio, gap]
+            cursor += len(gap)
         signal = np.concatenate(pieces)
         wav = Path(tmp) / "meeting.wav"
         with wave.open(str(wav), "wb") as handle:
@@ -79,7 +82,7 @@ def render(folder: Path) -> dict:
         mp3 = folder / spec["meeting"]["recording"]
         subprocess.run(
             ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(wav),
-             "-codec:a", "libmp3lame", "-b:a", "48k", str(mp3)],
+             "-codec:a", "libmp3lame", "-b:a", script.get("bitrate", "48k"), str(mp3)],
             check=True,
         )
     truth = {"meeting_id": spec["meeting"]["id"], "duration": round(len(signal) / SAMPLE_RATE, 3),

@@ -1,10 +1,24 @@
-"""Stage 5, attribute: each utterance to the Chair, a delegation or a named person.
+"""Stage 5, attribute: each turn to the Chair, a delegation or a named person.
 
-Cues from what is said (:mod:`pipeline.cues`) are votes on utterances; votes are summed per
-diarized speaker, because one voice is one delegation within a session; speakers and labels are
-then matched one-to-one for the highest total (Hungarian assignment), the chair being the voice
-that does what only a chair does. An utterance whose own cues clearly contradict its speaker's
-label (diarization merged two voices) keeps its own.
+A diarized voice is evidence, not an identity: diarization merges voices (25 members heard as
+four) and splits them, so labels are decided turn by turn, in four steps.
+
+1. **Turns**: utterances are cut where the chair gives the floor, or opens with thanks, inside one
+   voice's stretch (a change of speaker the diarization did not hear).
+2. **Evidence** per turn and label: what is said (:mod:`pipeline.cues`: the floor given just
+   before the turn, thanks just after it, the turn naming itself, the agenda's presenter, what only
+   a chair does); the voice (how the *other* turns of its diarized voice are named, as shares,
+   so a voice shared by several labels says little); the voice bank (a voice confirmed in an
+   earlier meeting).
+3. **One decoding of the whole meeting** (Viterbi over labels): a turn of the same voice right
+   after another tends to keep its label, a new voice tends to be a new speaker, so a misheard
+   name is carried by the turns around it. A turn never takes a label it thanks or gives the floor
+   to; "nobody we can name" is a state of its own, so weak evidence is not forced into a label.
+4. **Confidence** is the decided label's share of the turn's evidence; a turn whose evidence
+   conflicts, or that has none, is flagged for the rapporteur.
+
+Pieces of one utterance that end with the same label are joined again, so an utterance is cut
+only where the speaker changes.
 """
 
 from __future__ import annotations
@@ -15,80 +29,147 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, utterance_key
-from pipeline.cues import NEXT, SELF, Cue, chair_acts, find_cues, named_by
-from pipeline.roster import build_roster
+from pipeline.cues import NEXT, PREVIOUS, SELF, Cue, chair_acts, find_cues, named_by
+from pipeline.merge import sentence_starts, split_at, text_of
+from pipeline.roster import Entry, build_roster
 
 
 @dataclass
 class AttributeOptions:
-    """Parameters
+    """Parameters (weights are in the units of a clear cue, "Canada, you have the floor" = 1)
     ----------
-    override_margin : float
-        Votes by which an utterance's own cues must beat its speaker's label to override it.
     prior : float
-        Pseudo-votes against every label when computing confidence: one cue alone is not certainty.
+        Pseudo-evidence against every label when computing confidence: one cue alone is not certainty.
     review_below : float
-        Utterances less confident than this (or with no label) are flagged for the rapporteur's
-        review instead of being trusted silently.
+        Turns less confident than this (or with no label) are flagged for the rapporteur's review.
+    voice : float
+        What a voice whose other turns all carry one label says about this turn.
+    unknown : float
+        The score of "nobody we can name": a label needs more support than this.
+    same_voice : float
+        Consecutive turns of one voice: bonus for keeping the label.
+    new_voice : float
+        Cost of one label (not the chair's) on consecutive turns of two different voices.
     """
 
-    override_margin: float = 1.0
     prior: float = 0.5
     review_below: float = 0.5
+    voice: float = 1.5
+    unknown: float = 0.3
+    same_voice: float = 0.5
+    new_voice: float = 0.3
 
 
 MIN_TARGET_WORDS = 4  # who is given the floor (or thanked) says more than a few words
+MAX_THANKS_WORDS = 8  # "Thank you very much, distinguished delegation of Canada."
+AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker than a named floor
+BANK_WEIGHT = 0.6  # a voice confirmed in an earlier meeting: one clear cue's worth, never more
+FIXED = 1e6  # a rapporteur's label
 
 
-def _neighbour(utterances: list[Utterance], index: int, step: int) -> int | None:
-    """The nearest substantial utterance before/after ``index`` by a different speaker."""
-    speaker = utterances[index].speaker
+# ---- 1. turns ----------------------------------------------------------------------------------
+
+def _floor_cues(text: str, entries: list[Entry]) -> list[Cue]:
+    return [c for c in find_cues(text, entries) if c.label and c.label != "Chair" and c.direction != SELF]
+
+
+def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list[Utterance], list[int]]:
+    """Turns, and for each the index of the utterance it was cut from. An utterance is cut after
+    a sentence that gives the floor to someone (when more than a few words follow) and before a
+    short sentence that thanks someone (the chair's, after the speaker it thanks)."""
+    turns: list[Utterance] = []
+    origin: list[int] = []
+    for index, utterance in enumerate(utterances):
+        starts = sentence_starts(utterance)
+        bounds = starts + [len(utterance.words)]
+        cuts = set()
+        for k in range(len(starts)):
+            a, b = bounds[k], bounds[k + 1]
+            cues = _floor_cues(text_of(utterance.words[a:b]), entries)
+            if (any(c.direction == NEXT for c in cues) and b < len(utterance.words)
+                    and len(utterance.words) - b >= MIN_TARGET_WORDS):
+                cuts.add(b)
+            if k and b - a <= MAX_THANKS_WORDS and any(c.direction == PREVIOUS and not c.correction for c in cues):
+                cuts.add(a)
+        pieces, rest = [], utterance
+        for cut in sorted(cuts, reverse=True):
+            rest, tail = split_at(rest, cut)  # cuts from the end: word indices stay valid
+            pieces.insert(0, tail)
+        pieces.insert(0, rest)
+        pieces[0].start, pieces[-1].end = utterance.start, utterance.end  # widened to the voice
+        turns += pieces
+        origin += [index] * len(pieces)
+    return turns, origin
+
+
+def _rejoin(turns: list[Utterance], origin: list[int]) -> list[Utterance]:
+    """Consecutive pieces of one utterance with the same label become one utterance again."""
+    out: list[Utterance] = []
+    previous = None
+    for turn, index in zip(turns, origin):
+        last = out[-1] if out else None
+        if last is not None and index == previous and last.attribution == turn.attribution:
+            last.words = last.words + turn.words
+            last.end, last.text = turn.end, text_of(last.words)
+            last.confidence = min(last.confidence, turn.confidence)
+            last.review = last.review or turn.review
+            last.evidence = sorted(last.evidence + [e for e in turn.evidence if e not in last.evidence],
+                                   key=lambda e: -e.weight)[:3]
+        else:
+            out.append(turn)
+        previous = index
+    return out
+
+
+# ---- 2. evidence ---------------------------------------------------------------------------------
+
+def _neighbour(turns: list[Utterance], acts: list[bool], index: int, step: int) -> int | None:
+    """The turn a floor (``step`` 1) or thanks (-1) in turn ``index`` is about: the nearest
+    substantial turn, skipping the chair's own further turns in the same voice."""
+    speaker = turns[index].speaker
     j = index + step
-    while 0 <= j < len(utterances):
-        if utterances[j].speaker != speaker and len(utterances[j].words) >= MIN_TARGET_WORDS:
+    while 0 <= j < len(turns):
+        if len(turns[j].words) >= MIN_TARGET_WORDS and not (turns[j].speaker == speaker and acts[j]):
             return j
         j += step
     return None
 
 
-def collect_votes(utterances: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
-    """For each utterance, the evidence for each label that the meeting's cues (``cues_of``: each
-    utterance's, from :func:`find_cues`) give it."""
-    votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in utterances]
-    for i, (utterance, cues) in enumerate(zip(utterances, cues_of)):
+def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
+    """For each turn, the evidence for each label that the meeting's cues (``cues_of``: each
+    turn's, from :func:`find_cues`) give it."""
+    votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in turns]
+    acts = [bool(chair_acts(t.text)) or any(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
+            for t, cues in zip(turns, cues_of)]
+    for i, (turn, cues) in enumerate(zip(turns, cues_of)):
         for cue in cues:
             if cue.label == "Chair":
                 continue  # "Thank you, Chair" is courtesy; the chair is found by what it does
-            if cue.direction == SELF:
-                target = i
-            else:
-                target = _neighbour(utterances, i, 1 if cue.direction == NEXT else -1)
+            target = i if cue.direction == SELF else _neighbour(turns, acts, i, 1 if cue.direction == NEXT else -1)
             if target is None:
                 continue
-            if cue.correction:
-                # The chair says the floor went to someone else than named: whatever the name
-                # heard now, the naming before no longer counts for that voice.
-                for label in list(votes[target]):
-                    votes[target][label] = [e for e in votes[target][label] if not e.kind.startswith(NEXT + ":")]
-                if cue.label is None:
-                    continue
-            weight = cue.weight * cue.score / 100.0
-            votes[target][cue.label].append(
-                Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,
-                         time=utterance.start, weight=round(weight, 3)))
+            # Short turns passed over on the way ("Thank you, Chair." heard as a voice of its
+            # own) are the same speaker's opening or closing words.
+            between = range(min(i, target) + 1, max(i, target)) if cue.direction != SELF else ()
+            for j in [target, *(j for j in between if not acts[j] or turns[j].speaker != turn.speaker)]:
+                if cue.correction:
+                    # The chair says the floor went to someone else than named: whatever the name
+                    # heard now, the naming before no longer counts for that turn.
+                    for label in list(votes[j]):
+                        votes[j][label] = [e for e in votes[j][label] if not e.kind.startswith(NEXT + ":")]
+                if cue.label is not None:
+                    votes[j][cue.label].append(
+                        Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,
+                                 time=turn.start, weight=round(cue.weight * cue.score / 100.0, 3)))
         # Giving the floor, thanking and announcing are what a chair does.
-        acts = chair_acts(utterance.text) + sum(c.direction != SELF and c.label != "Chair" for c in cues)
-        if acts:
-            votes[i]["Chair"].append(Evidence(kind="chair-act", phrase=utterance.text[:80],
-                                              time=utterance.start, weight=0.5 * acts))
+        count = chair_acts(turn.text) + sum(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
+        if count:
+            votes[i]["Chair"].append(Evidence(kind="chair-act", phrase=turn.text[:80],
+                                              time=turn.start, weight=0.5 * count))
     return votes
 
 
-EXTRA_CHAIR_VOICES = 2
-AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker than a named floor
-
-
-def agenda_votes(utterances: list[Utterance], spec, votes) -> None:
+def agenda_votes(turns: list[Utterance], cues_of: list[list[Cue]], spec, votes) -> None:
     """Votes from the order of business: "We now move to item two, remarks by the Executive
     Secretary of CICTE" makes the next voice that official; a block's announcement, its presenter."""
     from rapidfuzz import fuzz
@@ -98,6 +179,7 @@ def agenda_votes(utterances: list[Utterance], spec, votes) -> None:
 
     items = spec.order_of_business.items
     people = spec.people()
+    acts = [bool(chair_acts(t.text)) or any(c.act for c in cues) for t, cues in zip(turns, cues_of)]
 
     def named_in(title: str) -> list[str]:
         folded = fold(title)
@@ -107,10 +189,9 @@ def agenda_votes(utterances: list[Utterance], spec, votes) -> None:
                     and fuzz.partial_ratio(fold(p.role), folded) >= 90)]
 
     item, block = 0, 0
-    for i, utterance in enumerate(utterances):
+    for i, turn in enumerate(turns):
         named: list[tuple[str, str]] = []
-        number = announced(utterance.text, ITEM_PATTERNS, [x.title for x in items], item)
-        blocks = []
+        number = announced(turn.text, ITEM_PATTERNS, [x.title for x in items], item)
         if number and number > item:
             item, block = number, 0
             named += [(name, items[item - 1].title) for name in named_in(items[item - 1].title)]
@@ -119,127 +200,174 @@ def agenda_votes(utterances: list[Utterance], spec, votes) -> None:
                 block = 1
                 named += [(name, blocks[0].title) for name in blocks[0].presenters[:1]]
         blocks = items[item - 1].blocks if item else []
-        number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block) if blocks else None
+        number = announced(turn.text, BLOCK_PATTERNS, [b.title for b in blocks], block) if blocks else None
         if number and number > block:
             block = number
             named += [(name, blocks[block - 1].title) for name in blocks[block - 1].presenters[:1]]
-        target = _neighbour(utterances, i, 1)
+        target = _neighbour(turns, acts, i, 1)
         for name, title in named:
             if target is not None and name in spec.roster_labels():
                 votes[target][name].append(Evidence(kind=f"agenda:{name}", phrase=title,
-                                                    time=utterance.start, weight=AGENDA_WEIGHT))
+                                                    time=turn.start, weight=AGENDA_WEIGHT))
 
 
-def _total(evidence: list[Evidence]) -> float:
-    return sum(e.weight for e in evidence)
+def _said(votes, labels: list[str]) -> np.ndarray:
+    """turns x labels: the weight of what was said for each label."""
+    said = np.zeros((len(votes), len(labels)))
+    column = {label: k for k, label in enumerate(labels)}
+    for t, vote in enumerate(votes):
+        for label, evidence in vote.items():
+            if label in column:
+                said[t, column[label]] += sum(e.weight for e in evidence)
+    return said
 
 
-BANK_WEIGHT = 0.6  # a voice confirmed in an earlier meeting: one clear cue's worth, never more
+OTHER_LANGUAGE = 0.3  # a turn in another language than this one says less about who this is
+VOICE_PRIOR = 1.0  # pseudo-evidence for nobody: a voice speaks for a label after one clear cue's worth
 
 
-def bank_votes(speakers: list[str], labels: list[str], score: np.ndarray, voices: dict) -> dict[str, Evidence]:
-    """Votes from the voice bank (``voices``: speaker -> :class:`pipeline.voices.Recognised`), in
-    ``score`` (speakers x labels), for voices nothing said in this meeting names otherwise: the
-    bank never outweighs what the chair said. Returns the evidence given, by speaker."""
+def voice_shares(said: np.ndarray, turns: list[Utterance]) -> np.ndarray:
+    """turns x labels: what each turn's voice says, from the *other* turns of that voice: each
+    label's share of their evidence (with :data:`VOICE_PRIOR` for nobody), so a voice whose turns
+    are all named one way speaks for it and a voice several labels share says little. Turns in
+    another language count :data:`OTHER_LANGUAGE`: a delegation keeps its language through a
+    meeting, so a Spanish turn in a voice named Canada in English may be another delegation that
+    diarization merged with Canada."""
+    out = np.zeros_like(said)
+    by_voice: dict[str, list[int]] = defaultdict(list)
+    for t, turn in enumerate(turns):
+        by_voice[turn.speaker].append(t)
+    for rows in by_voice.values():
+        languages = np.array([turns[r].language for r in rows])
+        for k, t in enumerate(rows):
+            weight = np.where(languages == turns[t].language, 1.0, OTHER_LANGUAGE)
+            weight[k] = 0.0
+            others = weight @ said[rows]
+            out[t] = others / (others.sum() + VOICE_PRIOR)
+    return out
+
+
+def bank_votes(turns: list[Utterance], labels: list[str], said: np.ndarray, voices: dict) -> dict[str, Evidence]:
+    """Votes from the voice bank (``voices``: speaker -> :class:`pipeline.voices.Recognised`), added
+    to ``said`` for each turn of voices nothing said in this meeting names otherwise: the bank
+    never outweighs what the chair said. Returns the evidence given, by speaker."""
     given = {}
     for speaker, known in voices.items():
-        if speaker not in speakers or known.label not in labels:
+        rows = [t for t, turn in enumerate(turns) if turn.speaker == speaker]
+        if not rows or known.label not in labels:
             continue
-        s, column = speakers.index(speaker), labels.index(known.label)
-        if np.any(np.delete(score[s], column) > 0):
+        column = labels.index(known.label)
+        if np.any(np.delete(said[rows], column, axis=1) > 0):
             continue
-        score[s, column] += BANK_WEIGHT
+        said[rows, column] += BANK_WEIGHT
         given[speaker] = Evidence(kind=f"voice-bank:{known.label}", time=0.0, weight=BANK_WEIGHT,
                                   phrase=f"voice {known.similarity:.2f} similar to {known.label}'s, "
                                          f"confirmed in {known.meeting_id}")
     return given
 
 
+# ---- 3. decoding -----------------------------------------------------------------------------------
+
+def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions) -> list[int]:
+    """The best label sequence (column indices; the last column is "nobody we can name") for
+    turns with these emission scores, by Viterbi. Transitions: the same voice again tends to
+    keep its label (a bonus of ``same_voice``); one label on two different voices in a row costs
+    ``new_voice``, except the chair's, whose voice diarization often splits."""
+    n, k = emission.shape
+    unknown = k - 1
+    same = np.zeros((k, k))
+    np.fill_diagonal(same, options.same_voice)
+    same[unknown, unknown] = 0.0
+    new = np.zeros((k, k))
+    np.fill_diagonal(new, -options.new_voice)
+    new[chair, chair] = new[unknown, unknown] = 0.0
+    score = emission[0].copy()
+    back = np.zeros((n, k), dtype=int)
+    for t in range(1, n):
+        step = score[:, None] + (same if speakers[t] == speakers[t - 1] else new)
+        back[t] = step.argmax(axis=0)
+        score = step.max(axis=0) + emission[t]
+    path = [int(score.argmax())]
+    for t in range(n - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return path[::-1]
+
+
+# ---- the stage -----------------------------------------------------------------------------------
+
 def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None,
               corrections: Corrections | None = None, voices: dict | None = None) -> list[Utterance]:
-    """Set ``attribution``, ``confidence`` and ``evidence`` on every utterance (in place).
+    """Attributed utterances: ``attribution``, ``confidence`` and ``evidence`` set, utterances cut
+    where the speaker changes inside one voice (see the module's docstring).
 
-    ``corrections`` are the rapporteur's: a corrected voice keeps its label and takes it out of
-    the assignment of the others (one voice per delegation), so fixing one speaker can fix
-    another; a corrected turn is taken as said. ``voices`` are this run's voices found in the
-    voice bank (:func:`pipeline.voices.recognise`), weighed by :func:`bank_votes`.
+    ``corrections`` are the rapporteur's: a corrected voice or turn keeps its label, and counts as
+    strong evidence for the rest of its voice. ``voices`` are this run's voices found in the voice
+    bank (:func:`pipeline.voices.recognise`), weighed by :func:`bank_votes`.
     """
-    from scipy.optimize import linear_sum_assignment
-
     options = options or AttributeOptions()
     corrections = corrections or Corrections()
     if not utterances:
         return utterances
     labels = spec.roster_labels()
     entries = build_roster(spec)
-    cues_of = [find_cues(u.text, entries) for u in utterances]
-    votes = collect_votes(utterances, cues_of)
-    named = [named_by(cues) for cues in cues_of]
-    agenda_votes(utterances, spec, votes)
-    speakers = sorted({u.speaker for u in utterances})
-    score = np.zeros((len(speakers), len(labels)))
-    for utterance, vote in zip(utterances, votes):
-        s = speakers.index(utterance.speaker)
-        for label, evidence in vote.items():
-            if label in labels:
-                score[s, labels.index(label)] += _total(evidence)
-    banked = bank_votes(speakers, labels, score, voices or {})
-    fixed = {s: label for s, label in corrections.speakers.items() if s in speakers and label in labels}
-    # One voice per label, except the chair's: the voice that speaks most, in the shortest
-    # turns, is the one diarization most often splits, so it may take extra columns.
-    columns = labels + ["Chair"] * EXTRA_CHAIR_VOICES
-    matrix = np.hstack([score, np.repeat(score[:, [labels.index("Chair")]], EXTRA_CHAIR_VOICES, axis=1)])
-    taken = {label for label in fixed.values() if label != "Chair"}
-    free_rows = [r for r, s in enumerate(speakers) if s not in fixed]
-    free_cols = [c for c, label in enumerate(columns) if label not in taken]
-    rows, cols = linear_sum_assignment(-matrix[np.ix_(free_rows, free_cols)])
-    speaker_label: dict[str, str | None] = {speaker: fixed.get(speaker) for speaker in speakers}
-    for r, c in zip(rows, cols):
-        if matrix[free_rows[r], free_cols[c]] > 0:
-            speaker_label[speakers[free_rows[r]]] = columns[free_cols[c]]
+    turns, origin = split_turns(utterances, entries)
+    cues_of = [find_cues(t.text, entries) for t in turns]
+    votes = collect_votes(turns, cues_of)
+    agenda_votes(turns, cues_of, spec, votes)
+    said = _said(votes, labels)
+    banked = bank_votes(turns, labels, said, voices or {})
+    fixed: dict[int, tuple[str, str]] = {}
+    for t, turn in enumerate(turns):
+        by_turn = corrections.utterances.get(utterance_key(turn.start))
+        label = by_turn or corrections.speakers.get(turn.speaker)
+        if label in labels:
+            fixed[t] = (label, "this turn" if by_turn else f"every turn of {turn.speaker}")
+            said[t, labels.index(label)] += 3.0  # the rapporteur's word speaks for the rest of the voice
+    speakers = [t.speaker for t in turns]
+    shares = voice_shares(said, turns)
+    voiced = options.voice * shares
+    emission = np.hstack([said + voiced, np.full((len(turns), 1), options.unknown)])
+    for t, cues in enumerate(cues_of):
+        for label in named_by(cues):  # nobody thanks themselves, or gives themselves the floor
+            if label != "Chair" and label in labels:
+                emission[t, labels.index(label)] = -np.inf
+    for t, (label, _) in fixed.items():
+        emission[t, :] = -np.inf
+        emission[t, labels.index(label)] = FIXED
+    path = decode(emission, speakers, labels.index("Chair"), options)
 
-    voice_evidence: dict[tuple[str, str], Evidence] = {(s, e.kind.split(":", 1)[1]): e for s, e in banked.items()}
-    for utterance, vote in zip(utterances, votes):
+    strongest: dict[tuple[str, str], Evidence] = {(s, e.kind.split(":", 1)[1]): e for s, e in banked.items()}
+    for turn, vote in zip(turns, votes):
         for name, evidence in vote.items():
             for e in evidence:
-                best = voice_evidence.get((utterance.speaker, name))
+                best = strongest.get((turn.speaker, name))
                 if best is None or e.weight > best.weight:
-                    voice_evidence[(utterance.speaker, name)] = e
+                    strongest[(turn.speaker, name)] = e
 
-    for index, (utterance, vote) in enumerate(zip(utterances, votes)):
-        corrected = corrections.label_for(utterance)
-        if corrected in labels:
-            by_turn = utterance_key(utterance.start) in corrections.utterances
-            utterance.attribution, utterance.confidence, utterance.review = corrected, 1.0, False
-            utterance.evidence = [Evidence(kind="rapporteur", phrase="this turn" if by_turn else
-                                           f"every turn of {utterance.speaker}", time=utterance.start,
-                                           weight=1.0)]
+    for t, (turn, column) in enumerate(zip(turns, path)):
+        if t in fixed:
+            label, phrase = fixed[t]
+            turn.attribution, turn.confidence, turn.review = label, 1.0, False
+            turn.evidence = [Evidence(kind="rapporteur", phrase=phrase, time=turn.start, weight=1.0)]
             continue
-        s = speakers.index(utterance.speaker)
-        label = speaker_label[utterance.speaker]
-        own = {k: _total(v) for k, v in vote.items() if k in labels}
-        if own:
-            best = max(own, key=own.get)
-            # Its own cues decide when its voice has no label or clearly the wrong one; a weak
-            # cue ("..., please") alone is not enough to name a voice.
-            if own[best] >= options.override_margin + (own.get(label, 0.0) if label else 0.0) and best != label:
-                label = best
-        if label is not None and label != "Chair" and label in named[index]:
-            # It thanks or gives the floor to its own voice's delegation: a diarization boundary
-            # put the chair's words in that voice; nobody thanks themselves.
-            label = max((k for k in own if k != label), key=own.get, default=None)
-        utterance.attribution = label
-        if label is None:
-            utterance.confidence, utterance.evidence, utterance.review = 0.0, [], True
+        if column == len(labels):
+            turn.attribution, turn.confidence, turn.evidence, turn.review = None, 0.0, [], True
             continue
-        from_voice = label == speaker_label[utterance.speaker]
-        support = score[s, labels.index(label)] if from_voice else own[label]
-        total = score[s].sum() if from_voice else sum(own.values())
-        utterance.confidence = round(float(support / (total + options.prior)), 3)
-        utterance.review = utterance.confidence < options.review_below
-        utterance.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
-        if not utterance.evidence:
-            # The label came from the voice: cite the strongest cue given to this speaker.
-            strongest = voice_evidence.get((utterance.speaker, label))
-            utterance.evidence = [strongest] if strongest else []
-    return utterances
+        label = labels[column]
+        support = np.clip(emission[t, :-1], 0, None)
+        turn.attribution = label
+        turn.confidence = round(float(support[column] / (support.sum() + options.prior)), 3)
+        # A label resting on the voice alone needs at least a clear cue's worth from the voice's
+        # other turns (a share of one half, against VOICE_PRIOR).
+        turn.review = bool(turn.confidence < options.review_below or (said[t, column] == 0 and shares[t, column] < 0.5))
+        turn.evidence = sorted(votes[t].get(label, []), key=lambda e: -e.weight)[:3]
+        if voiced[t, column] > 0:
+            turn.evidence.append(Evidence(kind=f"voice:{label}", time=turn.start, weight=round(float(voiced[t, column]), 3),
+                                          phrase=f"{round(100 * voiced[t, column] / options.voice)} % of what names "
+                                                 f"the other turns of {turn.speaker} names {label}"))
+        if not votes[t].get(label):
+            cited = strongest.get((turn.speaker, label))
+            if cited is not None:  # cite the strongest cue given to this voice for that label
+                turn.evidence.insert(0, cited)
+    return _rejoin(turns, origin)
+

@@ -99,6 +99,7 @@ class Cue:
     weight: float
     score: float  # fuzzy match score, 0-100
     correction: bool = False  # "My apologies, that was ...": the floor given before was wrong
+    act: bool = True  # saying it is what a chair does (a bare name in a short sentence is not)
 
 
 def _per_word(phrase: str, window: str) -> float:
@@ -160,6 +161,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     cues: list[Cue] = []
     sentences = split_sentences(folded)
     for position, sentence in enumerate(sentences):
+        before = len(cues)
         for pattern, direction, weight in PATTERNS:
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
@@ -172,6 +174,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 entry, score = _named(match, entries)
                 if entry is not None and entry.kind == "delegation":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
+        if len(cues) == before:
+            cues += _vocative(sentence, entries)
     for pattern in CORRECTIONS:
         for match in pattern.finditer(folded):
             entry, score = _named(match, entries)
@@ -180,6 +184,31 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
             cues.append(Cue(PREVIOUS, entry.label if entry else None, match.group(0).strip(),
                             CORRECTION_WEIGHT, score, correction=True))
     return cues
+
+
+VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short sentence around a name
+# "Minister, please wait a moment": a name with a request to wait gives no floor.
+NOT_NOW = re.compile(r"\b(?:wait|hold\s+on|(?:one|a)\s+moment|bear\s+with|be\s+patient|un\s+momento|espere|"
+                     r"aguarde|um\s+momento|un\s+instant|attendez)\b")
+VOCATIVE_WEIGHT = 0.5  # as weak as "X, please": the name alone, whatever was said around it
+
+
+def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
+    """A short sentence that names one delegation or person and matches no pattern: the chair
+    calling the next speaker in words the ASR garbled or no pattern knows ("La distinguida
+    regación de Paraguay tiene esa parada", "Let's hear from Mr. Epp")."""
+    words = sentence.split()
+    if not words or len(words) > VOCATIVE_WORDS or NOT_NOW.search(sentence):
+        return []
+    found = {}
+    for start in range(len(words)):
+        entry, score = best_entry(" ".join(words[start:]), entries, at_start=True)
+        if entry is not None and entry.kind != "chair" and score > found.get(entry.label, (0, 0))[1]:
+            found[entry.label] = (entry, score)
+    if len(found) != 1:
+        return []  # "Canada and Mexico agree": a list of names gives nobody the floor
+    (entry, score), = found.values()
+    return [Cue(NEXT, entry.label, sentence.strip(), VOCATIVE_WEIGHT, score, act=False)]
 
 
 DELEGATION_WORDS = ("delegation", "delegacion", "delegacao", "representative", "representacion", "ambassador")

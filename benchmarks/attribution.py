@@ -1,0 +1,88 @@
+"""Benchmark: attribution and alignment of another revision against this tree's, in one run.
+
+Every sample is transcribed and diarized once (by this tree, in a cache folder that later runs
+reuse); then each revision re-runs the pipeline from the attribute stage on a copy of that work
+folder, and both are scored against the sample's truth. So the table compares the attribution and
+alignment code alone, on the same transcripts and voices.
+
+    .venv/bin/python benchmarks/attribution.py [--against REV] [--cache DIR] [SAMPLE_DIR ...]
+
+``--against`` defaults to HEAD: the last commit against uncommitted changes (on a clean tree both
+rows are the same code). Prints one markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.evaluate import score  # noqa: E402
+
+# `rapporteur ARGS` with the pipeline package of the current directory.
+CHILD = "import runpy, sys; sys.argv = ['rapporteur', *sys.argv[1:]]; runpy.run_module('pipeline.cli', run_name='__main__')"
+
+
+def rapporteur(tree: Path, *args: str) -> None:
+    done = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=tree, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"rapporteur {' '.join(args)} in {tree}: {done.stderr.strip()[-800:]}")
+
+
+def scored(tree: Path, base: Path, sample: Path, scratch: Path) -> dict:
+    work = scratch / f"{sample.name}-{tree.name}"
+    shutil.copytree(base, work)
+    rapporteur(tree, "reprocess", str(work), "--from", "attribute", "--no-prefect")
+    transcript = json.loads((work / "transcript.json").read_text())
+    truth = json.loads((sample / "truth.json").read_text())
+    found = len({u["attribution"] for u in transcript["utterances"] if u["attribution"]})
+    return {"scores": score(transcript, truth), "labels": found,
+            "voices": len({u["speaker"] for u in transcript["utterances"]})}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("samples", nargs="*", type=Path)
+    parser.add_argument("--against", default="HEAD")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "rapporteur-attribution-cache")
+    args = parser.parse_args(argv)
+    samples = args.samples or sorted(p.parent for p in (ROOT / "audio_samples").glob("*/truth.json"))
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        old = scratch / "against"
+        subprocess.run(["git", "worktree", "add", "--detach", str(old), args.against], cwd=ROOT, check=True,
+                       capture_output=True)
+        try:
+            for sample in samples:
+                base = args.cache / sample.name
+                rapporteur(ROOT, "run", str(sample.resolve() / "meeting.yaml"), "--out", str(base), "--no-prefect")
+                truth = json.loads((sample / "truth.json").read_text())
+                people = len({u["attribution"] for u in truth["utterances"]})
+                for name, tree in ((args.against, old), ("this tree", ROOT)):
+                    rows.append({"sample": sample.name, "code": name, "people": people,
+                                 "minutes": truth["duration"] / 60, **scored(tree, base, sample, scratch)})
+                    print(f"{sample.name} {name}: {100 * rows[-1]['scores'].attribution:.1f} %", file=sys.stderr)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, capture_output=True)
+    head = ["sample", "code", "people", "min", "voices", "labels used", "attribution", "flagged", "unflagged precise",
+            "item", "block"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for r in rows:
+        s = r["scores"]
+        print("| " + " | ".join([r["sample"], r["code"], str(r["people"]), f"{r['minutes']:.1f}", str(r["voices"]),
+                                 str(r["labels"]), f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
+                                 f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.item:.1f} %",
+                                 f"{100 * s.block:.1f} %"]) + " |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
