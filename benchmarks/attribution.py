@@ -2,8 +2,9 @@
 
 Every sample is transcribed and diarized once (by this tree, in a cache folder that later runs
 reuse); then each revision re-runs the pipeline from the attribute stage on a copy of that work
-folder, and both are scored against the sample's truth. So the table compares the attribution and
-alignment code alone, on the same transcripts and voices.
+folder, and both are scored against the sample's truth. An earlier stage that a revision's code
+changes reruns too (diarization takes its speaker bounds from the floor cues, so a change of
+cues reruns it); the "also reran" column names them. Transcription is shared.
 
     .venv/bin/python benchmarks/attribution.py [--against REV] [--cache DIR] [SAMPLE_DIR ...]
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,25 +27,29 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate import score  # noqa: E402
+from pipeline.stages import STAGE_NAMES  # noqa: E402
 
 # `rapporteur ARGS` with the pipeline package of the current directory.
 CHILD = "import runpy, sys; sys.argv = ['rapporteur', *sys.argv[1:]]; runpy.run_module('pipeline.cli', run_name='__main__')"
 
 
-def rapporteur(tree: Path, *args: str) -> None:
+def rapporteur(tree: Path, *args: str) -> str:
     done = subprocess.run([sys.executable, "-c", CHILD, *args], cwd=tree, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"rapporteur {' '.join(args)} in {tree}: {done.stderr.strip()[-800:]}")
+    return done.stdout
 
 
 def scored(tree: Path, base: Path, sample: Path, scratch: Path) -> dict:
     work = scratch / f"{sample.name}-{tree.name}"
     shutil.copytree(base, work)
-    rapporteur(tree, "reprocess", str(work), "--from", "attribute", "--no-prefect")
+    report = rapporteur(tree, "reprocess", str(work), "--from", "attribute", "--no-prefect")
+    ran = [name for name, status in re.findall(r"\| (\w+)\s+\| (reused|ran)", report)
+           if status == "ran" and STAGE_NAMES.index(name) < STAGE_NAMES.index("attribute")]
     transcript = json.loads((work / "transcript.json").read_text())
     truth = json.loads((sample / "truth.json").read_text())
     found = len({u["attribution"] for u in transcript["utterances"] if u["attribution"]})
-    return {"scores": score(transcript, truth), "labels": found,
+    return {"scores": score(transcript, truth), "labels": found, "ran": ", ".join(ran) or "-",
             "voices": len({u["speaker"] for u in transcript["utterances"]})}
 
 
@@ -72,13 +78,13 @@ def main(argv: list[str]) -> None:
                     print(f"{sample.name} {name}: {100 * rows[-1]['scores'].attribution:.1f} %", file=sys.stderr)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, capture_output=True)
-    head = ["sample", "code", "people", "min", "voices", "labels used", "attribution", "flagged", "unflagged precise",
-            "item", "block"]
+    head = ["sample", "code", "also reran", "people", "min", "voices", "labels used", "attribution", "flagged",
+            "unflagged precise", "item", "block"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         s = r["scores"]
-        print("| " + " | ".join([r["sample"], r["code"], str(r["people"]), f"{r['minutes']:.1f}", str(r["voices"]),
+        print("| " + " | ".join([r["sample"], r["code"], r["ran"], str(r["people"]), f"{r['minutes']:.1f}", str(r["voices"]),
                                  str(r["labels"]), f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
                                  f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.item:.1f} %",
                                  f"{100 * s.block:.1f} %"]) + " |")

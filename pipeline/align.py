@@ -128,6 +128,11 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
     for pattern in patterns:
         for match in pattern.finditer(folded):
             number = _number(match, current, count)
+            if number and match.groupdict().get("rel"):
+                # "the next item, questions to the Minister": the title said beats counting
+                # from an item whose announcement may have been missed.
+                hit = _title_hit(folded, titles)
+                number = hit if hit and hit > current else number
             if number and 1 <= number <= count:
                 return number
     if ANNOUNCE.search(folded):

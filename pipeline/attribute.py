@@ -43,7 +43,8 @@ class AttributeOptions:
     review_below : float
         Turns less confident than this (or with no label) are flagged for the rapporteur's review.
     voice : float
-        What a voice whose other turns all carry one label says about this turn.
+        What a voice whose other turns all carry one label says about this turn: at most one
+        clear cue's worth (a share is below 1), so what is said of the turn itself decides.
     unknown : float
         The score of "nobody we can name": a label needs more support than this.
     same_voice : float
@@ -54,7 +55,7 @@ class AttributeOptions:
 
     prior: float = 0.5
     review_below: float = 0.5
-    voice: float = 1.5
+    voice: float = 1.0
     unknown: float = 0.3
     same_voice: float = 0.5
     new_voice: float = 0.3
@@ -192,6 +193,7 @@ def agenda_votes(turns: list[Utterance], cues_of: list[list[Cue]], spec, votes) 
     for i, turn in enumerate(turns):
         named: list[tuple[str, str]] = []
         number = announced(turn.text, ITEM_PATTERNS, [x.title for x in items], item)
+        number_said = bool(number and number > item)  # announcing an item is what a chair does
         if number and number > item:
             item, block = number, 0
             named += [(name, items[item - 1].title) for name in named_in(items[item - 1].title)]
@@ -202,8 +204,10 @@ def agenda_votes(turns: list[Utterance], cues_of: list[list[Cue]], spec, votes) 
         blocks = items[item - 1].blocks if item else []
         number = announced(turn.text, BLOCK_PATTERNS, [b.title for b in blocks], block) if blocks else None
         if number and number > block:
-            block = number
+            block, number_said = number, True
             named += [(name, blocks[block - 1].title) for name in blocks[block - 1].presenters[:1]]
+        if number_said:
+            votes[i]["Chair"].append(Evidence(kind="chair-act", phrase=turn.text[:80], time=turn.start, weight=0.5))
         target = _neighbour(turns, acts, i, 1)
         for name, title in named:
             if target is not None and name in spec.roster_labels():

@@ -41,7 +41,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     # Other ways chairs give the floor: "we'll now go to Mr. Epp", "over to Canada", "the next
     # question goes to Ms. McKinnon", "next on my list is Peru", "the next speaker is Chile".
     (re.compile(r"\b(?:we(?:'ll|\s+will|\s+shall)?\s+(?:now\s+)?(?:go|turn|move|come|pass)\s+(?:on\s+|over\s+|now\s+)?to|"
-                r"let(?:'s|\s+us)\s+(?:now\s+)?(?:go|turn)\s+(?:over\s+)?to|(?:and\s+)?over\s+to|(?:i\s+)?(?:now\s+)?turn\s+to)\s+"
+                r"let(?:'s|\s+us)\s+(?:now\s+)?(?:go|turn)\s+(?:over\s+)?to|(?:let(?:'s|\s+us)|we(?:'ll|\s+will)?)\s+(?:now\s+)?hear\s+from|(?:and\s+)?over\s+to|(?:i\s+)?(?:now\s+)?turn\s+to)\s+"
                 + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.8),
     (re.compile(r"\bnext\s+(?:question\s+(?:goes\s+)?to|(?:on\s+(?:my|the|our)\s+(?:speakers'?\s+)?list|speaker|"
                 r"intervention|round)\s+(?:is\s+|will\s+be\s+|goes\s+to\s+|from\s+)?)\s*,?\s*" + _HONORIFIC + _DELEGATION
@@ -62,7 +62,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 r"(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\btem\s+a\s+palavra\s+(?:a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?(?P<after>.{0,60})"),
      NEXT, 1.0),
-    (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|gracias|muchas\s+gracias|merci"
+    (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
 ]
@@ -83,6 +83,9 @@ CORRECTIONS: list[re.Pattern] = [
 # A speaker naming themselves: "Canada urges...", "The United States would like to...",
 # "on behalf of Mexico", "la delegación de Chile desea...".
 SELF_PATTERNS: list[tuple[re.Pattern, float]] = [
+    # A person introducing themselves: "Thank you, Chair. I'm Dave Epp", "mi nombre es ...".
+    (re.compile(r"(?:^|[.!?,]\s+)(?:i'm|i\s+am|my\s+name\s+is|this\s+is|soy|me\s+llamo|mi\s+nombre\s+es|"
+                r"je\s+suis|je\s+m'appelle|sou|meu\s+nome\s+e)\s+(?P<after>.{0,40})"), 1.0),
     (re.compile(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:government\s+of\s+|delegation\s+of\s+)?(?P<after>.{0,50})"), 1.0),
     (re.compile(r"(?:^|[.!?]\s+)(?:the\s+)?(?:delegation\s+of\s+|government\s+of\s+)?(?:the\s+)?"
                 r"(?P<before>[a-z .'\-]{3,45}?)\s+(?:would\s+like|wishes|urges|supports|believes|"
@@ -102,13 +105,22 @@ class Cue:
     act: bool = True  # saying it is what a chair does (a bare name in a short sentence is not)
 
 
+MIN_SKELETON = 3  # "care" and "Carrier" share the skeleton "cr": two consonants say nothing
+
+
+def _phonetic(phrase: str, window: str) -> float:
+    """Similarity of consonant skeletons (:func:`skeleton`), when the name has enough of them."""
+    a, b = skeleton(phrase), skeleton(window)
+    return PHONETIC_WEIGHT * fuzz.ratio(a, b) if len(a.replace(" ", "")) >= MIN_SKELETON else 0.0
+
+
 def _per_word(phrase: str, window: str) -> float:
     """Mean of word-by-word scores, for names of two or more words: "Martin Darshanikov" for
     "Martin Gershanik" keeps an exact first name and a recognisable surname."""
     a, b = phrase.split(), window.split()
     if len(a) < 2 or len(a) != len(b):
         return 0.0
-    scores = [max(fuzz.ratio(x, y), PHONETIC_WEIGHT * fuzz.ratio(skeleton(x), skeleton(y))) for x, y in zip(a, b)]
+    scores = [max(fuzz.ratio(x, y), _phonetic(x, y)) for x, y in zip(a, b)]
     return sum(scores) / len(scores) if min(scores) >= 60 else 0.0
 
 
@@ -135,9 +147,7 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
                 if len(phrase) <= 5:  # short names ("peru", "usa") must match exactly
                     score = 100.0 if phrase == window else 0.0
                 else:
-                    score = max(fuzz.ratio(phrase, window),
-                                PHONETIC_WEIGHT * fuzz.ratio(skeleton(phrase), skeleton(window)),
-                                _per_word(phrase, window))
+                    score = max(fuzz.ratio(phrase, window), _phonetic(phrase, window), _per_word(phrase, window))
                 score -= SKIP_PENALTY * skip
                 if score > best_score:
                     best, best_score = entry, score
@@ -172,7 +182,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         for pattern, weight in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries)
-                if entry is not None and entry.kind == "delegation":
+                if entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
         if len(cues) == before:
             cues += _vocative(sentence, entries)
@@ -214,15 +224,26 @@ def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
 DELEGATION_WORDS = ("delegation", "delegacion", "delegacao", "representative", "representacion", "ambassador")
 
 
+def _frame(word: str) -> str:
+    """A word's consonants after its first letter (:func:`skeleton` without the onset): what a
+    mishearing keeps ("allegation" and "delegation" are both ``lgtn``)."""
+    return skeleton(word)[1:]
+
+
+DELEGATION_FRAMES = {_frame(word) for word in DELEGATION_WORDS}
+
+
 def _speaks_of_a_delegation(phrase: str) -> bool:
     """Whether a correction whose name was not made out still says who it corrects to ("that was
-    an allegation of parent-wide" is "the delegation of Paraguay" misheard)."""
-    return any(fuzz.ratio(word, target) >= 75 for word in phrase.replace(",", " ").split()
-               for target in DELEGATION_WORDS)
+    an allegation of parent-wide" is "the delegation of Paraguay" misheard). The consonant frame
+    must be the same, which needs no cut-off: "relation", "declaration", "legislation" and
+    "elevation" are not "delegation"."""
+    return any(_frame(word) in DELEGATION_FRAMES for word in phrase.replace(",", " ").split())
 
 
 CHAIR_ACTS = re.compile(
-    r"\b(?:i\s+call\s+to\s+order|the\s+floor\s+is\s+open|open\s+the\s+floor|we\s+(?:now\s+)?move\s+(?:on\s+)?to|"
+    r"\b(?:i\s+call\s+to\s+order|call\s+(?:this|the)\s+[a-z ]{0,60}?\bto\s+order|"
+    r"declaro\s+abierta|declaro\s+aberta|je\s+declare\s+ouverte|the\s+floor\s+is\s+open|open\s+the\s+floor|we\s+(?:now\s+)?move\s+(?:on\s+)?to|"
     r"(?:is|are)\s+(?:so\s+)?adopted|meeting\s+is\s+adjourned|i\s+give\s+the\s+floor|you\s+have\s+the\s+floor|"
     r"se\s+levanta\s+la\s+sesion|pasamos\s+al|la\s+seance\s+est\s+levee|passons\s+au)\b"
 )

@@ -304,3 +304,35 @@ def test_four_language_session_loses_no_intervention(tmp_path):
     assert brazil and all(u["language"] == "pt" for u in brazil)
     assert sum(len(u["text"].split()) for u in brazil) >= 5
     assert any(u["attribution"] == "Brazil" for u in brazil)
+
+
+def test_two_delegations_in_one_voice_are_told_apart_by_what_is_said(tmp_path):
+    """cp-csh-merged-voices renders Mexico and Chile in exactly the same espeak-ng voice (its
+    voices are otherwise drawn at random). On its first 95 s no voice model can tell them apart:
+    they share one diarized voice, and each turn still gets the delegation the chair called."""
+    import yaml
+
+    from conftest import ROOT
+
+    sample = ROOT / "audio_samples" / "cp-csh-merged-voices"
+    clip = tmp_path / "clip"
+    clip.mkdir()
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(sample / "meeting.mp3"), "-t", "95",
+                    "-c:a", "libmp3lame", "-b:a", "48k", str(clip / "meeting.mp3")], check=True)
+    spec = yaml.safe_load((sample / "meeting.yaml").read_text())
+    (clip / "meeting.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True))
+    out = tmp_path / "run"
+    done = run_cli("run", str(clip / "meeting.yaml"), "--out", str(out), "--no-prefect")
+    assert done.returncode == 0, done.stderr[-2000:]
+    transcript = load_json(out / "transcript.json")
+    truth = load_json(sample / "truth.json")
+    truth["utterances"] = [u for u in truth["utterances"] if u["end"] <= 95]
+    voice_of = {}
+    for label in ("Mexico", "Chile"):
+        line = next(u for u in truth["utterances"] if u["attribution"] == label)
+        inside = [u for u in transcript["utterances"] if line["start"] <= (u["start"] + u["end"]) / 2 <= line["end"]]
+        assert inside and all(u["attribution"] == label for u in inside), inside
+        voice_of[label] = {u["speaker"] for u in inside}
+    assert voice_of["Mexico"] == voice_of["Chile"], "the two identical voices were told apart by diarization"
+    scores = score(transcript, truth)
+    assert scores.attribution >= 0.95 and scores.unflagged_precision >= 0.99, scores

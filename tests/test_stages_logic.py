@@ -305,6 +305,8 @@ def test_mentions_that_announce_no_item(text, current):
     ("The next question goes to Ms. Treppel.", (NEXT, "Alison Treppel")),
     ("Next on my list is Peru.", (NEXT, "Peru")),
     ("The next speaker is the distinguished representative of Chile.", (NEXT, "Chile")),
+    ("I thank Canada. Let's hear from the delegation of Brazil.", (NEXT, "Brazil")),
+    ("I thank Canada. Let's hear from the delegation of Brazil.", (PREVIOUS, "Canada")),
     ("Muchas gracias, Canadá. A continuación, México.", (NEXT, "Mexico")),
     ("El siguiente orador es la delegación de Guatemala.", (NEXT, "Guatemala")),
     ("Passo a palavra à delegação do Brasil.", (NEXT, "Brazil")),
@@ -322,3 +324,106 @@ def test_the_many_ways_of_giving_the_floor(text, expected):
 ])
 def test_requests_and_announcements_give_no_floor(text):
     assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
+
+
+# ---- attribution by turns -------------------------------------------------------------------------
+
+def test_a_floor_given_inside_one_voice_starts_a_new_turn():
+    """Diarization heard the chair and Canada as one voice: the utterance is cut after the floor
+    is given, and each part gets its own speaker."""
+    meeting = [
+        utterance("S0", "We now move to item two. I give the floor to Ms. Alison Treppel.", 0),
+        utterance("S1", "Thank you, Chair. The secretariat trained officials in ten states.", 10),
+        utterance("S0", "Thank you. Canada, you have the floor. Thank you, Chair. Canada urges member states to accede.", 20),
+        utterance("S0", "Thank you, Canada. The meeting is adjourned.", 40),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert [(u.attribution, u.text) for u in attributed][2:4] == [
+        ("Chair", "Thank you. Canada, you have the floor."),
+        ("Canada", "Thank you, Chair. Canada urges member states to accede.")]
+    assert attributed[3].start == attributed[3].words[0].start and attributed[2].end == attributed[2].words[-1].end
+
+
+def test_several_speakers_in_one_voice_each_keep_their_own_label():
+    """Three delegations diarized as one voice (S1): each turn takes the label the chair gave it;
+    one voice is not one label."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. We urge member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. Brazil, you have the floor.", 15),
+        utterance("S1", "Thank you, Chair. Capacity building must reach every member state.", 20),
+        utterance("S0", "Thank you, Brazil. I now recognize the delegation of Peru.", 30),
+        utterance("S1", "Thank you. Mutual assistance must become faster among our countries.", 35),
+        utterance("S0", "Thank you, Peru. The meeting is adjourned.", 45),
+    ]
+    assert [u.attribution for u in attribute(meeting, SPEC)] == [
+        "Chair", "Canada", "Chair", "Brazil", "Chair", "Peru", "Chair"]
+
+
+def test_a_turn_without_a_cue_takes_its_voice_only_when_the_voice_is_clear():
+    """A voice's other turns name it: a turn of that voice with no cue of its own takes the label
+    (its evidence says so). Its turn in another language (a delegation merged into Canada's voice
+    that speaks Spanish) is flagged rather than called Canada silently."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. We urge member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. The floor is open.", 15),
+        utterance("S1", "Canada would also like to add a word on cooperation among states.", 20),
+        utterance("S0", "Please, go ahead.", 30),
+        utterance("S1", "We also support the protocol and its follow-up mechanism.", 35),
+        utterance("S0", "The floor is open.", 45),
+        utterance("S1", "Apoyamos el protocolo y su mecanismo de seguimiento para todos.", 50),
+        utterance("S0", "The meeting is adjourned.", 60),
+    ]
+    meeting[7].language = "es"
+    attributed = attribute(meeting, SPEC)
+    assert attributed[5].attribution == "Canada" and not attributed[5].review
+    assert any(e.kind == "voice:Canada" for e in attributed[5].evidence)
+    assert attributed[7].review
+
+
+def test_decoding_carries_a_label_through_a_turn_that_names_nobody():
+    """Viterbi over the meeting: the same voice again right after its named turn keeps its label."""
+    from pipeline.attribute import AttributeOptions, decode
+
+    # columns: Chair, Canada, Peru, nobody; turn 2 has no evidence at all.
+    emission = [[1.0, 0, 0, 0.3], [0, 1.0, 0, 0.3], [0, 0, 0, 0.3], [1.0, 0, 0, 0.3]]
+    import numpy as np
+
+    path = decode(np.array(emission), ["S0", "S1", "S1", "S0"], 0, AttributeOptions())
+    assert path == [0, 1, 1, 0]
+    path = decode(np.array(emission), ["S0", "S1", "S2", "S0"], 0, AttributeOptions())
+    assert path == [0, 1, 3, 0]  # a new voice with nothing said: nobody we can name
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("La distinguida regación de Perú tiene esa parada.", "Peru"),  # "tiene usted la palabra", misheard
+    ("Peru, the floor is yours.", "Peru"),
+    ("Now, Mr. Treppel.", "Alison Treppel"),
+])
+def test_a_bare_name_in_a_short_sentence_is_a_weak_floor_cue(text, expected):
+    """The chair calling someone in words no pattern knows (or the ASR garbled): a weak cue, and
+    not one that makes its speaker the chair."""
+    cues = [c for c in find_cues(text, ENTRIES) if c.direction == NEXT]
+    assert [(c.label, c.weight, c.act) for c in cues] == [(expected, 0.5, False)], cues
+
+
+@pytest.mark.parametrize("text", [
+    "Canada and Peru agree with the proposal.",  # two names: nobody is given the floor
+    "Peru, please wait a moment.",
+    "We thank the secretariat for this excellent and detailed report on Peru.",  # long: substance
+])
+def test_names_that_give_no_floor(text):
+    assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("word, delegation", [
+    ("allegation", True), ("delegacion", True), ("embassador", True),
+    ("relation", False), ("declaration", False), ("legislation", False), ("elevation", False),
+])
+def test_a_misheard_delegation_keeps_its_consonants(word, delegation):
+    """A correction whose name was lost still counts when it says "delegation", however misheard:
+    the same consonant frame, not a fuzzy score that also took "relation" and "declaration"."""
+    from pipeline.cues import _speaks_of_a_delegation
+
+    assert _speaks_of_a_delegation(f"that was an {word} of parent-wide") is delegation
