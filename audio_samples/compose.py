@@ -7,7 +7,9 @@ distinct. These are not. Each plan below fixes only the kind of meeting (its siz
 its members are named); everything else is drawn from a seeded generator: each role's espeak-ng
 voice and variant from the full lists the installed espeak-ng reports, its pitch and speed, the
 order of speakers, how the chair gives the floor (from many phrasings, some of which no cue
-pattern knows), whether a speaker names themselves, pauses, asides that give no floor. A plan may
+pattern knows), whether a speaker names themselves, pauses, asides that give no floor, how the
+chair states a decision. Lines that only run the meeting are marked ``kind: floor`` and decisions
+``kind: decision`` (what ``rapporteur evaluate`` checks the minutes against). A plan may
 force two roles into one voice so that no diarization can tell them apart.
 
 Writes ``meeting.yaml`` and ``script.yaml`` into ``audio_samples/NAME/``; ``script.yaml`` lists
@@ -79,6 +81,8 @@ SELF = {"en": ["{name} welcomes the report.", "{name} supports this initiative."
         "es": ["{name} agradece el informe.", "{name} apoya esta iniciativa.", "{name} desea formular dos comentarios."],
         "pt": ["{name} agradece o relatório.", "{name} apoia esta iniciativa."],
         "fr": ["{name} remercie le Secrétariat.", "{name} appuie cette initiative."]}
+DECISION = {"en": ["The Committee takes note of the report and of the comments of delegations.", "It is so decided."],
+            "es": ["La Comisión toma nota del informe y de los comentarios de las delegaciones.", "Así queda decidido."]}
 ITEM = {"en": ["We now move to item {n}, {title}.", "Let us turn to the next item, {title}.", "Item {n}: {title}.",
                "We'll now proceed to {title}."],
         "es": ["Pasamos al punto {n} del orden del día, {title}.", "Tenemos a consideración el punto {n}, {title}.",
@@ -244,17 +248,21 @@ def compose(plan: Plan) -> tuple[dict, dict]:
         officials.append({"name": name, "role": role})
     speakers = list(plan.delegations) + [p for p in people if p not in dict(plan.witnesses)]
     speaks = {**plan.delegations, **{p: "en" for p in people}}
+    # Voices first: a later change to what is said does not redraw them.
+    roles = ["Chair", *plan.delegations, *people]
+    voices = draw_voices(rng, roles, {r: (lang if r == "Chair" else speaks[r]) for r in roles}, plan.same_voice)
 
-    c.chair({"es": "Buenos días. Declaro abierta la sesión.", "en": "Good morning, everyone. I call this meeting to order."}[lang])
+    c.chair({"es": "Buenos días. Declaro abierta la sesión.", "en": "Good morning, everyone. I call this meeting to order."}[lang],
+            kind="floor")
     for n, title in enumerate(plan.items, start=1):
         c.item = n
-        c.chair(c.pick(ITEM[lang]).format(n=n, title=title))
+        c.chair(c.pick(ITEM[lang]).format(n=n, title=title), kind="floor")
         if n == 1:
-            c.chair({"es": "Si no hay objeciones, queda aprobado.", "en": "Is it agreed? It is agreed."}[lang])
+            c.chair({"es": "Si no hay objeciones, queda aprobado.", "en": "Is it agreed? It is agreed."}[lang], kind="decision")
             continue
         if n == len(plan.items):
             c.chair({"es": "No habiendo otros asuntos, se levanta la sesión. Muchas gracias.",
-                     "en": "Seeing no other business, the meeting is adjourned. Thank you all."}[lang])
+                     "en": "Seeing no other business, the meeting is adjourned. Thank you all."}[lang], kind="floor")
             continue
         order = [s for _ in range(plan.rounds) for s in rng.sample(speakers, len(speakers))]
         previous = None
@@ -262,10 +270,10 @@ def compose(plan: Plan) -> tuple[dict, dict]:
             language = speaks[who]
             prefix = c.pick(THANKS[lang]).format(name=_called(c, previous, people, lang)) + " " if previous and rng.random() < 0.6 else ""
             if rng.random() < 0.08 and plan.witnesses:
-                c.chair(prefix + c.pick(ASIDE.get(lang, ASIDE["en"])).format(name=people[plan.witnesses[0][0]]))
+                c.chair(prefix + c.pick(ASIDE.get(lang, ASIDE["en"])).format(name=people[plan.witnesses[0][0]]), kind="floor")
                 prefix = ""
             floor = c.pick(NO_NAME[lang]) if rng.random() < 0.1 else c.pick(FLOOR[lang]).format(name=_called(c, who, people, lang))
-            c.chair(prefix + floor, pause=round(rng.uniform(0.3, 1.0), 2))
+            c.chair(prefix + floor, pause=round(rng.uniform(0.3, 1.0), 2), kind="floor")
             body = [c.pick(OPEN[language])]
             if who in plan.delegations and rng.random() < 0.4:
                 from pipeline.roster import name_in
@@ -280,10 +288,11 @@ def compose(plan: Plan) -> tuple[dict, dict]:
             if plan.witnesses and who in people:
                 witness = rng.choice(plan.witnesses)[0]
                 if rng.random() < 0.5:
-                    c.chair(c.pick(FLOOR["en"]).format(name=_called(c, witness, people, "en")))
+                    c.chair(c.pick(FLOOR["en"]).format(name=_called(c, witness, people, "en")), kind="floor")
                 c.say(witness, " ".join(rng.sample(ANSWER, rng.randint(1, 2))), "en", pause=round(rng.uniform(0.4, 1.0), 2))
             previous = who
-        c.chair(c.pick(THANKS[lang]).format(name=_called(c, previous, people, lang)))
+        c.chair(c.pick(THANKS[lang]).format(name=_called(c, previous, people, lang)), kind="floor")
+        c.chair(c.pick(DECISION[lang]), kind="decision")
 
     spec = {
         "meeting": {"id": plan.meeting_id, "body": plan.body, "kind": "regular meeting", "date": "2025-10-02",
@@ -295,8 +304,6 @@ def compose(plan: Plan) -> tuple[dict, dict]:
     if len(plan.languages) == 1:
         del spec["meeting"]["languages"]
         spec["meeting"]["language"] = plan.languages[0]
-    roles = ["Chair", *plan.delegations, *people]
-    voices = draw_voices(rng, roles, {r: (lang if r == "Chair" else speaks[r]) for r in roles}, plan.same_voice)
     script = {"voices": voices, "voices_speak_their_language": True, "bitrate": plan.bitrate, "pause": 0.8, "lines": c.lines}
     return spec, script
 

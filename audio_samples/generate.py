@@ -1,10 +1,11 @@
 """Render a synthesized meeting from its script with espeak-ng and sox.
 
-Usage: python audio_samples/generate.py audio_samples/cp-csh-1942
+Usage: python audio_samples/generate.py [--truth-only] audio_samples/cp-csh-1942
 
 Reads ``script.yaml`` (voices and lines) and ``meeting.yaml`` (the spec) in that folder and writes
 ``meeting.mp3`` (the recording the spec names) and ``truth.json``: the ground truth, in the same
-shape as a run's ``transcript.json`` (start/end of each line's speech, attribution, item, block).
+shape as a run's ``transcript.json`` (start/end of each line's speech, attribution, item, block,
+and a line's ``kind`` where the script gives one: ``floor`` for procedure only, ``decision``).
 Each line is synthesized, trimmed of its own leading and trailing silence, and separated from the
 next by the script's pause (or the line's own ``pause``), so the truth boundaries are the
 boundaries of audible speech.
@@ -45,7 +46,7 @@ def synthesize(text: str, voice: dict, workdir: Path, index: int) -> np.ndarray:
     return audio[loud[0]: loud[-1] + 1] if loud.size else audio
 
 
-def render(folder: Path) -> dict:
+def render(folder: Path, truth_only: bool = False) -> dict:
     script = yaml.safe_load((folder / "script.yaml").read_text())
     spec = yaml.safe_load((folder / "meeting.yaml").read_text())
     pause = np.zeros(int(script.get("pause", 0.8) * SAMPLE_RATE), dtype=np.float32)
@@ -68,6 +69,7 @@ def render(folder: Path) -> dict:
                 "item": line.get("item"), "block": line.get("block"),
                 "language": line.get("language", "en"),
                 "text": " ".join(line["text"].split()), "words": [],
+                **({"kind": line["kind"]} if "kind" in line else {}),
             })
             gap = np.zeros(int(line["pause"] * SAMPLE_RATE), dtype=np.float32) if "pause" in line else pause
             pieces += [audio, gap]
@@ -80,11 +82,9 @@ def render(folder: Path) -> dict:
             handle.setframerate(SAMPLE_RATE)
             handle.writeframes((np.clip(signal, -1, 1) * 32767).astype(np.int16).tobytes())
         mp3 = folder / spec["meeting"]["recording"]
-        subprocess.run(
-            ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(wav),
-             "-codec:a", "libmp3lame", "-b:a", script.get("bitrate", "48k"), str(mp3)],
-            check=True,
-        )
+        if not truth_only:  # --truth-only: the recording stays as committed
+            subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", str(wav),
+                            "-codec:a", "libmp3lame", "-b:a", script.get("bitrate", "48k"), str(mp3)], check=True)
     truth = {"meeting_id": spec["meeting"]["id"], "duration": round(len(signal) / SAMPLE_RATE, 3),
              "utterances": utterances}
     (folder / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n")
@@ -92,6 +92,7 @@ def render(folder: Path) -> dict:
 
 
 if __name__ == "__main__":
-    for arg in sys.argv[1:]:
-        result = render(Path(arg))
+    truth_only = "--truth-only" in sys.argv
+    for arg in [a for a in sys.argv[1:] if a != "--truth-only"]:
+        result = render(Path(arg), truth_only)
         print(f"{arg}: {result['duration']:.1f} s, {len(result['utterances'])} lines")

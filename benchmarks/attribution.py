@@ -1,10 +1,12 @@
-"""Benchmark: attribution and alignment of another revision against this tree's, in one run.
+"""Benchmark: attribution, alignment and the draft of another revision against this tree's, in one run.
 
 Every sample is transcribed and diarized once (by this tree, in a cache folder that later runs
 reuse); then each revision re-runs the pipeline from the attribute stage on a copy of that work
-folder, and both are scored against the sample's truth. An earlier stage that a revision's code
-changes reruns too (diarization takes its speaker bounds from the floor cues, so a change of
-cues reruns it); the "also reran" column names them. Transcription is shared.
+folder, and both are scored against the sample's truth by this tree's ``rapporteur evaluate``
+measures (the minutes' too: points taken from floor management, decisions recorded, items in the
+order spoken, delegation lists). An earlier stage that a revision's code changes reruns as well
+(diarization takes its speaker bounds from the floor cues, so a change of cues reruns it): the
+"also reran" column names them. Transcription is shared.
 
     .venv/bin/python benchmarks/attribution.py [--against REV] [--cache DIR] [SAMPLE_DIR ...]
 
@@ -26,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.evaluate import score  # noqa: E402
+from pipeline.evaluate import score, score_minutes  # noqa: E402
+from pipeline.spec import load_spec  # noqa: E402
 from pipeline.stages import STAGE_NAMES  # noqa: E402
 
 # `rapporteur ARGS` with the pipeline package of the current directory.
@@ -48,8 +51,10 @@ def scored(tree: Path, base: Path, sample: Path, scratch: Path) -> dict:
            if status == "ran" and STAGE_NAMES.index(name) < STAGE_NAMES.index("attribute")]
     transcript = json.loads((work / "transcript.json").read_text())
     truth = json.loads((sample / "truth.json").read_text())
+    minutes = score_minutes(json.loads((work / "minutes.json").read_text()), (work / "minutes.md").read_text(),
+                            truth, load_spec(sample / "meeting.yaml"))
     found = len({u["attribution"] for u in transcript["utterances"] if u["attribution"]})
-    return {"scores": score(transcript, truth), "labels": found, "ran": ", ".join(ran) or "-",
+    return {"scores": score(transcript, truth), "minutes": minutes, "labels": found, "ran": ", ".join(ran) or "-",
             "voices": len({u["speaker"] for u in transcript["utterances"]})}
 
 
@@ -79,15 +84,18 @@ def main(argv: list[str]) -> None:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, capture_output=True)
     head = ["sample", "code", "also reran", "people", "min", "voices", "labels used", "attribution", "flagged",
-            "unflagged precise", "item", "block"]
+            "unflagged precise", "item", "block", "floor points", "decisions said/recorded", "items in order",
+            "delegations listed P/R"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
-        s = r["scores"]
+        s, m = r["scores"], r["minutes"]
         print("| " + " | ".join([r["sample"], r["code"], r["ran"], str(r["people"]), f"{r['minutes']:.1f}", str(r["voices"]),
                                  str(r["labels"]), f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
                                  f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.item:.1f} %",
-                                 f"{100 * s.block:.1f} %"]) + " |")
+                                 f"{100 * s.block:.1f} %", str(m.floor_points), f"{m.decisions_said}/{m.decisions_recorded}",
+                                 f"{m.items_in_order}/{m.items}",
+                                 f"{100 * m.delegation_precision:.0f}/{100 * m.delegation_recall:.0f} %"]) + " |")
 
 
 if __name__ == "__main__":

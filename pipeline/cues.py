@@ -210,15 +210,22 @@ def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
     words = sentence.split()
     if not words or len(words) > VOCATIVE_WORDS or NOT_NOW.search(sentence):
         return []
-    found = {}
-    for start in range(len(words)):
-        entry, score = best_entry(" ".join(words[start:]), entries, at_start=True)
-        if entry is not None and entry.kind != "chair" and score > found.get(entry.label, (0, 0))[1]:
-            found[entry.label] = (entry, score)
+    found = mentioned(sentence, entries)
     if len(found) != 1:
         return []  # "Canada and Mexico agree": a list of names gives nobody the floor
-    (entry, score), = found.values()
-    return [Cue(NEXT, entry.label, sentence.strip(), VOCATIVE_WEIGHT, score, act=False)]
+    (label, score), = found.items()
+    return [Cue(NEXT, label, sentence.strip(), VOCATIVE_WEIGHT, score, act=False)]
+
+
+def mentioned(sentence: str, entries: list[Entry]) -> dict[str, float]:
+    """The delegations and people a sentence names anywhere in it, with their match scores."""
+    words = fold(sentence).split()
+    found: dict[str, float] = {}
+    for start in range(len(words)):
+        entry, score = best_entry(" ".join(words[start:]), entries, at_start=True)
+        if entry is not None and entry.kind != "chair" and score > found.get(entry.label, 0.0):
+            found[entry.label] = score
+    return found
 
 
 DELEGATION_WORDS = ("delegation", "delegacion", "delegacao", "representative", "representacion", "ambassador")
@@ -252,6 +259,18 @@ CHAIR_ACTS = re.compile(
 def chair_acts(text: str) -> int:
     """How many things only a presiding officer says occur in ``text``."""
     return len(CHAIR_ACTS.findall(fold(text)))
+
+
+def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
+    """Whether a sentence runs the meeting rather than says something: it gives, thanks for or
+    corrects the floor (any cue but a speaker naming themselves, also when the name in it is not
+    made out) or does what only a chair does. One classification for attribution and the draft:
+    the minutes never report floor-giving."""
+    folded = fold(sentence)
+    return bool(chair_acts(sentence)
+                or any(c.direction != SELF for c in find_cues(sentence, entries))
+                or any(p.search(folded) for p, direction, _ in PATTERNS if direction == NEXT)
+                or any(p.search(folded) for p in CORRECTIONS))
 
 
 def named_by(cues: list[Cue]) -> set[str]:

@@ -13,7 +13,7 @@ from typing import Optional
 
 from pipeline.artifacts import Utterance
 from pipeline.report import key_sentences, reported, sentences, third_person
-from pipeline.roster import english_sort_key, spanish_sort_key
+from pipeline.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
@@ -21,6 +21,15 @@ ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business
 # "It is so adopted", as ASR also hears it ("so an opted", "so adapted").
 ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\baprovad[oa]\b|\badopt[ée]e?\b",
                      re.IGNORECASE)
+# Decisions as chairs state them in the four languages (matched on folded text: no accents).
+NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<what>[a-z' \-]+))?|"
+                   r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
+                   r"\btoma(?:mos)?\s+conhecimento\b|\bregistra(?:mos)?\s+(?:a\s+)?(?:sua\s+)?nota\b")
+DECIDED = re.compile(r"\bit\s+is\s+(?:so\s+)?(?:decided|agreed|ordered|approved)\b|\bis\s+it\s+agreed\b.*\bagreed\b|"
+                     r"\b(?:is|are)\s+(?:so\s+)?(?:adopted|approved)\b|\bse\s+aprueba\b|\bqueda\s+(?:asi\s+)?"
+                     r"(?:aprobad[oa]|decidido|acordado)\b|\basi\s+(?:se\s+)?(?:acuerda|queda\s+decidido)\b|"
+                     r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
+                     r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b")
 
 
 @dataclass
@@ -70,6 +79,7 @@ class ItemMinutes:
     closing: bool = False
     closing_points: list[Point] = field(default_factory=list)
     requests: list[Point] = field(default_factory=list)  # what the chair asked of someone
+    decisions: list[Point] = field(default_factory=list)  # "The Committee took note of ...", at the item's end
 
 
 @dataclass
@@ -117,16 +127,45 @@ def _subject(label: str, spec) -> tuple[str, bool]:
     return label, False
 
 
-def procedural(sentence: str) -> bool:
-    """Running the meeting, not substance: giving the floor, announcing items, adjourning."""
-    from pipeline.align import ANNOUNCE, ITEM_PATTERNS
-    from pipeline.cues import CORRECTIONS, PATTERNS, chair_acts
-    from pipeline.roster import fold
+def procedural(sentence: str, spec) -> bool:
+    """Running the meeting, not substance: giving the floor (the attribution's own cues, see
+    :func:`pipeline.cues.manages_the_floor`), announcing an item (by number or by its title),
+    adjourning."""
+    from pipeline.align import ANNOUNCE, ITEM_PATTERNS, announced
+    from pipeline.cues import manages_the_floor
+    from pipeline.roster import build_roster
+
+    from rapidfuzz import fuzz
 
     folded = fold(sentence)
-    return bool(chair_acts(sentence) or any(p.search(folded) for p, _, _ in PATTERNS)
-                or any(p.search(folded) for p in CORRECTIONS)
-                or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS)))
+    titles = [item.title for item in spec.order_of_business.items]
+    return bool(manages_the_floor(sentence, build_roster(spec))
+                or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS))
+                or announced(sentence, ITEM_PATTERNS, titles, 0)
+                or any(fuzz.ratio(folded.rstrip("."), fold(title)) >= TITLE_SAID for title in titles))
+
+
+TITLE_SAID = 85  # an item's title said on its own ("Informe sobre el programa ..."): as align matches titles
+
+
+def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
+    """The chair's sentences that manage the floor by their position and shape, whatever ASR made
+    of their words: nothing substantive in them, and either the last before another speaker or the
+    first after one ("thank get on Canada, the next speaker"; "I'll see you in there for as long
+    as right", a Spanish floor-giving heard as English), or naming someone on the roster ("el
+    siguiente amor es la delegación de Brasil")."""
+    from pipeline.cues import mentioned
+    from pipeline.report import SUBSTANCE
+
+    u = utterances[index]
+    said = sentences(u.text)
+    edges = set()
+    if index + 1 < len(utterances) and utterances[index + 1].attribution != u.attribution and said:
+        edges.add(said[-1])
+    if index and utterances[index - 1].attribution != u.attribution and said:
+        edges.add(said[0])
+    edges |= {s for s in said if mentioned(s, entries)}
+    return {s for s in edges if not SUBSTANCE.search(s)}
 
 
 # "I would ask the Secretariat to present that information at a future meeting": what the chair
@@ -152,6 +191,35 @@ def request(sentence: str, subject: str) -> str | None:
     return f"{subject} {past} {rest}."
 
 
+def decision(sentence: str, title: str) -> str | None:
+    """A decision said in ``sentence``, written in the reference minutes' form ("The Committee
+    took note of ..."; "It was so decided."), in English whatever language it was said in; None
+    if it decides nothing. What was noted is taken from the words when said in English and short,
+    else from the item's title."""
+    folded = fold(sentence)
+    noted = NOTED.search(folded)
+    if noted:
+        what = (noted.group("what") or "").strip()
+        if not what or len(what.split()) > 8:
+            what = f"the item “{title}”" if title else "it"
+        return f"The Committee took note of {what}."
+    if DECIDED.search(folded):
+        return "It was so decided."
+    return None
+
+
+def _decisions(utterances: list[Utterance], title: str) -> list[Point]:
+    """The chair's decisions under an item, in the order said, each once."""
+    points, seen = [], set()
+    for u in utterances:
+        for k, sentence in enumerate(sentences(u.text)):
+            text = decision(sentence, title)
+            if text and text not in seen:
+                seen.add(text)
+                points.append(Point(text, u.attribution, u.start, u.end, point_id(u, k, "d")))
+    return points
+
+
 def point_id(u: Utterance, index: int, kind: str = "p") -> str:
     return f"{kind}{int(round(u.start * 100))}-{index}"
 
@@ -160,8 +228,23 @@ def _is_request(sentence: str) -> bool:
     return REQUEST.match(sentence.strip()) is not None
 
 
-def _not_point(sentence: str) -> bool:
-    return procedural(sentence) or _is_request(sentence)
+class NotPoint:
+    """Which sentences of a turn are no point of the minutes: procedure (:func:`procedural`), the
+    chair's floor-giving by position (:func:`floor_edges`), requests and decisions (recorded as
+    such)."""
+
+    def __init__(self, utterances: list[Utterance], spec):
+        from pipeline.roster import build_roster
+
+        self.spec = spec
+        entries = build_roster(spec)
+        self.edges = {id(u): floor_edges(utterances, i, entries) for i, u in enumerate(utterances)
+                      if u.attribution == "Chair"}
+
+    def __call__(self, u: Utterance):
+        edges = self.edges.get(id(u), set())
+        return lambda sentence: (sentence in edges or procedural(sentence, self.spec) or _is_request(sentence)
+                                 or decision(sentence, "") is not None)
 
 
 def _requests(utterances: list[Utterance], spec) -> list[Point]:
@@ -171,14 +254,14 @@ def _requests(utterances: list[Utterance], spec) -> list[Point]:
             if (text := request(sentence, subject))]
 
 
-def _points(utterances: list[Utterance], spec, limit: int = 2, drafter=None) -> list[Point]:
+def _points(utterances: list[Utterance], spec, skip: NotPoint, limit: int = 2, drafter=None) -> list[Point]:
     """Each intervention's key sentences in the third person; with a language model, its wording
     where it passes the check against the source, else the extractive sentence, flagged."""
     points = []
     for u in utterances:
         subject, group = _subject(u.attribution, spec)
         names = [u.attribution] if u.attribution in spec.participants.delegations else []
-        extractive = [third_person(s, subject, names, group) for s in key_sentences(u.text, limit, skip=_not_point)]
+        extractive = [third_person(s, subject, names, group) for s in key_sentences(u.text, limit, skip=skip(u))]
         if drafter is None or not extractive:
             points += [Point(text, u.attribution, u.start, u.end, point_id(u, k)) for k, text in enumerate(extractive)]
             continue
@@ -208,13 +291,22 @@ def _speaking_delegations(utterances: list[Utterance], spec) -> list[str]:
 ALIKE = 88  # rapidfuzz ratio of two reported statements (after their subjects) to count as one
 
 
+PLURAL = {"was": "were", "has": "have", "is": "are", "it": "they", "its": "their", "itself": "themselves"}
+
+
+def _plural(predicate: str) -> str:
+    """A delegation's reported predicate for several delegations: "was ... its" -> "were ... their"."""
+    head, _, rest = predicate.partition(" ")
+    head = PLURAL.get(head, head) if head in ("was", "has", "is") else head
+    rest = re.sub(r"\b(it|its|itself)\b", lambda m: PLURAL[m.group(1)], rest)
+    return f"{head} {rest}".strip()
+
+
 def merge_alike(points: list[Point], spec) -> list[Point]:
     """What several delegations said alike, as one point naming them all, as the reference does
     ("The delegations of Brazil and Peru supported ..."); every source is kept in ``also``.
     Only near-identical statements merge: one that adds anything stays its own point."""
     from rapidfuzz import fuzz
-
-    from pipeline.roster import fold
 
     def predicate(point: Point) -> str | None:
         prefix = f"The delegation of {with_article(point.speaker)} "
@@ -241,22 +333,24 @@ def merge_alike(points: list[Point], spec) -> list[Point]:
         first.also.append({"speaker": point.speaker, "start": point.start, "end": point.end, "id": point.id})
         names = speakers if spec.minutes.speakers_order == "spoken" else \
             sorted(speakers, key=SORT_KEYS[spec.minutes.speakers_order])
-        first.text = f"The delegations of {join_names([with_article(n) for n in names])} {text}"
+        first.text = f"The delegations of {join_names([with_article(n) for n in names])} {_plural(text)}"
     return out
 
 
 def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
     """The minutes' structure from the aligned, attributed utterances."""
     people = {p.name for p in spec.people()}
+    skip = NotPoint(utterances, spec)
     items: list[ItemMinutes] = []
     for number, item in enumerate(spec.order_of_business.items, 1):
         said = [u for u in utterances if u.item == number and u.attribution]
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
                               closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
         if ADOPTION.search(item.title):
-            adopted = any(ADOPTED.search(u.text) for u in said)
+            adopted = any(ADOPTED.search(u.text) or DECIDED.search(fold(u.text)) for u in said)
             minutes.decision = "adopted" if adopted else "considered"
         else:
+            minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title)
             chair = [u for u in said if u.attribution == "Chair" and (u.block is None or not item.blocks)]
             officials = [u for u in said if u.attribution in people and u.block is None
                          and not any(u.attribution in b.presenters for b in item.blocks)]
@@ -264,15 +358,17 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
                 minutes.closing_points = [Point(reported(s, group=False), u.attribution, u.start, u.end,
                                                 point_id(u, k, "c"))
                                           for u in chair
-                                          for k, s in enumerate(key_sentences(u.text, 3, skip=_not_point))]
+                                          for k, s in enumerate(key_sentences(u.text, 3, skip=skip(u)))]
             else:
-                minutes.remarks = _points(chair, spec, limit=1, drafter=drafter)
-            minutes.remarks += _points(officials, spec, drafter=drafter)
+                minutes.remarks = _points(chair, spec, skip, limit=1, drafter=drafter)
+            # In the order of the meeting: a presentation before the chair's thanks for it.
+            minutes.remarks = sorted(minutes.remarks + _points(officials, spec, skip, drafter=drafter),
+                                     key=lambda p: p.start)
             minutes.requests = _requests(chair, spec)
             unblocked = [u for u in said if u.block is None or not item.blocks]
             minutes.delegations = _speaking_delegations(unblocked, spec)
             minutes.points = merge_alike(_points([u for u in unblocked if u.attribution in spec.participants.delegations],
-                                                 spec, drafter=drafter), spec)
+                                                 spec, skip, drafter=drafter), spec)
         for b_number, block in enumerate(item.blocks, 1):
             in_block = [u for u in said if u.block == b_number]
             presenters = [u for u in in_block if u.attribution in block.presenters]
@@ -285,7 +381,7 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
                             for p in _first_per_speaker(presenters)],
                 delegations=_speaking_delegations(in_block, spec), others=others,
                 points=merge_alike(_points([u for u in in_block if u.attribution in spec.participants.delegations],
-                                           spec, drafter=drafter), spec),
+                                           spec, skip, drafter=drafter), spec),
             ))
         items.append(minutes)
     return Minutes(
@@ -333,5 +429,6 @@ def minutes_from_dict(data: dict) -> Minutes:
                   for b in item["blocks"]]
         items.append(ItemMinutes(**{**item, "remarks": points(item["remarks"]), "points": points(item["points"]),
                                     "closing_points": points(item["closing_points"]),
-                                    "requests": points(item.get("requests", [])), "blocks": blocks}))
+                                    "requests": points(item.get("requests", [])),
+                                    "decisions": points(item.get("decisions", [])), "blocks": blocks}))
     return Minutes(**{**data, "items": items})

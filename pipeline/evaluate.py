@@ -98,6 +98,11 @@ class MinutesScores:
     points: int
     points_in_their_item: float
     points_by_their_speaker: float
+    floor_points: int | None = None  # points taken from lines that only run the meeting (truth `kind: floor`)
+    decisions_said: int = 0  # truth lines of `kind: decision`
+    decisions_recorded: int = 0  # ... whose item has a decision in the minutes
+    items_in_order: int = 0  # items whose points keep the meeting's order (decisions last)
+    items: int = 0
 
     def rows(self) -> list[tuple[str, str]]:
         return [("item headings present, in order", "yes" if self.headings_in_order else "NO"),
@@ -105,7 +110,31 @@ class MinutesScores:
                 ("delegations listed: recall", f"{100 * self.delegation_recall:.1f} %"),
                 ("points", str(self.points)),
                 ("points inside their item", f"{100 * self.points_in_their_item:.1f} %"),
-                ("points said by whom they name", f"{100 * self.points_by_their_speaker:.1f} %")]
+                ("points said by whom they name", f"{100 * self.points_by_their_speaker:.1f} %"),
+                ("points taken from floor management", "n/a (truth has no kinds)" if self.floor_points is None
+                 else str(self.floor_points)),
+                ("decisions said / recorded", f"{self.decisions_said} / {self.decisions_recorded}"),
+                ("items in the order spoken", f"{self.items_in_order} / {self.items}")]
+
+
+def _source_line(point: dict, lines: list[dict]) -> dict | None:
+    """The reference line a point was taken from: among the lines its utterance overlaps, the one
+    whose words it shares most (a point's time is its utterance's, which may span several)."""
+    from rapidfuzz import fuzz
+
+    around = [u for u in lines if u["start"] - 0.5 <= point["end"] and point["start"] <= u["end"] + 0.5]
+    body = re.sub(r"^.*?\b(?:stated that|urged|supported|proposed|believed|called|welcomed)\s+", "",
+                  normalise(point["text"]))
+    return max(around, key=lambda u: fuzz.partial_ratio(body, normalise(u["text"])), default=None)
+
+
+def _in_order(item: dict) -> bool:
+    """Within an item, each list in the order spoken, and its decisions after what they decide."""
+    lists = [item["remarks"], item.get("requests", []), item["points"], *[b["points"] for b in item["blocks"]]]
+    sorted_lists = all([p["start"] for p in ps] == sorted(p["start"] for p in ps) for ps in lists)
+    said = [p["start"] for ps in lists for p in ps]
+    decisions = [p["start"] for p in item.get("decisions", [])]
+    return sorted_lists and (not decisions or not said or min(decisions) >= max(said))
 
 
 def score_minutes(minutes: dict, minutes_md: str, truth: dict, spec) -> MinutesScores:
@@ -138,9 +167,17 @@ def score_minutes(minutes: dict, minutes_md: str, truth: dict, spec) -> MinutesS
         in_item += bool(ref and ref.get("item") == number)
         by_speaker += bool(ref and ref.get("attribution") == source["speaker"])
     n = len(sources)
+    kinds = any("kind" in u for u in truth["utterances"])
+    floor = sum(bool((line := _source_line(point, truth["utterances"])) and line.get("kind") == "floor")
+                for _, point in points + [((i["number"], None), p) for i in minutes["items"] for p in i.get("requests", [])])
+    decided = {item["number"] for item in minutes["items"] if item.get("decision") == "adopted" or item.get("decisions")}
+    said_decisions = [u for u in truth["utterances"] if u.get("kind") == "decision"]
     return MinutesScores(
         headings_in_order=in_order,
         delegation_precision=right / len(pairs_listed) if pairs_listed else 1.0,
         delegation_recall=right / len(pairs_said) if pairs_said else 1.0,
         points=len(points), points_in_their_item=in_item / n if n else 1.0,
-        points_by_their_speaker=by_speaker / n if n else 1.0)
+        points_by_their_speaker=by_speaker / n if n else 1.0,
+        floor_points=floor if kinds else None, decisions_said=len(said_decisions),
+        decisions_recorded=sum(u.get("item") in decided for u in said_decisions),
+        items_in_order=sum(_in_order(item) for item in minutes["items"]), items=len(minutes["items"]))

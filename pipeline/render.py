@@ -84,8 +84,9 @@ def docx_bytes(minutes) -> bytes:
     title = f", {p['title']}" if p.get("title") else ""
     doc.add_paragraph(f"This {minutes.kind} of the {minutes.body} was presided over by the "
                       f"{p.get('role') or 'Chair'}, {p['name']}{title}.")
-    doc.add_paragraph("The statutory quorum was established with the presence of representatives of "
-                      f"{join_names(minutes.quorum)}.")
+    if minutes.quorum:
+        doc.add_paragraph("The statutory quorum was established with the presence of representatives of "
+                          f"{join_names(minutes.quorum)}.")
     doc.add_paragraph("The recording of the meeting can be found at the following link:")
     doc.add_paragraph(minutes.recording)
 
@@ -114,7 +115,7 @@ def docx_bytes(minutes) -> bytes:
             for point in item.closing_points:
                 stamped("List Number", point.text, point.stamp, point.flag)
         if item.delegations:
-            doc.add_paragraph(f"The delegations of {join_names(item.delegations)} referred to the item. "
+            doc.add_paragraph(f"The delegation{'s' if len(item.delegations) > 1 else ''} of {join_names(item.delegations)} referred to the item. "
                               "The points made included the following:")
             for point in item.points:
                 stamped("List Bullet", point.text, point.stamp, point.flag)
@@ -126,11 +127,14 @@ def docx_bytes(minutes) -> bytes:
                 doc.add_paragraph(f"{point.text} gave a presentation on the topic [{point.stamp}].")
             if block.delegations:
                 moderator = "the moderator and " if item.moderator and item.moderator in block.others else ""
-                doc.add_paragraph(f"Subsequently, in the dialogue, {moderator}the delegations of {join_names(block.delegations)} "
+                doc.add_paragraph(f"Subsequently, in the dialogue, {moderator}the delegation{'s' if len(block.delegations) > 1 else ''} "
+                                  f"of {join_names(block.delegations)} "
                                   "referred to the item under consideration. The points made during the "
                                   "dialogue included the following:")
                 for point in block.points:
                     stamped("List Bullet", point.text, point.stamp, point.flag)
+        for point in item.decisions:
+            stamped(None, point.text, point.stamp, point.flag)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _reproducible_zip(buffer.getvalue())

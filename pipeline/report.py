@@ -16,10 +16,16 @@ COURTESY = re.compile(
     r"^(?:i|we)\s+(?:thank|would\s+like\s+to\s+thank)\b[^.!?]*(?:chair|panel\w*|presenter\w*)[^.!?]*[.!?]?$",
     re.IGNORECASE,
 )
+# Words of substance in the four languages (stems): what a point says, not how a meeting is run.
 SUBSTANCE = re.compile(
     r"\b(?:urge|support|call|propose|stress|believe|need|must|should|importance|important|"
     r"recommend|encourage|welcome|concern|request|ask|suggest|commit|cooperation|capacity|"
-    r"convention|protocol|framework|training|strengthen|challenge|road\s*map|priorit|essential)\w*",
+    r"convention|protocol|framework|training|strengthen|challenge|road\s*map|priorit|essential|"
+    # es / pt / fr
+    r"apoy|apoi|propon|propo[sn]|importan|necesari|necess[aá]ri|n[ée]cessaire|debe|deve|doit|esencial|"
+    r"essencial|essentiel|cooperaci[oó]n|coopera[cç][aã]o|coop[ée]ration|fortalec|renforc|recomiend|"
+    r"recomend|recommand|preocup|pr[ée]occup|solicit|compromis|engagement|prioridad|prioridade|appui|"
+    r"consider|estim)\w*",
     re.IGNORECASE,
 )
 
@@ -35,6 +41,9 @@ BACKSHIFT = {
     "stress": "stressed", "welcome": "welcomed", "encourage": "encouraged", "consider": "considered",
     "recognize": "recognized", "reiterate": "reiterated", "wish": "wished", "need": "needed",
     "needs": "needed", "want": "wanted", "wants": "wanted", "agree": "agreed", "agrees": "agreed",
+    "ask": "asked", "asks": "asked", "request": "requested", "requests": "requested", "hope": "hoped",
+    "hopes": "hoped", "note": "noted", "notes": "noted", "share": "shared", "shares": "shared",
+    "look": "looked", "looks": "looked", "expect": "expected", "expects": "expected",
 }
 PRONOUNS_GROUP = {  # a delegation speaks as "we"
     "we": "it", "our": "its", "ours": "its", "us": "it", "ourselves": "itself",
@@ -75,13 +84,43 @@ def _swap(words: str, table: dict[str, str]) -> str:
     return pattern.sub(lambda m: table[m.group(0).lower()], words)
 
 
+CONTRACTIONS = {
+    "i'm": "I am", "we're": "we are", "it's": "it is", "that's": "that is", "there's": "there is",
+    "don't": "do not", "doesn't": "does not", "didn't": "did not", "can't": "cannot", "won't": "will not",
+    "isn't": "is not", "aren't": "are not", "wasn't": "was not", "weren't": "were not", "haven't": "have not",
+    "hasn't": "has not", "we've": "we have", "i've": "I have", "we'll": "we will", "i'll": "I will",
+    "we'd": "we would", "i'd": "I would", "let's": "let us", "they're": "they are", "you're": "you are",
+}
+# "Mr. Chair," and its kin addressed to the presiding officer: not part of what is reported.
+_CHAIR = r"(?:(?:mr|mister|madam|madame|dear|distinguished)\.?\s+)?(?:chair(?:man|woman|person)?|president[ea]?)"
+ADDRESS = (re.compile(r"^\s*" + _CHAIR + r"\s*,\s*", re.IGNORECASE),  # "Mr. Chair, we support ..."
+           re.compile(r"\s*,\s*" + _CHAIR + r"\s*,\s*", re.IGNORECASE),  # "We support, Mr. Chair, the ..."
+           re.compile(r"\s*,\s*" + _CHAIR + r"\s*(?=[.!?;]|$)", re.IGNORECASE))  # "... the protocol, Chair."
+
+
+def spoken_clean(sentence: str) -> str:
+    """A sentence as the minutes may report it: contractions spelt out ("we're" would become
+    "it're"), addresses to the chair dropped."""
+    sentence = re.sub(r"[’`]", "'", sentence)
+    sentence = re.sub(r"\b(" + "|".join(map(re.escape, CONTRACTIONS)) + r")\b",
+                      lambda m: _cased(CONTRACTIONS[m.group(1).lower()], m.group(1)), sentence, flags=re.IGNORECASE)
+    for pattern, by in zip(ADDRESS, ("", " ", "")):
+        sentence = pattern.sub(by, sentence).strip()
+    sentence = re.sub(r"\s+([,.;!?])", r"\1", re.sub(r"\s{2,}", " ", sentence))
+    return sentence[:1].upper() + sentence[1:] if sentence else sentence
+
+
+def _cased(expansion: str, original: str) -> str:
+    return expansion[:1].upper() + expansion[1:] if original[:1].isupper() else expansion
+
+
 def third_person(sentence: str, subject: str, names: list[str], group: bool = True) -> str:
     """``sentence`` as reported speech with ``subject`` ("The delegation of Canada") as its subject.
 
     "Canada urges ..." -> "The delegation of Canada urged ..."; "We support ..." -> "The
     delegation of Canada supported ..."; anything else -> "The delegation of Canada stated that ...".
     """
-    body = sentence.strip().rstrip(".!?;")
+    body = spoken_clean(sentence).rstrip(".!?;")
     lead = re.match(r"^(?:the\s+)?(?:delegation\s+of\s+)?(?P<name>" +
                     "|".join(map(re.escape, names)) + r")\s+(?P<rest>.+)$", body, re.IGNORECASE) if names else None
     first = re.match(r"^(?:we|i|my delegation|our delegation|our country)\s+(?P<rest>.+)$", body, re.IGNORECASE)
@@ -97,9 +136,11 @@ def third_person(sentence: str, subject: str, names: list[str], group: bool = Tr
             tail = f"{tail}"
             verb = f"{adverb.group(1).lower()} {BACKSHIFT.get(verb.lower(), verb)}"
         verb = BACKSHIFT.get(verb.lower(), verb)
+        if group and verb == "were":
+            verb = "was"  # "we are" of a delegation: "the delegation ... was"
         if verb == "would" and tail.lower().startswith("like to "):
             verb, tail = "wished", "to " + tail[8:]
-        tail = _swap(_backshift(tail), table)
+        tail = _third(tail, table)
         return f"{subject} {verb} {tail}".strip() + "."
     said = reported(body, group)
     opener = said.split()[0]
@@ -110,11 +151,20 @@ def third_person(sentence: str, subject: str, names: list[str], group: bool = Tr
 
 def reported(sentence: str, group: bool = True) -> str:
     """``sentence`` backshifted with pronouns in the third person, as a numbered point reads."""
-    body = sentence.strip().rstrip(".!?;")
-    said = _swap(_backshift(body), PRONOUNS_GROUP if group else PRONOUNS_PERSON)
+    body = spoken_clean(sentence).rstrip(".!?;")
+    said = _third(body, PRONOUNS_GROUP if group else PRONOUNS_PERSON)
     return said[0].upper() + said[1:] + "."
 
 
+def _third(text: str, table: dict[str, str]) -> str:
+    """Backshifted, pronouns in the third person; a delegation ("it") takes a singular verb."""
+    text = _swap(_backshift(text), table)
+    return re.sub(r"\bit were\b", "it was", text) if table is PRONOUNS_GROUP else text
+
+
 def _backshift(text: str) -> str:
+    """Auxiliaries anywhere, and any verb of :data:`BACKSHIFT` right after "we" or "I"."""
     aux = {k: v for k, v in BACKSHIFT.items() if k in ("is", "are", "am", "has", "have", "will", "can", "shall")}
+    text = re.sub(r"\b(we|i)\s+(\w+)\b", lambda m: f"{m.group(1)} {BACKSHIFT.get(m.group(2).lower(), m.group(2))}",
+                  text, flags=re.IGNORECASE)
     return _swap(text, aux)

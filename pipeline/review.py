@@ -23,7 +23,7 @@ from typing import Iterator, Optional
 from pipeline import artifacts as A
 from pipeline.artifacts import Corrections, WorkDir, utterance_key
 
-EDITABLE = ("remarks", "requests", "points", "closing_points")  # presenters are names, not sentences
+EDITABLE = ("remarks", "requests", "points", "closing_points", "decisions")  # presenters are names, not sentences
 MAX_TEXT = 5000
 MAX_AUTHOR = 80
 

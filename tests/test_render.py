@@ -132,3 +132,43 @@ def test_the_orders_of_the_lists_are_the_specs_to_choose():
     spec.minutes.speakers_order = "spoken"
     minutes = draft(utterances, spec)
     assert minutes.quorum.index("United States") < minutes.quorum.index("Guatemala")
+
+
+def test_minutes_a_rapporteur_signs_floor_management_out_decisions_in_order_kept():
+    """What a rapporteur would otherwise fix by hand: the chair's floor-giving (also garbled:
+    "thank get on Canada, the next speaker...", short and next to a new speaker) is no point;
+    the decisions said are written in the reference's form, at the end of their item; an
+    official's presentation comes before the chair's thanks for it; one delegation is "the
+    delegation of"; "Mr. Chair" and contractions do not leak into reported speech."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    items = spec.order_of_business.items
+    said = [
+        utterance("S0", "I call to order this meeting. We now move to item one, the adoption of the order of business. "
+                        "Is it agreed? It is agreed.", 0),
+        utterance("S0", f"We now move to item two, {items[1].title}. I give the floor to Ms. Alison Treppel.", 20),
+        utterance("S1", "Thank you, Mr. Chair. The secretariat trained officials from twelve member states this year.", 30),
+        utterance("S0", "Thank you. Training of prosecutors is essential for our region. The Committee takes note of the "
+                        "presentation. Thank get on Canada, the next speaker.", 45),
+        utterance("S2", "Thank you, Chair. We're convinced, Mr. Chair, that member states must accede to the convention.", 60),
+        utterance("S0", "Thank you. It is so decided.", 75),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    item = minutes.items[1]
+    texts = [p.text for p in item.remarks + item.points]
+    assert not [t for t in texts if re.search(r"floor|next speaker|thank get", t, re.I)], texts
+    assert minutes.items[0].decision == "adopted"
+    assert [p.text for p in item.decisions] == ["The Committee took note of the presentation.", "It was so decided."]
+    assert item.remarks[0].speaker == "Alison Treppel" and item.remarks[0].start < item.remarks[-1].start
+    text = render.markdown(minutes)
+    assert "The delegation of Canada referred to the item." in text
+    assert "The delegation of Canada was convinced that member states must accede to the convention." in text
+    assert text.index("It was so decided.") > text.index("The delegation of Canada was convinced")
+    assert "Mr. Chair" not in "".join(texts)
+
+
+def test_a_committee_of_members_gets_no_empty_quorum():
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    spec.participants.delegations = []
+    said = [utterance("S0", "I call to order this meeting. We now move to item one. It is adopted.", 0)]
+    text = render.markdown(draft(align(attribute(said, spec), spec), spec))
+    assert "representatives of ." not in text and "quorum" not in text

@@ -101,6 +101,11 @@ def test_evaluate_command_prints_the_scores(sample_run):
     assert re.search(r"item headings present, in order \| yes", done.stdout)
     assert re.search(r"delegations listed: precision\s+\| 100\.0 %", done.stdout)
     assert re.search(r"points said by whom they name\s+\| 100\.0 %", done.stdout)
+    # What a rapporteur checks: nothing of the floor-giving in the points, the adoption recorded,
+    # each item in the order spoken (the truth marks lines that only run the meeting, decisions).
+    assert re.search(r"points taken from floor management\s+\| 0\b", done.stdout)
+    assert re.search(r"decisions said / recorded\s+\| 1 / 1", done.stdout)
+    assert re.search(r"items in the order spoken\s+\| 4 / 4", done.stdout)
 
 
 def _run_and_kill(out, ready, env: dict | None = None) -> None:
@@ -308,7 +313,7 @@ def test_four_language_session_loses_no_intervention(tmp_path):
 
 def test_two_delegations_in_one_voice_are_told_apart_by_what_is_said(tmp_path):
     """cp-csh-merged-voices renders Mexico and Chile in exactly the same espeak-ng voice (its
-    voices are otherwise drawn at random). On its first 95 s no voice model can tell them apart:
+    voices are otherwise drawn at random). On its first 166 s no voice model can tell them apart:
     they share one diarized voice, and each turn still gets the delegation the chair called."""
     import yaml
 
@@ -317,7 +322,7 @@ def test_two_delegations_in_one_voice_are_told_apart_by_what_is_said(tmp_path):
     sample = ROOT / "audio_samples" / "cp-csh-merged-voices"
     clip = tmp_path / "clip"
     clip.mkdir()
-    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(sample / "meeting.mp3"), "-t", "95",
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(sample / "meeting.mp3"), "-t", "166",
                     "-c:a", "libmp3lame", "-b:a", "48k", str(clip / "meeting.mp3")], check=True)
     spec = yaml.safe_load((sample / "meeting.yaml").read_text())
     (clip / "meeting.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True))
@@ -326,7 +331,7 @@ def test_two_delegations_in_one_voice_are_told_apart_by_what_is_said(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     transcript = load_json(out / "transcript.json")
     truth = load_json(sample / "truth.json")
-    truth["utterances"] = [u for u in truth["utterances"] if u["end"] <= 95]
+    truth["utterances"] = [u for u in truth["utterances"] if u["end"] <= 166]
     voice_of = {}
     for label in ("Mexico", "Chile"):
         line = next(u for u in truth["utterances"] if u["attribution"] == label)
