@@ -63,8 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
         diarize.pipeline = str(Path(args.diarization).resolve())
     ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize, llm_url=args.llm,
-                                                  llm_model=args.llm_model, vocabulary=not args.no_vocabulary,
-                                                  glossary=not args.no_glossary))
+                                                  llm_model=args.llm_model, vocabulary=not args.no_vocabulary))
     return _execute(ctx, args.no_prefect, None)
 
 
@@ -290,8 +289,6 @@ def build_parser() -> argparse.ArgumentParser:
                      "HF_HUB_OFFLINE=0 (default: base)")
     run.add_argument("--no-vocabulary", action="store_true",
                      help="do not bias transcription towards the spec's names and vocabulary")
-    run.add_argument("--no-glossary", action="store_true",
-                     help="do not bias transcription towards the OAS glossary's terms (the spec's names still)")
     run.add_argument("--diarization", metavar="PATH",
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--segmentation", choices=["2.x", "3.0"], default="2.x",

@@ -30,7 +30,6 @@ class RunOptions:
     model: Optional[str] = None
     diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
     vocabulary: bool = True  # bias decoding towards the spec's names (transcribe.spec_vocabulary)
-    glossary: bool = True  # ... and towards the OAS glossary's terms (pipeline.glossary)
     llm_url: Optional[str] = None  # an OpenAI-compatible endpoint to word the points (pipeline.llm)
     llm_model: Optional[str] = None
 
@@ -53,7 +52,7 @@ class Context:
         return TranscribeOptions(
             model=self.options.model,
             languages=self.spec.languages(),
-            hotwords=spec_vocabulary(self.spec, self.options.glossary) if self.options.vocabulary else {},
+            hotwords=spec_vocabulary(self.spec) if self.options.vocabulary else {},
         )
 
     def known_voices(self) -> dict:

@@ -529,24 +529,20 @@ def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options:
 VOCABULARY_CHARS = 600
 
 
-def spec_vocabulary(spec, glossary: bool = True) -> dict[str, str]:
+def spec_vocabulary(spec) -> dict[str, str]:
     """Per language the meeting declares, the names its recording is likely to contain, for
     biasing decoding: the delegations present as that language names them ("Estados Unidos" in
     Spanish, "United States" in English), observers, the presiding officer, officials, moderators
     and presenters, the body, the order of business's symbol, and the spec's own ``vocabulary``
-    (acronyms, document symbols); then, with ``glossary``, the OAS glossary's terms in that
-    language (:mod:`pipeline.glossary`) as far as the prompt has room. Only that language's
-    names: a list mixing languages was measured to make Whisper write lists of names instead of
-    what was said."""
-    from pipeline.glossary import terms
+    (acronyms, document symbols). Only that language's names: a list mixing languages was
+    measured to make Whisper write lists of names instead of what was said."""
     from pipeline.roster import name_in
 
     out = {}
     for language in spec.languages():
         names = [spec.meeting.body, spec.order_of_business.document, *spec.vocabulary, spec.presiding.name,
                  *(p.name for p in spec.people()), *spec.participants.observers,
-                 *(name_in(d, language) for d in spec.participants.delegations),
-                 *(terms(language) if glossary else [])]
+                 *(name_in(d, language) for d in spec.participants.delegations)]
         text = ""
         for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
             if len(text) + len(name) + 3 > VOCABULARY_CHARS:
