@@ -79,7 +79,7 @@ def main(argv: list[str]) -> None:
                 people = len({u["attribution"] for u in truth["utterances"]})
                 for name, tree in ((args.against, old), ("this tree", ROOT)):
                     rows.append({"sample": sample.name, "code": name, "people": people,
-                                 "minutes": truth["duration"] / 60, **scored(tree, base, sample, scratch)})
+                                 "audio_min": truth["duration"] / 60, **scored(tree, base, sample, scratch)})
                     print(f"{sample.name} {name}: {100 * rows[-1]['scores'].attribution:.1f} %", file=sys.stderr)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=ROOT, capture_output=True)
@@ -90,7 +90,7 @@ def main(argv: list[str]) -> None:
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         s, m = r["scores"], r["minutes"]
-        print("| " + " | ".join([r["sample"], r["code"], r["ran"], str(r["people"]), f"{r['minutes']:.1f}", str(r["voices"]),
+        print("| " + " | ".join([r["sample"], r["code"], r["ran"], str(r["people"]), f"{r['audio_min']:.1f}", str(r["voices"]),
                                  str(r["labels"]), f"{100 * s.attribution:.1f} %", f"{100 * s.flagged:.1f} %",
                                  f"{100 * s.unflagged_precision:.1f} %", f"{100 * s.item:.1f} %",
                                  f"{100 * s.block:.1f} %", str(m.floor_points), f"{m.decisions_said}/{m.decisions_recorded}",

@@ -65,7 +65,8 @@ MIN_TARGET_WORDS = 4  # who is given the floor (or thanked) says more than a few
 MAX_THANKS_WORDS = 8  # "Thank you very much, distinguished delegation of Canada."
 AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker than a named floor
 BANK_WEIGHT = 0.6  # a voice confirmed in an earlier meeting: one clear cue's worth, never more
-FIXED = 1e6  # a rapporteur's label
+FIXED = 1e6  # a rapporteur's label, in the decoding: certain
+CORRECTED_WEIGHT = 3.0  # ... and as evidence for the rest of its voice: more than any cue said
 
 
 # ---- 1. turns ----------------------------------------------------------------------------------
@@ -326,7 +327,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         label = by_turn or corrections.speakers.get(turn.speaker)
         if label in labels:
             fixed[t] = (label, "this turn" if by_turn else f"every turn of {turn.speaker}")
-            said[t, labels.index(label)] += 3.0  # the rapporteur's word speaks for the rest of the voice
+            said[t, labels.index(label)] += CORRECTED_WEIGHT
     speakers = [t.speaker for t in turns]
     shares = voice_shares(said, turns)
     voiced = options.voice * shares

@@ -25,7 +25,7 @@ ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\bapr
 NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<what>[a-z' \-]+))?|"
                    r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
                    r"\btoma(?:mos)?\s+conhecimento\b|\bregistra(?:mos)?\s+(?:a\s+)?(?:sua\s+)?nota\b")
-DECIDED = re.compile(r"\bit\s+is\s+(?:so\s+)?(?:decided|agreed|ordered|approved)\b|\bis\s+it\s+agreed\b.*\bagreed\b|"
+DECIDED = re.compile(r"\bit\s+is\s+(?:so\s+)?(?:decided|agreed|ordered|approved)\b|"
                      r"\b(?:is|are)\s+(?:so\s+)?(?:adopted|approved)\b|\bse\s+aprueba\b|\bqueda\s+(?:asi\s+)?"
                      r"(?:aprobad[oa]|decidido|acordado)\b|\basi\s+(?:se\s+)?(?:acuerda|queda\s+decidido)\b|"
                      r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
@@ -127,19 +127,19 @@ def _subject(label: str, spec) -> tuple[str, bool]:
     return label, False
 
 
-def procedural(sentence: str, spec) -> bool:
+def procedural(sentence: str, spec, entries=None) -> bool:
     """Running the meeting, not substance: giving the floor (the attribution's own cues, see
-    :func:`pipeline.cues.manages_the_floor`), announcing an item (by number or by its title),
-    adjourning."""
+    :func:`pipeline.cues.manages_the_floor`; ``entries``: the spec's roster, built if not given),
+    announcing an item (by number or by its title), adjourning."""
+    from rapidfuzz import fuzz
+
     from pipeline.align import ANNOUNCE, ITEM_PATTERNS, announced
     from pipeline.cues import manages_the_floor
     from pipeline.roster import build_roster
 
-    from rapidfuzz import fuzz
-
     folded = fold(sentence)
     titles = [item.title for item in spec.order_of_business.items]
-    return bool(manages_the_floor(sentence, build_roster(spec))
+    return bool(manages_the_floor(sentence, entries if entries is not None else build_roster(spec))
                 or (ANNOUNCE.search(folded) and any(p.search(folded) for p in ITEM_PATTERNS))
                 or announced(sentence, ITEM_PATTERNS, titles, 0)
                 or any(fuzz.ratio(folded.rstrip("."), fold(title)) >= TITLE_SAID for title in titles))
@@ -237,14 +237,14 @@ class NotPoint:
         from pipeline.roster import build_roster
 
         self.spec = spec
-        entries = build_roster(spec)
-        self.edges = {id(u): floor_edges(utterances, i, entries) for i, u in enumerate(utterances)
+        self.entries = build_roster(spec)
+        self.edges = {id(u): floor_edges(utterances, i, self.entries) for i, u in enumerate(utterances)
                       if u.attribution == "Chair"}
 
     def __call__(self, u: Utterance):
         edges = self.edges.get(id(u), set())
-        return lambda sentence: (sentence in edges or procedural(sentence, self.spec) or _is_request(sentence)
-                                 or decision(sentence, "") is not None)
+        return lambda sentence: (sentence in edges or procedural(sentence, self.spec, self.entries)
+                                 or _is_request(sentence) or decision(sentence, "") is not None)
 
 
 def _requests(utterances: list[Utterance], spec) -> list[Point]:
@@ -291,15 +291,15 @@ def _speaking_delegations(utterances: list[Utterance], spec) -> list[str]:
 ALIKE = 88  # rapidfuzz ratio of two reported statements (after their subjects) to count as one
 
 
-PLURAL = {"was": "were", "has": "have", "is": "are", "it": "they", "its": "their", "itself": "themselves"}
+PLURAL_VERB = {"was": "were", "has": "have", "is": "are"}
+PLURAL_PRONOUN = {"it": "they", "its": "their", "itself": "themselves"}
 
 
 def _plural(predicate: str) -> str:
     """A delegation's reported predicate for several delegations: "was ... its" -> "were ... their"."""
     head, _, rest = predicate.partition(" ")
-    head = PLURAL.get(head, head) if head in ("was", "has", "is") else head
-    rest = re.sub(r"\b(it|its|itself)\b", lambda m: PLURAL[m.group(1)], rest)
-    return f"{head} {rest}".strip()
+    rest = re.sub(r"\b(it|its|itself)\b", lambda m: PLURAL_PRONOUN[m.group(1)], rest)
+    return f"{PLURAL_VERB.get(head, head)} {rest}".strip()
 
 
 def merge_alike(points: list[Point], spec) -> list[Point]:
