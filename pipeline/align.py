@@ -121,12 +121,29 @@ def _stock_hit(folded: str, titles: list[str], current: int) -> int | None:
     return None
 
 
+LEAD_IN = {"", "the", "our", "and", "so", "now", "and now", "and the", "so the", "this", "el", "la", "le"}
+
+
+def _announcing(folded: str, match: re.Match) -> bool:
+    """Whether an item (or block) named in ``folded`` is announced: its sentence has an announcing
+    verb, or opens with it ("Item 3: Committee business."). "That is a fair point" heard as "At
+    the third point, and we expect ..." names no item."""
+    start = folded.rfind(". ", 0, match.start())
+    sentence = folded[start + 2 if start >= 0 else 0:]
+    end = sentence.find(". ", match.end() - (start + 2 if start >= 0 else 0))
+    sentence = sentence if end < 0 else sentence[:end]
+    lead = folded[start + 2 if start >= 0 else 0:match.start()].strip(" ,:;")
+    return bool(ANNOUNCE.search(sentence)) or lead in LEAD_IN
+
+
 def announced(text: str, patterns, titles: list[str], current: int) -> int | None:
     """The item (or block) number an utterance announces, if it announces one."""
     folded = fold(text)
     count = len(titles)
     for pattern in patterns:
         for match in pattern.finditer(folded):
+            if not _announcing(folded, match):
+                continue
             number = _number(match, current, count)
             if number and match.groupdict().get("rel"):
                 # "the next item, questions to the Minister": the title said beats counting

@@ -290,6 +290,8 @@ def test_items_announced_in_any_language_or_by_kind(text, current, expected):
     ("Agradezco las palabras del orden del día.", 0),  # no announcing verb: a mention, not an announcement
     ("We now return to the order of business.", 2),    # an earlier item: never backwards
     ("Thank you, Canada. Brazil, you have the floor.", 2),
+    ("At the third point, and we expect the evaluation to be published.", 2),  # "That is a fair point"
+    ("My third point concerns the budget.", 1),
 ])
 def test_mentions_that_announce_no_item(text, current):
     from pipeline.align import ITEM_PATTERNS, announced
