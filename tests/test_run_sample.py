@@ -98,7 +98,7 @@ def test_evaluate_command_prints_the_scores(sample_run):
     assert re.search(r"WER\s+\| \d+\.\d %", done.stdout)
     # The minutes' structure against the truth: every heading, the right delegations, and no
     # point attributed to a delegation that did not say it.
-    assert re.search(r"item headings present, in order \| yes", done.stdout)
+    assert re.search(r"item headings present, in order\s+\| yes", done.stdout)
     assert re.search(r"delegations listed: precision\s+\| 100\.0 %", done.stdout)
     assert re.search(r"points said by whom they name\s+\| 100\.0 %", done.stdout)
     # What a rapporteur checks: nothing of the floor-giving in the points, the adoption recorded,
