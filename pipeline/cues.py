@@ -185,11 +185,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 if entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
         if len(cues) == before:
-            called = _vocative(sentence, entries)
-            if called and position == 1 and BARE_THANKS.match(sentences[0]) and not CALLING.search(sentence):
-                # "Thank you very much. The delegation of Jamaica.": thanks the ASR cut in two.
-                called = [Cue(PREVIOUS, c.label, f"{sentences[0]} {c.phrase}", THANKS_WEIGHT, c.score) for c in called]
-            cues += called
+            cues += _vocative(sentence, entries)
     for pattern in CORRECTIONS:
         for match in pattern.finditer(folded):
             entry, score = _named(match, entries)
@@ -200,12 +196,6 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     return cues
 
 
-BARE_THANKS = re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|(?:muchas\s+)?gracias|merci(?:\s+beaucoup)?|"
-                         r"obrigad[oa])\W*$")
-THANKS_WEIGHT = 0.8  # as the thanks pattern's
-# ... unless the name is called: "Thank you. Now Jamaica." gives the floor.
-CALLING = re.compile(r"\b(?:now|next|please|go|ahead|over|turn|ahora|adelante|favor|siguiente|continuacion|agora|"
-                     r"maintenant|vous|usted)\b")
 VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short sentence around a name
 # "Minister, please wait a moment": a name with a request to wait gives no floor.
 NOT_NOW = re.compile(r"\b(?:wait|hold\s+on|(?:one|a)\s+moment|bear\s+with|be\s+patient|un\s+momento|espere|"

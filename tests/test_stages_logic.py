@@ -430,10 +430,3 @@ def test_a_misheard_delegation_keeps_its_consonants(word, delegation):
 
     assert _speaks_of_a_delegation(f"that was an {word} of parent-wide") is delegation
 
-
-@pytest.mark.parametrize("text, expected", [
-    ("Thank you very much. The delegation of Peru. Next on my list is Canada.", [(PREVIOUS, "Peru"), (NEXT, "Canada")]),
-    ("Thank you. Now Peru.", [(NEXT, "Peru")]),  # the name is called, not thanked
-])
-def test_thanks_the_asr_cut_in_two(text, expected):
-    assert [(c.direction, c.label) for c in find_cues(text, ENTRIES)] == expected
