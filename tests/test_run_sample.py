@@ -311,6 +311,31 @@ def test_four_language_session_loses_no_intervention(tmp_path):
     assert any(u["attribution"] == "Brazil" for u in brazil)
 
 
+def test_a_chair_line_run_into_the_next_turn_keeps_its_language(tmp_path):
+    """In cp-cajp-spanish-chair the chair's "Agradezco a Argentina. Adelante, la distinguida
+    delegación de Canadá." runs into Canada's English with 0.4 s between: one VAD stretch, which
+    the detector calls English (0.98) on the whole. Decoded as one, both were lost (the chair's
+    words in English, Canada's turn decoded to nothing). The stretch's head is tested on its own:
+    the chair's line is decoded in Spanish, Canada's turn in English."""
+    from conftest import ROOT
+
+    from pipeline.transcribe import TranscribeOptions, speech_spans, transcribe
+
+    wav = tmp_path / "clip.wav"
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-ss", "158.5", "-t", "18.5", "-i",
+                    str(ROOT / "audio_samples" / "cp-cajp-spanish-chair" / "meeting.mp3"),
+                    "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(wav)], check=True)
+    options = TranscribeOptions(languages=["es", "pt", "en"])
+    chair, canada = (0.7, 5.5), (5.9, 17.8)  # the truth's times, less 158.5 s
+    assert any(s.start <= chair[1] - 1 and s.end >= canada[0] + 1 for s in speech_spans(wav, options)), \
+        "the two turns are no longer one VAD stretch: this test tests nothing"
+    words = [w for s in transcribe(wav, options).segments for w in s.words]
+    said = {name: [w for w in words if lo <= (w.start + w.end) / 2 <= hi]
+            for name, (lo, hi) in (("chair", chair), ("canada", canada))}
+    assert len(said["chair"]) >= 3 and {w.language for w in said["chair"]} == {"es"}, said["chair"]
+    assert len(said["canada"]) >= 15 and {w.language for w in said["canada"]} == {"en"}, said["canada"]
+
+
 def test_two_delegations_in_one_voice_are_told_apart_by_what_is_said(tmp_path):
     """cp-csh-merged-voices renders Mexico and Chile in exactly the same espeak-ng voice (its
     voices are otherwise drawn at random). On its first 166 s no voice model can tell them apart:
