@@ -137,6 +137,20 @@ def _neighbour(turns: list[Utterance], acts: list[bool], index: int, step: int) 
     return None
 
 
+def _given_the_floor(turns: list[Utterance], acts: list[bool], votes, index: int, cue: Cue) -> int | None:
+    """The turn given the floor for the label that turn ``index`` thanks, if the floor was given
+    since the chair last acted: in a hearing the chair thanks the member whose slot it was
+    ("Thanks, Mr. Jensen") after the witness answered, so the thanks are not the answer's."""
+    if cue.label is None or cue.correction:
+        return None
+    for j in range(index - 1, -1, -1):
+        if any(e.kind.startswith(NEXT + ":") for e in votes[j].get(cue.label, [])):
+            return j
+        if acts[j]:
+            return None
+    return None
+
+
 def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
     """For each turn, the evidence for each label that the meeting's cues (``cues_of``: each
     turn's, from :func:`find_cues`) give it."""
@@ -153,7 +167,14 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             # Short turns passed over on the way ("Thank you, Chair." heard as a voice of its
             # own) are the same speaker's opening or closing words.
             between = range(min(i, target) + 1, max(i, target)) if cue.direction != SELF else ()
-            for j in [target, *(j for j in between if not acts[j] or turns[j].speaker != turn.speaker)]:
+            passed = [j for j in between if not acts[j] or turns[j].speaker != turn.speaker]
+            given = _given_the_floor(turns, acts, votes, i, cue) if cue.direction == PREVIOUS else None
+            if given is not None:
+                # Thanks for whom the floor was given, after a witness answered them: the turns
+                # since in that voice are theirs, the answer in another voice is not.
+                target = given
+                passed = [j for j in range(given + 1, i) if turns[j].speaker == turns[given].speaker and not acts[j]]
+            for j in [target, *passed]:
                 if cue.correction:
                     # The chair says the floor went to someone else than named: whatever the name
                     # heard now, the naming before no longer counts for that turn.

@@ -80,17 +80,24 @@ CORRECTIONS: list[re.Pattern] = [
                r"(?P<after>.{0,50})"),
 ]
 
+# One title at most between "I'm" and the name ("I'm Dr. Okafor"): "I'm grateful to Ms. Jensen"
+# names someone else.
+INTRO_SKIP = 1
 # A speaker naming themselves: "Canada urges...", "The United States would like to...",
 # "on behalf of Mexico", "la delegación de Chile desea...".
-SELF_PATTERNS: list[tuple[re.Pattern, float]] = [
+SELF_PATTERNS: list[tuple[re.Pattern, float, int]] = [  # (pattern, weight, words allowed before the name)
     # A person introducing themselves: "Thank you, Chair. I'm Dave Epp", "mi nombre es ...".
     (re.compile(r"(?:^|[.!?,]\s+)(?:i'm|i\s+am|my\s+name\s+is|this\s+is|soy|me\s+llamo|mi\s+nombre\s+es|"
-                r"je\s+suis|je\s+m'appelle|sou|meu\s+nome\s+e)\s+(?P<after>.{0,40})"), 1.0),
-    (re.compile(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:government\s+of\s+|delegation\s+of\s+)?(?P<after>.{0,50})"), 1.0),
+                r"je\s+suis|je\s+m'appelle|sou|meu\s+nome\s+e)\s+(?P<after>.{0,40})"), 1.0, INTRO_SKIP),
+    # ... also after a greeting the ASR garbled, where folding has removed the comma ("John Aldous,
+    # I'm Grace Jensen" for "Good afternoon, ..."): the unambiguous first-person phrases only.
+    (re.compile(r"(?<=\s)(?:i'm|my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle|meu\s+nome\s+e)\s+"
+                r"(?P<after>.{0,40})"), 1.0, INTRO_SKIP),
+    (re.compile(r"\bon\s+behalf\s+of\s+(?:the\s+)?(?:government\s+of\s+|delegation\s+of\s+)?(?P<after>.{0,50})"), 1.0, MAX_SKIP),
     (re.compile(r"(?:^|[.!?]\s+)(?:the\s+)?(?:delegation\s+of\s+|government\s+of\s+)?(?:the\s+)?"
                 r"(?P<before>[a-z .'\-]{3,45}?)\s+(?:would\s+like|wishes|urges|supports|believes|"
                 r"considers|welcomes|proposes|thanks|joins|calls|is\s+pleased|reiterates|recognizes|"
-                r"agrees|shares|desea|quisiera|apoya|agradece|souhaite|remercie|gostaria|apoia)\b"), 1.0),
+                r"agrees|shares|desea|quisiera|apoya|agradece|souhaite|remercie|gostaria|apoia)\b"), 1.0, MAX_SKIP),
 ]
 
 
@@ -124,11 +131,12 @@ def _per_word(phrase: str, window: str) -> float:
     return sum(scores) / len(scores) if min(scores) >= 60 else 0.0
 
 
-def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: float = 84.0):
+def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: float = 84.0,
+               max_skip: int = MAX_SKIP):
     """The roster entry a span names, with its match score, or (None, 0).
 
     ``at_start``: the name must open the span ("to Canada and then..."), else end it
-    ("..., Canada, you have the floor").
+    ("..., Canada, you have the floor"), after at most ``max_skip`` words.
     """
     span = span.strip(" ,.;:")
     if not span:
@@ -139,7 +147,7 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
         for phrase in entry.phrases:
             n = len(phrase.split())
             # The name may follow a few words of courtesy: "our presenter, Mr. Martin ...".
-            for skip in range(0, min(MAX_SKIP, max(0, len(words) - n)) + 1):
+            for skip in range(0, min(max_skip, max(0, len(words) - n)) + 1):
                 chosen = words[skip: skip + n] if at_start else words[len(words) - n - skip: len(words) - skip]
                 window = " ".join(chosen).strip(".")
                 if len(window) < 2:
@@ -156,13 +164,13 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
     return None, 0.0
 
 
-def _named(match: re.Match, entries: list[Entry]):
+def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP):
     """The entry a cue's match names: in the text after the cue ("the floor to X") or before it
     ("X, you have the floor")."""
     after = match.groupdict().get("after")
     if after is not None:
-        return best_entry(after, entries, at_start=True)
-    return best_entry(match.group("before"), entries, at_start=False)
+        return best_entry(after, entries, at_start=True, max_skip=max_skip)
+    return best_entry(match.group("before"), entries, at_start=False, max_skip=max_skip)
 
 
 def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
@@ -179,9 +187,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 entry, score = _named(match, entries)
                 if entry is not None:
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score))
-        for pattern, weight in SELF_PATTERNS:
+        for pattern, weight, max_skip in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
-                entry, score = _named(match, entries)
+                entry, score = _named(match, entries, max_skip)
                 if entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
         if len(cues) == before:

@@ -384,6 +384,31 @@ def test_a_turn_without_a_cue_takes_its_voice_only_when_the_voice_is_clear():
     assert attributed[7].review
 
 
+def test_thanks_after_an_answer_go_to_whom_the_floor_was_given():
+    """A hearing: the chair gives Canada the floor, Canada asks, the official answers in a voice
+    of her own, and the chair thanks Canada. The thanks are Canada's, not the answer's."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 25),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 30),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[1].attribution == "Canada"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[2].evidence), attributed[2].evidence
+    assert attributed[2].attribution != "Canada" or attributed[2].review
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("John Aldous, I'm Alison Treppel.", ("self", "Alison Treppel")),  # a garbled greeting before it
+    ("Thank you. I'm grateful to Ms. Treppel for that.", None),  # names someone else
+])
+def test_a_speaker_naming_themselves(text, expected):
+    selves = {(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.direction == SELF}
+    assert selves == ({expected} if expected else set()), find_cues(text, ENTRIES)
+
+
 def test_decoding_carries_a_label_through_a_turn_that_names_nobody():
     """Viterbi over the meeting: the same voice again right after its named turn keeps its label."""
     from pipeline.attribute import AttributeOptions, decode
