@@ -26,6 +26,7 @@ DIARIZATION = "diarization.json"
 UTTERANCES = "utterances.json"
 ATTRIBUTED = "attributed.json"
 TRANSCRIPT = "transcript.json"
+TRANSLATION = "translation.json"  # English renderings of what was said in other languages
 MINUTES = "minutes.md"
 MINUTES_HTML = "minutes.html"
 MINUTES_JSON = "minutes.json"
@@ -142,8 +143,39 @@ class Transcript:
     utterances: list[Utterance]
 
 
+@dataclass
+class Rendering:
+    """One sentence said in another language than English and its English rendering (Whisper's
+    ``translate`` task on its audio); ``start``/``end`` are its words' times."""
+
+    start: float
+    end: float
+    language: str
+    text: str
+    english: str
+    logprob: float = 0.0  # the decoder's mean token log-probability
+    doubt: str = ""  # why the rendering is not used ("loops", "not English", ...); empty: it is
+
+
+@dataclass
+class Translation:
+    """Every rendered sentence of a meeting, in the order said; ``model`` None when none was."""
+
+    model: Optional[str] = None
+    sentences: list[Rendering] = field(default_factory=list)
+
+    def lookup(self) -> dict[tuple[float, float], Rendering]:
+        """Renderings by their (start, end), rounded as :func:`span_key` rounds them."""
+        return {span_key(r.start, r.end): r for r in self.sentences if not r.doubt}
+
+
+def span_key(start: float, end: float) -> tuple[float, float]:
+    """A sentence's name among the renderings: its time, to the hundredth of a second."""
+    return round(start, 2), round(end, 2)
+
+
 _NESTED = {"words": Word, "segments": Segment, "turns": Turn, "exclusive": Turn,
-           "evidence": Evidence, "utterances": Utterance}
+           "evidence": Evidence, "utterances": Utterance, "sentences": Rendering}
 
 
 def from_dict(cls, data: dict):

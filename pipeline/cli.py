@@ -63,7 +63,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_pipeline_config(Path(args.diarization))  # refuse a bad config before any work
         diarize.pipeline = str(Path(args.diarization).resolve())
     ctx = prepare(args.spec, args.out, RunOptions(model=args.model, diarize=diarize, llm_url=args.llm,
-                                                  llm_model=args.llm_model, vocabulary=not args.no_vocabulary))
+                                                  llm_model=args.llm_model, vocabulary=not args.no_vocabulary,
+                                                  translate=not args.no_translate))
     return _execute(ctx, args.no_prefect, None)
 
 
@@ -289,6 +290,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "HF_HUB_OFFLINE=0 (default: base)")
     run.add_argument("--no-vocabulary", action="store_true",
                      help="do not bias transcription towards the spec's names and vocabulary")
+    run.add_argument("--no-translate", action="store_true",
+                     help="quote what was said in Spanish, Portuguese or French as said, without an English "
+                          "rendering of the points (Whisper's translate task)")
     run.add_argument("--diarization", metavar="PATH",
                      help="a local pyannote pipeline folder to diarize with (default: built-in offline pipeline)")
     run.add_argument("--segmentation", choices=["2.x", "3.0"], default="2.x",

@@ -49,6 +49,8 @@ class Point:
     flag: str = ""  # shown with the point: what the rapporteur should check
     origin: str = "extractive"  # or "llm": worded by the language model, checked against the source
     also: list[dict] = field(default_factory=list)  # other delegations that said the same: speaker, start, end
+    original: str = ""  # the point as said, when ``text`` is its English rendering
+    translated_from: str = ""  # the language ``original`` was said in ("es", "pt", "fr")
 
     @property
     def stamp(self) -> str:
@@ -254,14 +256,43 @@ def _requests(utterances: list[Utterance], spec) -> list[Point]:
             if (text := request(sentence, subject))]
 
 
-def _points(utterances: list[Utterance], spec, skip: NotPoint, limit: int = 2, drafter=None) -> list[Point]:
+LANGUAGE_NAMES = {"es": "Spanish", "pt": "Portuguese", "fr": "French", "en": "English"}
+
+
+def _rendered(u: Utterance, sentence: str, point: Point, renderings: dict, subject: str, names: list[str],
+              group: str) -> Point:
+    """``point`` in English when the sentence it reports was rendered (:mod:`pipeline.translate`):
+    the rendering in the third person, the original kept, flagged as a translation."""
+    from pipeline.artifacts import span_key
+    from pipeline.report import sentence_span
+
+    span = sentence_span(u, sentence) if renderings else None
+    rendering = renderings.get(span_key(*span)) if span else None
+    if rendering is None or len(rendering.english.split()) < 3:
+        return point
+    said = LANGUAGE_NAMES.get(rendering.language, rendering.language)
+    return Point(third_person(rendering.english, subject, names, group), point.speaker, point.start, point.end,
+                 point.id, flag=f"translated from {said} by Whisper; said: \u201c{sentence}\u201d",
+                 original=point.text, translated_from=rendering.language)
+
+
+def _points(utterances: list[Utterance], spec, skip: NotPoint, limit: int = 2, drafter=None,
+            renderings: dict | None = None) -> list[Point]:
     """Each intervention's key sentences in the third person; with a language model, its wording
-    where it passes the check against the source, else the extractive sentence, flagged."""
+    where it passes the check against the source, else the extractive sentence, flagged. A
+    sentence said in another language than English is reported in its English rendering when
+    there is one (``renderings``: :meth:`pipeline.artifacts.Translation.lookup`)."""
     points = []
     for u in utterances:
         subject, group = _subject(u.attribution, spec)
         names = [u.attribution] if u.attribution in spec.participants.delegations else []
-        extractive = [third_person(s, subject, names, group) for s in key_sentences(u.text, limit, skip=skip(u))]
+        chosen = key_sentences(u.text, limit, skip=skip(u))
+        extractive = [third_person(s, subject, names, group) for s in chosen]
+        if renderings and u.language != "en":
+            points += [_rendered(u, sentence, Point(text, u.attribution, u.start, u.end, point_id(u, k)),
+                                 renderings, subject, names, group)
+                       for k, (sentence, text) in enumerate(zip(chosen, extractive))]
+            continue
         if drafter is None or not extractive:
             points += [Point(text, u.attribution, u.start, u.end, point_id(u, k)) for k, text in enumerate(extractive)]
             continue
@@ -337,10 +368,14 @@ def merge_alike(points: list[Point], spec) -> list[Point]:
     return out
 
 
-def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
-    """The minutes' structure from the aligned, attributed utterances."""
+def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=None) -> Minutes:
+    """The minutes' structure from the aligned, attributed utterances (and the English renderings
+    of what was said in other languages, :class:`pipeline.artifacts.Translation`)."""
+    from functools import partial
+
     people = {p.name for p in spec.people()}
     skip = NotPoint(utterances, spec)
+    _points_of = partial(_points, drafter=drafter, renderings=translation.lookup() if translation else {})
     items: list[ItemMinutes] = []
     for number, item in enumerate(spec.order_of_business.items, 1):
         said = [u for u in utterances if u.item == number and u.attribution]
@@ -360,15 +395,15 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
                                           for u in chair
                                           for k, s in enumerate(key_sentences(u.text, 3, skip=skip(u)))]
             else:
-                minutes.remarks = _points(chair, spec, skip, limit=1, drafter=drafter)
+                minutes.remarks = _points_of(chair, spec, skip, limit=1)
             # In the order of the meeting: a presentation before the chair's thanks for it.
-            minutes.remarks = sorted(minutes.remarks + _points(officials, spec, skip, drafter=drafter),
+            minutes.remarks = sorted(minutes.remarks + _points_of(officials, spec, skip),
                                      key=lambda p: p.start)
             minutes.requests = _requests(chair, spec)
             unblocked = [u for u in said if u.block is None or not item.blocks]
             minutes.delegations = _speaking_delegations(unblocked, spec)
-            minutes.points = merge_alike(_points([u for u in unblocked if u.attribution in spec.participants.delegations],
-                                                 spec, skip, drafter=drafter), spec)
+            minutes.points = merge_alike(_points_of([u for u in unblocked if u.attribution in spec.participants.delegations],
+                                                    spec, skip), spec)
         for b_number, block in enumerate(item.blocks, 1):
             in_block = [u for u in said if u.block == b_number]
             presenters = [u for u in in_block if u.attribution in block.presenters]
@@ -380,8 +415,8 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None) -> Minutes:
                 presenters=[Point(p.attribution, p.attribution, p.start, p.end, point_id(p, 0, "s"))
                             for p in _first_per_speaker(presenters)],
                 delegations=_speaking_delegations(in_block, spec), others=others,
-                points=merge_alike(_points([u for u in in_block if u.attribution in spec.participants.delegations],
-                                           spec, skip, drafter=drafter), spec),
+                points=merge_alike(_points_of([u for u in in_block if u.attribution in spec.participants.delegations],
+                                              spec, skip), spec),
             ))
         items.append(minutes)
     return Minutes(
@@ -402,15 +437,17 @@ def _first_per_speaker(utterances: list[Utterance]) -> list[Utterance]:
     return out
 
 
-def draft(utterances: list[Utterance], spec, recording_link: str | None = None, llm=None) -> Minutes:
+def draft(utterances: list[Utterance], spec, recording_link: str | None = None, llm=None,
+          translation=None) -> Minutes:
     """The minutes' structure; :mod:`pipeline.render` writes it out in each format. ``llm``
-    (:class:`pipeline.llm.LLMOptions`) words the points with a language model, checked."""
+    (:class:`pipeline.llm.LLMOptions`) words the points with a language model, checked;
+    ``translation`` (:class:`pipeline.artifacts.Translation`) renders non-English points."""
     drafter = None
     if llm is not None:
         from pipeline.llm import LLMDrafter
 
         drafter = LLMDrafter(llm)
-    minutes = build_minutes(utterances, spec, drafter)
+    minutes = build_minutes(utterances, spec, drafter, translation)
     if drafter is not None:
         minutes.drafting = {"llm": {"url": llm.url, "model": llm.model, **drafter.stats}}
     if recording_link:

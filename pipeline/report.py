@@ -65,6 +65,25 @@ def sentences(text: str) -> list[str]:
     return split_sentences(text)
 
 
+def sentence_span(utterance, sentence: str) -> tuple[float, float] | None:
+    """When ``sentence`` (one of :func:`sentences` of the utterance's text) was said: from its
+    first word's start to its last word's end, found by the words' places in the text. None if
+    the text is not its words' (nothing to time it by)."""
+    full = "".join(w.word for w in utterance.words)
+    lead = len(full) - len(full.lstrip())
+    if full.strip() != utterance.text or not sentence:
+        return None
+    at = utterance.text.find(sentence)
+    if at < 0:
+        return None
+    inside, cursor = [], -lead
+    for word in utterance.words:
+        begin, cursor = cursor, cursor + len(word.word)
+        if cursor > at and begin < at + len(sentence) and word.word.strip():
+            inside.append(word)
+    return (inside[0].start, inside[-1].end) if inside else None
+
+
 def key_sentences(text: str, limit: int = 2, skip=None) -> list[str]:
     """The most substantive sentences of an intervention, in the order they were said.
 

@@ -248,7 +248,7 @@ class Review:
 
         ctx = reopen(self.work.root)
         manifest = Manifest(ctx.work, ctx.spec.meeting.id)
-        for needed in ("transcribe", "diarize", "merge"):
+        for needed in ("transcribe", "diarize", "merge", "translate"):
             if manifest.entry(needed).get("status") != "done":
                 raise ReviewError(f"stage {needed} is not done; run `rapporteur reprocess` first")
         with self.lock:

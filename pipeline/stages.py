@@ -30,6 +30,7 @@ class RunOptions:
     model: Optional[str] = None
     diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
     vocabulary: bool = True  # bias decoding towards the spec's names (transcribe.spec_vocabulary)
+    translate: bool = True  # render what was said in other languages in English (pipeline.translate)
     llm_url: Optional[str] = None  # an OpenAI-compatible endpoint to word the points (pipeline.llm)
     llm_model: Optional[str] = None
 
@@ -54,6 +55,11 @@ class Context:
             languages=self.spec.languages(),
             hotwords=spec_vocabulary(self.spec) if self.options.vocabulary else {},
         )
+
+    def translate_options(self):
+        from pipeline.translate import TranslateOptions
+
+        return TranslateOptions(enabled=self.options.translate, model=self.options.model)
 
     def known_voices(self) -> dict:
         """This run's voices recognised in the voice bank (confirmed in earlier meetings)."""
@@ -245,6 +251,14 @@ def _merge(ctx: Context) -> dict:
     return {"utterances": len(utterances)}
 
 
+def _translate(ctx: Context) -> dict:
+    from pipeline.translate import translate
+
+    result = translate(ctx.work.path(A.AUDIO), _utterances(ctx, A.UTTERANCES), ctx.translate_options())
+    ctx.work.write_json(A.TRANSLATION, result)
+    return {"sentences": len(result.sentences)}
+
+
 def _utterances(ctx: Context, name: str) -> list[Utterance]:
     return [A.from_dict(Utterance, u) for u in ctx.work.read_json(name)["utterances"]]
 
@@ -273,7 +287,8 @@ def _draft(ctx: Context) -> dict:
     from pipeline.draft import draft
 
     utterances = _utterances(ctx, A.TRANSCRIPT)
-    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording, llm=ctx.options.llm())
+    minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording, llm=ctx.options.llm(),
+                    translation=ctx.work.load(A.TRANSLATION, A.Translation))
     ctx.work.write_text(A.MINUTES, render.markdown(minutes))
     ctx.work.write_text(A.MINUTES_HTML, render.html(minutes, A.AUDIO))
     ctx.work.write_text(A.MINUTES_JSON, render.as_json(minutes))
@@ -303,13 +318,15 @@ STAGES: tuple[Stage, ...] = (
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
           _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"), heavy=True),
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}),
+    Stage("translate", "1", (A.AUDIO, A.UTTERANCES), (A.TRANSLATION,), _translate,
+          lambda ctx: ctx.translate_options().cache_key(), ("faster-whisper", "ctranslate2"), heavy=True),
     Stage("attribute", "1", (A.UTTERANCES, A.DIARIZATION), (A.ATTRIBUTED,), _attribute,
           lambda ctx: {**_spec_part("presiding", "participants", "order_of_business")(ctx),
                        "corrections": asdict(ctx.corrections()),
                        "voices": {s: asdict(v) for s, v in ctx.known_voices().items()}}, ("rapidfuzz",)),
     Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
           _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",)),
-    Stage("draft", "1", (A.TRANSCRIPT,),
+    Stage("draft", "1", (A.TRANSCRIPT, A.TRANSLATION),
           (A.MINUTES, A.MINUTES_HTML, A.MINUTES_JSON, A.MINUTES_DOCX, A.SRT, A.VTT), _draft,
           lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash(),
                        "llm": ctx.options.llm().cache_key() if ctx.options.llm() else None},

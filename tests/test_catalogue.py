@@ -212,8 +212,8 @@ def test_full_disk(tmp_path):
         assert not os.path.ismount(mount)
 
 
-KILL_WRITES = {"ingest": "ingest.json", "merge": "utterances.json", "attribute": "attributed.json",
-               "align": "transcript.json", "draft": "minutes.html"}
+KILL_WRITES = {"ingest": "ingest.json", "merge": "utterances.json", "translate": "translation.json",
+               "attribute": "attributed.json", "align": "transcript.json", "draft": "minutes.html"}
 
 
 @pytest.mark.parametrize("stage", list(KILL_WRITES))

@@ -172,3 +172,51 @@ def test_a_committee_of_members_gets_no_empty_quorum():
     said = [utterance("S0", "I call to order this meeting. We now move to item one. It is adopted.", 0)]
     text = render.markdown(draft(align(attribute(said, spec), spec), spec))
     assert "representatives of ." not in text and "quorum" not in text
+
+
+def test_a_statement_in_spanish_is_reported_in_its_english_rendering():
+    """English minutes of a Spanish statement: the point is its English rendering (Whisper's
+    translate task, here given), in the third person, with what was said kept and flagged; a
+    rendering in doubt is not used and the statement is quoted as said."""
+    from pipeline.artifacts import Rendering, Translation
+    from pipeline.report import sentence_span
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S0", "We now move to item three. Canada, you have the floor.", 0),
+        utterance("S2", f"Gracias, Presidente. Apoyamos la propuesta de crear un grupo de trabajo {HOSTILE}. "
+                        "Los recursos son limitados y debemos fijar prioridades claras.", 10),
+    ]
+    said[1].language = "es"
+    utterances = align(attribute(said, spec), spec)
+    statement = next(u for u in utterances if u.language == "es")
+    first, second = [s for s in statement.text.split(". ") if s.startswith(("Apoyamos", "Los"))]
+    renderings = [Rendering(*sentence_span(statement, first + "."), "es", first + ".",
+                            f"We support the proposal to create a working group {HOSTILE}.", -0.5),
+                  Rendering(*sentence_span(statement, second), "es", second,
+                            "I am not afraid, I am not afraid, I am not afraid.", -0.4, doubt="loops")]
+    minutes = draft(utterances, spec, translation=Translation(model="base", sentences=renderings))
+    points = [p for item in minutes.items for block in item.blocks for p in block.points]
+    english = next(p for p in points if p.translated_from)
+    assert english.text.startswith("The delegation of Canada supported the proposal to create a working group")
+    assert english.original.startswith("The delegation of Canada") and "Apoyamos" in english.original
+    assert "translated from Spanish" in english.flag and "Apoyamos la propuesta" in english.flag
+    quoted = [p for p in points if not p.translated_from]
+    assert quoted and "Los recursos son limitados" in quoted[0].text and not quoted[0].flag
+    page = render.html(minutes, "audio.wav")
+    assert "<script>" not in page and "translated from Spanish" in page
+    assert json.loads(render.as_json(minutes))["items"][2]["blocks"][0]["points"][0]["original"] == english.original
+
+
+def test_renderings_in_doubt():
+    from pipeline.artifacts import Rendering
+    from pipeline.translate import doubt
+
+    def rendering(english: str, logprob: float = -0.5) -> Rendering:
+        return Rendering(0.0, 3.0, "es", "Apoyamos la propuesta de crear un grupo de trabajo.", english, logprob)
+
+    assert doubt(rendering("We support the proposal to create a working group.")) == ""
+    assert doubt(rendering("I am not afraid, I am not afraid, I am not afraid.")) == "loops"
+    assert doubt(rendering("Apoyamos la propuesta de crear un grupo.")) == "not English"
+    assert doubt(rendering("The Soviet Union should be a consultant.", -1.05)).startswith("doubtful")
+    assert doubt(rendering("Yes.")) == "empty"

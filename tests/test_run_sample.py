@@ -209,6 +209,17 @@ def test_bilingual_session_keeps_each_utterance_in_its_language(tmp_path):
     # The Spanish speech is there and in Spanish (its exact words are benchmarks/asr_wer.py's to score).
     spanish = [u for u in transcript["utterances"] if u["language"] == "es"]
     assert sum(len(u["text"].split()) for u in spanish) >= 30
+    # The English minutes report Mexico's Spanish statement in English (Whisper's translate task on
+    # its audio), the words said kept beside it and the point flagged as a translation.
+    rendered = load_json(out / "translation.json")["sentences"]
+    assert rendered and all(r["language"] == "es" for r in rendered)
+    minutes = load_json(out / "minutes.json")
+    points = [p for item in minutes["items"] for p in item["points"] + item["remarks"]]
+    translated = [p for p in points if p["translated_from"]]
+    assert translated, points
+    for point in translated:
+        assert point["original"] and point["original"] != point["text"] and "translated from Spanish" in point["flag"]
+    assert "translated from Spanish" in (out / "minutes.md").read_text()
     assert load_json(out / "manifest.json")["stages"]["transcribe"]["info"]["language"] in ("en", "es")
 
 
@@ -221,11 +232,11 @@ def test_reprocess_from_a_stage_reruns_only_that_stage_and_later(sample_run, tmp
     assert done.returncode == 0, done.stderr[-2000:]
     status = dict(re.findall(r"\| (\w+)\s+\| (reused|ran)", done.stdout))
     assert status == {"ingest": "reused", "transcribe": "reused", "diarize": "reused", "merge": "reused",
-                      "attribute": "ran", "align": "ran", "draft": "ran"}
+                      "translate": "reused", "attribute": "ran", "align": "ran", "draft": "ran"}
     assert (out / "transcript.json").read_bytes() == (sample_run["out"] / "transcript.json").read_bytes()
     line = [l for l in run_cli("reprocess", str(out), "--from", "nope").stderr.splitlines() if "error" in l]
     assert line == ["rapporteur: error: unknown stage 'nope'; stages are: ingest, transcribe, diarize, merge, "
-                    "attribute, align, draft"]
+                    "translate, attribute, align, draft"]
 
 
 def test_a_changed_helper_reruns_every_stage_that_imports_it(sample_run, tmp_path):
