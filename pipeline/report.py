@@ -44,6 +44,12 @@ BACKSHIFT = {
     "ask": "asked", "asks": "asked", "request": "requested", "requests": "requested", "hope": "hoped",
     "hopes": "hoped", "note": "noted", "notes": "noted", "share": "shared", "shares": "shared",
     "look": "looked", "looks": "looked", "expect": "expected", "expects": "expected",
+    "think": "thought", "thinks": "thought", "feel": "felt", "feels": "felt", "know": "knew",
+    "understand": "understood", "understands": "understood", "reaffirm": "reaffirmed",
+    "reaffirms": "reaffirmed", "join": "joined", "joins": "joined", "emphasize": "emphasized",
+    "emphasizes": "emphasized", "acknowledge": "acknowledged", "acknowledges": "acknowledged",
+    "appreciate": "appreciated", "appreciates": "appreciated", "commend": "commended",
+    "commends": "commended", "express": "expressed", "expresses": "expressed",
 }
 PRONOUNS_GROUP = {  # a delegation speaks as "we"
     "we": "it", "our": "its", "ours": "its", "us": "it", "ourselves": "itself",
@@ -162,10 +168,26 @@ def third_person(sentence: str, subject: str, names: list[str], group: bool = Tr
         tail = _third(tail, table)
         return f"{subject} {verb} {tail}".strip() + "."
     said = reported(body, group)
-    opener = said.split()[0]
-    if opener.lower() in FUNCTION_WORDS:
+    if not _proper_opening(said, names):
         said = said[0].lower() + said[1:]
     return f"{subject} stated that {said}"
+
+
+def _proper_opening(said: str, names: list[str]) -> bool:
+    """Whether ``said`` opens with a name that keeps its capital after "stated that": a member
+    state ("United States", "Mexico's"), the speaker's own name, an acronym, "I". Anything else
+    was capitalised only for opening the sentence ("Small states need ...", "Mi gobierno ...")."""
+    from pipeline.roster import member_state
+
+    words = said.split()
+    first = words[0].strip(",;:\"'").removesuffix("'s")
+    if first.lower() in FUNCTION_WORDS:
+        return False
+    if first == "I" or (first.isupper() and len(first) > 1) or not first[:1].isupper():
+        return True
+    if any(name.split()[0].lower() == first.lower() for name in names):
+        return True
+    return any(member_state(" ".join(words[:n]).strip(",;:.").removesuffix("'s")) for n in range(1, 5))
 
 
 def reported(sentence: str, group: bool = True) -> str:

@@ -111,6 +111,18 @@ def test_reported_speech():
         "The delegation of Chile stated that mutual assistance must become faster."
 
 
+@pytest.mark.parametrize("said, reported", [
+    ("Small states need support.", "stated that small states need support."),  # capital of the opening only
+    ("Mi gobierno adoptó una estrategia nacional.", "stated that mi gobierno adoptó una estrategia nacional."),
+    ("United States delegates agree.", "stated that United States delegates agree."),  # a member state keeps it
+    ("Trinidad and Tobago's proposal is welcome.", "stated that Trinidad and Tobago's proposal was welcome."),
+    ("OAS members must act.", "stated that OAS members must act."),
+    ("I think the text is ready.", "thought the text was ready."),
+])
+def test_reported_speech_keeps_capitals_only_for_names(said, reported):
+    assert third_person(said, "The delegation of Brazil", ["Brazil"]) == f"The delegation of Brazil {reported}"
+
+
 @pytest.mark.parametrize("text, expected", [
     ("My apologies, that was the delegation of Mexico.", "Mexico"),
     ("Thank you. Sorry, it was the distinguished delegation of Chile.", "Chile"),
