@@ -42,7 +42,7 @@ def stretches(duration: float, length: float, skip: float = 0.3):
 def main() -> None:
     from faster_whisper import WhisperModel
 
-    model = WhisperModel(str(resolve_whisper("base", None)), device="cpu", compute_type="int8")
+    model = WhisperModel(str(resolve_whisper("base")), device="cpu", compute_type="int8")
     results: dict[float, list[tuple[bool, float]]] = {length: [] for length in LENGTHS}
     with tempfile.TemporaryDirectory() as tmp:
         for language in LANGUAGES:

@@ -191,10 +191,6 @@ def from_dict(cls, data: dict):
     return cls(**kwargs)
 
 
-def to_dict(record) -> dict:
-    return asdict(record)
-
-
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -86,17 +86,6 @@ class Ledger:
         atomic_write_bytes(self._path(key), json.dumps(entry, indent=1, ensure_ascii=False).encode())
         return entry
 
-    def entries(self) -> dict[str, dict]:
-        out = {}
-        for path in sorted(self.root.glob("*.json")):
-            if path.name.startswith("seen-"):
-                continue
-            try:
-                out[path.stem] = json.loads(path.read_text())
-            except ValueError:
-                continue
-        return out
-
     # ---- what discovery has looked at: not to download or hash the same thing every tick ----
     def seen(self, source: str) -> dict[str, str]:
         """Addresses (or file signatures) already hashed, for one source: name -> sha256."""

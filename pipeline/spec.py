@@ -234,7 +234,3 @@ def load_spec(path: Path) -> MeetingSpec:
         raise SpecError(f"{path}: YAML syntax error{where}: {problem}") from None
     return parse_spec(data, str(path))
 
-
-def spec_hash_data(spec: MeetingSpec) -> dict:
-    """The spec as plain JSON data, for hashing into stage cache keys."""
-    return spec.model_dump(mode="json")

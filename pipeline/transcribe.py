@@ -88,17 +88,13 @@ class TranscribeOptions:
     device: str = "cpu"
     seed: int = 0
 
-    @property
-    def default_language(self) -> Optional[str]:
-        return self.languages[0] if len(self.languages) == 1 else None
-
     def hotwords_for(self, language: str) -> Optional[str]:
         return self.hotwords.get(language) or None
 
     def cache_key(self) -> dict:
         """What changes the output, for the manifest (the model by its resolved directory)."""
         data = {k: v for k, v in asdict(self).items() if k != "cpu_threads"}
-        data["model"] = str(resolve_whisper(self.model, self.default_language))
+        data["model"] = str(resolve_whisper(self.model))
         return data
 
 
@@ -199,10 +195,6 @@ class Checkpoint:
         target = self.languages if record.get("kind") == "language" else self.done
         target[(record["start"], record["end"])] = record
 
-    def remove(self) -> None:
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
-
 
 def _progress(done_s: float, total_s: float, started: float, resumed_s: float) -> str:
     elapsed = time.perf_counter() - started
@@ -224,7 +216,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     from faster_whisper import WhisperModel
 
     ctranslate2.set_random_seed(options.seed)
-    model_dir = resolve_whisper(options.model, options.default_language)
+    model_dir = resolve_whisper(options.model)
     model = WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
                          cpu_threads=_threads(options.cpu_threads))
     languages = list(options.languages) or list(ALL_LANGUAGES)

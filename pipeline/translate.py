@@ -58,7 +58,7 @@ class TranslateOptions:
 
     def cache_key(self) -> dict:
         data = {k: v for k, v in asdict(self).items() if k != "cpu_threads"}
-        data["model"] = str(resolve_whisper(self.model, None)) if self.enabled else None
+        data["model"] = str(resolve_whisper(self.model)) if self.enabled else None
         return data
 
 
@@ -86,7 +86,7 @@ def translate(audio_path: Path, utterances: list[Utterance], options: TranslateO
     from faster_whisper import BatchedInferencePipeline, WhisperModel
 
     ctranslate2.set_random_seed(options.seed)
-    model_dir = resolve_whisper(options.model, None)
+    model_dir = resolve_whisper(options.model)
     model = WhisperModel(str(model_dir), device="cpu", compute_type=options.compute_type,
                          cpu_threads=options.cpu_threads or len(os.sched_getaffinity(0)))
     if not model.model.is_multilingual:

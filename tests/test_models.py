@@ -118,6 +118,5 @@ def test_hub_models_need_an_explicit_opt_in(monkeypatch):
         models.resolve_whisper("small")
 
 
-def test_default_model_is_base_for_every_language():
-    assert models.default_whisper("en") == "base"
-    assert models.default_whisper("es") == "base" and models.default_whisper(None) == "base"
+def test_default_model_is_base():
+    assert models.default_whisper() == "base"
