@@ -39,9 +39,9 @@ def _transient(task_, task_run, state) -> bool:
 
 def _not_the_input(task_, task_run, state) -> bool:
     """Retry a heavy stage that crashed (memory, a library), not one refusing its input."""
-    from pipeline.cli import _user_errors
+    from pipeline.errors import UserError
 
-    return not isinstance(_exception(state), _user_errors())
+    return not isinstance(_exception(state), UserError)
 
 
 def _delays(n: int) -> list[float]:

@@ -25,23 +25,11 @@ from pathlib import Path
 
 import pipeline  # noqa: F401  (offline switches first)
 from pipeline import artifacts as A
+from pipeline.errors import UserError
 
 EXIT_USAGE = 2
 
 
-class UserError(Exception):
-    """Raised for problems with the user's input; printed as one line."""
-
-
-def _user_errors() -> tuple[type[BaseException], ...]:
-    from pipeline.ingest import IngestError
-    from pipeline.llm import LLMError
-    from pipeline.models import ModelError
-    from pipeline.spec import SpecError
-    from pipeline.review import ReviewError
-    from pipeline.transcribe import NoSpeechError
-
-    return (SpecError, IngestError, ModelError, NoSpeechError, ReviewError, LLMError, UserError)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -114,7 +102,7 @@ def _reprocess_all(args: argparse.Namespace) -> int:
             ran = [r.name for r in results if not r.reused]
             rows.append((run_dir.name, str(date or ""), "ok", ", ".join(ran) or "nothing changed",
                          f"{sum(r.seconds for r in results if not r.reused):.1f}"))
-        except (*_user_errors(), FileNotFoundError, RuntimeError) as exc:
+        except (UserError, FileNotFoundError, RuntimeError) as exc:
             failed += 1
             rows.append((run_dir.name, str(date or ""), "failed", str(exc).splitlines()[0][:120], ""))
     print(_table(rows, ("run", "meeting date", "result", "stages run", "seconds")) if rows
@@ -360,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     logger.propagate = False
     try:
         return args.func(args)
-    except _user_errors() as exc:
+    except UserError as exc:
         print(f"rapporteur: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:

@@ -25,6 +25,7 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.artifacts import AUDIO, DOWNLOAD_DIR, WorkDir, sha256_file
+from pipeline.errors import UserError
 
 log = logging.getLogger("rapporteur.ingest")
 
@@ -33,7 +34,7 @@ MAX_DOWNLOAD_BYTES = 2 * 1024**3  # a 3-hour MP3 at 320 kb/s is ~430 MB; a WAV c
 DOWNLOAD_TIMEOUT_S = 60.0  # per network operation (connect, each read)
 
 
-class IngestError(RuntimeError):
+class IngestError(UserError, RuntimeError):
     """The recording cannot be fetched or is not usable audio.
 
     ``transient``: the server failed or did not answer (worth a later retry, which the

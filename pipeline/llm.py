@@ -22,6 +22,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Optional
 
+from pipeline.errors import UserError
 from pipeline.roster import fold
 
 CHUNK_CHARS = 2400
@@ -35,7 +36,7 @@ which who whom whose as by at from be is are was were been being has have had no
 there here than then such importance important need needs continue continued further""".split())
 
 
-class LLMError(RuntimeError):
+class LLMError(UserError, RuntimeError):
     pass
 
 

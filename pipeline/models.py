@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.artifacts import atomic_write_bytes, sha256_file
+from pipeline.errors import UserError
 
 
-class ModelError(RuntimeError):
+class ModelError(UserError, RuntimeError):
     """A model is missing, corrupt or unknown; the message says how to get it."""
 
 

@@ -22,13 +22,14 @@ from typing import Iterator, Optional
 
 from pipeline import artifacts as A
 from pipeline.artifacts import Corrections, WorkDir, utterance_key
+from pipeline.errors import UserError
 
 EDITABLE = ("remarks", "requests", "points", "closing_points", "decisions")  # presenters are names, not sentences
 MAX_TEXT = 5000
 MAX_AUTHOR = 80
 
 
-class ReviewError(ValueError):
+class ReviewError(UserError, ValueError):
     """A request the review layer refuses (unknown point, label not on the roster, ...)."""
 
 

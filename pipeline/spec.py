@@ -17,10 +17,12 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator,
                       model_validator)
 
+from pipeline.errors import UserError
+
 LANGUAGES = ("en", "es", "pt", "fr", "auto")
 
 
-class SpecError(ValueError):
+class SpecError(UserError, ValueError):
     """A spec that cannot be used; the message is one line naming the file and the field."""
 
 

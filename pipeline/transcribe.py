@@ -23,6 +23,7 @@ from typing import Callable, Optional
 
 
 from pipeline.artifacts import Segment, Transcription, Word, sha256_json
+from pipeline.errors import UserError
 from pipeline.ingest import read_window, wav_duration
 from pipeline.models import ModelError, resolve_whisper
 
@@ -31,7 +32,7 @@ SAMPLE_RATE = 16000
 ALL_LANGUAGES = ("en", "es", "pt", "fr")
 
 
-class NoSpeechError(RuntimeError):
+class NoSpeechError(UserError, RuntimeError):
     """The recording holds nothing to transcribe (silence, music, noise)."""
 
 
