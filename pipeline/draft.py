@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.artifacts import Utterance
-from pipeline.report import key_sentences, reported, sentences, third_person
+from pipeline.report import join_names, key_sentences, reported, sentences, third_person, timestamp
 from pipeline.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -97,18 +97,6 @@ class Minutes:
     document: str
     items: list[ItemMinutes]
     drafting: dict = field(default_factory=dict)  # how the points were worded (language model, counts)
-
-
-def timestamp(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def join_names(names: list[str]) -> str:
-    """"A, B, and C" as the reference writes lists."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 def with_article(country: str) -> str:

@@ -148,11 +148,11 @@ class LLMDrafter:
     """Points for one intervention, from the model, each checked against the intervention."""
 
     def __init__(self, options: LLMOptions):
-        from pipeline.render import _environment
+        from pipeline.render import environment
 
         self.options = options
         self.client = Client(options)
-        self.template = _environment(False).get_template("points.md.j2")
+        self.template = environment(False).get_template("points.md.j2")
         self.stats = {"requests": 0, "answers_without_points": 0, "accepted": 0, "rejected": 0}
 
     def points(self, text: str, subject: str, limit: int, allowed: list[str]) -> list[Drafted]:

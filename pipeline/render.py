@@ -14,13 +14,13 @@ from pathlib import Path
 import jinja2
 
 from pipeline.artifacts import Utterance
+from pipeline.report import join_names, timestamp
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 
-def _environment(autoescape: bool) -> jinja2.Environment:
-    from pipeline.draft import join_names, timestamp
-
+def environment(autoescape: bool) -> jinja2.Environment:
+    """The templates of ``prompts/``, with the minutes' filters; ``autoescape`` for HTML."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=autoescape,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
@@ -30,12 +30,12 @@ def _environment(autoescape: bool) -> jinja2.Environment:
 
 
 def markdown(minutes) -> str:
-    return _environment(False).get_template("minutes.md.j2").render(m=minutes)
+    return environment(False).get_template("minutes.md.j2").render(m=minutes)
 
 
 def html(minutes, audio_href: str) -> str:
     """A self-contained page; each point links to its moment (``audio#t=seconds``)."""
-    return _environment(True).get_template("minutes.html.j2").render(m=minutes, audio=audio_href)
+    return environment(True).get_template("minutes.html.j2").render(m=minutes, audio=audio_href)
 
 
 def html_body(minutes, audio_href: str) -> str:
@@ -43,7 +43,7 @@ def html_body(minutes, audio_href: str) -> str:
     JSON form with the review layer applied."""
     if isinstance(minutes, dict):
         minutes = _namespace(minutes)  # `m.items` must be the list, not dict.items
-    return _environment(True).get_template("minutes_body.html.j2").render(m=minutes, audio=audio_href)
+    return environment(True).get_template("minutes_body.html.j2").render(m=minutes, audio=audio_href)
 
 
 def _namespace(value):
@@ -67,7 +67,6 @@ def docx_bytes(minutes) -> bytes:
     from docx import Document
     from docx.shared import Pt
 
-    from pipeline.draft import join_names
 
     doc = Document()
     doc.styles["Normal"].font.name = "Calibri"

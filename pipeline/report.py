@@ -67,6 +67,19 @@ FUNCTION_WORDS = {"the", "this", "that", "these", "those", "it", "there", "a", "
                   "if", "when", "while", "as", "since", "although", "without", "with", "by", "to"}
 
 
+def timestamp(seconds: float) -> str:
+    """HH:MM:SS, as the minutes stamp each point."""
+    seconds = int(seconds)
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def join_names(names: list[str]) -> str:
+    """"A, B, and C" as the reference writes lists."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
 def sentences(text: str) -> list[str]:
     return split_sentences(text)
 

@@ -81,7 +81,7 @@ def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> 
     allowed_hosts = {f"{host}:{port}", f"[{host}]:{port}"}
     if host in LOOPBACK:
         allowed_hosts |= {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
-    env = render._environment(True)
+    env = render.environment(True)
     env.loader.searchpath.append(str(WEB))
 
     def refuse(status: int, message: str) -> Response:
