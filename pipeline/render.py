@@ -16,7 +16,18 @@ import jinja2
 from pipeline.artifacts import Utterance
 from pipeline.report import join_names, timestamp
 
-PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+def _prompts() -> Path:
+    """The templates: ``prompts/`` of the source tree, or the installed ``rapporteur_prompts``."""
+    source = Path(__file__).resolve().parent.parent / "prompts"
+    if (source / "minutes.md.j2").is_file():
+        return source
+    import importlib.util
+
+    spec = importlib.util.find_spec("rapporteur_prompts")
+    return Path(spec.origin).parent if spec and spec.origin else source
+
+
+PROMPTS = _prompts()
 
 
 def environment(autoescape: bool) -> jinja2.Environment:
