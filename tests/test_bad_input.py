@@ -13,6 +13,8 @@ import pytest
 import yaml
 from conftest import SAMPLE, load_json, run_cli
 
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
+
 
 def write_spec(folder: Path, **meeting) -> Path:
     spec = yaml.safe_load((SAMPLE / "meeting.yaml").read_text())

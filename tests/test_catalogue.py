@@ -18,6 +18,8 @@ from test_bad_input import assert_nothing_finished, one_line_error, write_spec
 from pipeline.artifacts import WorkDir
 from pipeline.ingest import DownloadLimits, IngestError, download, ingest
 
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
+
 
 def ffmpeg(*args: str) -> None:
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", *args], check=True)

@@ -12,6 +12,8 @@ from pipeline.diarize import DiarizeOptions, check_pipeline_config, diarize, loa
 from pipeline.ingest import load_audio
 from pipeline.models import SEGMENTATION, ModelError, verify_member
 
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
+
 
 @pytest.fixture(scope="module")
 def sample_wav(tmp_path_factory) -> tuple[Path, Path]:

@@ -14,6 +14,8 @@ from conftest import SAMPLE, free_port, load_json, run_cli, wait_until_serving
 
 from pipeline.llm import support
 
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
+
 
 class LlamaServer:
     """A llama.cpp server process, its URL and its log."""

@@ -19,6 +19,8 @@ from conftest import ROOT, SAMPLE, free_port, load_json, run_cli, wait_until_ser
 
 from pipeline.intake import Listed, parse_listing, spec_from_template
 
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
+
 PREFECT = [sys.executable, "-m", "prefect"]
 
 

@@ -8,7 +8,10 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import ROOT, SAMPLE
+
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
 RENDER = """
 import json, sys

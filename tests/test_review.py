@@ -18,6 +18,8 @@ from conftest import ROOT, free_port, load_json, run_cli
 from pipeline.artifacts import WorkDir
 from pipeline.review import Review, ReviewError
 
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
+
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
@@ -205,7 +207,7 @@ def served(run_copy):
 
 @pytest.fixture
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
+    import playwright.sync_api as playwright  # installed by scripts/install.sh: missing is a failure, not a skip
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} missing: scripts/install.sh installs Debian's chromium")
     with playwright.sync_playwright() as p:

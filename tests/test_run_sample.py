@@ -8,11 +8,14 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import SAMPLE, load_json, run_cli
 
 from pipeline.evaluate import score
 from pipeline.spec import load_spec
 from pipeline.stages import STAGE_NAMES
+
+pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
 
 def test_transcript_follows_the_contract(sample_run):
