@@ -13,15 +13,62 @@ error, no answer); the heavy stages once, when they fail for a reason other than
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from pathlib import Path
 
 import pipeline  # noqa: F401  (switches off phone-home before prefect is imported)
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from pipeline.errors import UserError
 from pipeline.runner import Context, StageResult, run_stage, stages_to_force
 from pipeline.stages import STAGES, Stage
+
+
+def _user_error_names() -> set[str]:
+    """The class names of every user error defined so far (their modules raised them)."""
+    names, todo = set(), [UserError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
+FAILED_WITH = re.compile(r"exception\.?\s+(\w+):")
+
+
+class QuietUserErrors(logging.Filter):
+    """Prefect reports a task or flow that failed as an ERROR, the flow's with a traceback. For a
+    user error (a recording that is not audio, a typo in the spec) the CLI prints the one line
+    that says what to do, so the console drops Prefect's report of it, or shows it at debug level
+    when Prefect logs at debug (a worker's log keeps the detail); the flow run's logs on a server
+    (the API handler) keep it as it was."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR or not record.name.startswith("prefect"):
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        found = FAILED_WITH.search(record.getMessage()) if error is None else None
+        if not (isinstance(error, UserError) or (found and found.group(1) in _user_error_names())):
+            return True
+        if not logging.getLogger("prefect").isEnabledFor(logging.DEBUG):
+            return False
+        record.levelno, record.levelname, record.exc_info, record.exc_text = logging.DEBUG, "DEBUG", None, None
+        return True
+
+
+def quiet_user_errors() -> None:
+    """Put :class:`QuietUserErrors` on Prefect's console handlers (once)."""
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for logger in (logging.getLogger(), logging.getLogger("prefect")):
+        for handler in logger.handlers:
+            if isinstance(handler, PrefectConsoleHandler) and not any(isinstance(f, QuietUserErrors)
+                                                                     for f in handler.filters):
+                handler.addFilter(QuietUserErrors())
 
 
 def _exception(state):
@@ -39,8 +86,6 @@ def _transient(task_, task_run, state) -> bool:
 
 def _not_the_input(task_, task_run, state) -> bool:
     """Retry a heavy stage that crashed (memory, a library), not one refusing its input."""
-    from pipeline.errors import UserError
-
     return not isinstance(_exception(state), UserError)
 
 
@@ -72,6 +117,7 @@ STAGE_TASKS = {stage.name: _task_for(stage) for stage in STAGES}
 def meeting_flow(ctx: Context, force_from: str | None = None) -> list[StageResult]:
     """Run every stage of one meeting, in order, each as its own Prefect task; from
     ``force_from`` on, stages rerun even when their inputs are unchanged."""
+    quiet_user_errors()
     forced = stages_to_force(force_from)
     return [STAGE_TASKS[stage.name](ctx, force=stage.name in forced) for stage in STAGES]
 
@@ -98,6 +144,8 @@ def process_meeting(spec: str, out: str | None = None, force_from: str | None = 
     outcome in the ledger under ``work_root`` and skip a recording already done."""
     from pipeline import artifacts as A
     from pipeline.ledger import Ledger
+
+    quiet_user_errors()
     from pipeline.notify import notify
     from pipeline.runner import prepare
     from pipeline.stages import RunOptions

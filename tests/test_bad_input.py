@@ -25,9 +25,12 @@ def write_spec(folder: Path, **meeting) -> Path:
 
 
 def one_line_error(done) -> str:
+    """The one line a user error prints, on whichever path it ran (the Prefect flow by default):
+    no traceback, no ERROR line of Prefect's before it."""
     assert done.returncode == 2, (done.returncode, done.stdout, done.stderr)
     lines = [line for line in done.stderr.splitlines() if line.startswith("rapporteur: error:")]
     assert len(lines) == 1, done.stderr
+    assert "Traceback" not in done.stderr and "| ERROR" not in done.stderr, done.stderr
     return lines[0]
 
 
@@ -68,7 +71,7 @@ def test_missing_spec_file(tmp_path):
 def test_missing_recording(tmp_path):
     out = tmp_path / "out"
     line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording="absent.mp3")),
-                                  "--out", str(out), "--no-prefect"))
+                                  "--out", str(out)))
     assert "absent.mp3" in line and "not found" in line
     assert_nothing_finished(out)
 
@@ -77,7 +80,7 @@ def test_recording_outside_the_spec_folder(tmp_path):
     (tmp_path / "inner").mkdir()
     shutil.copy(SAMPLE / "meeting.mp3", tmp_path / "outside.mp3")
     line = one_line_error(run_cli("run", str(write_spec(tmp_path / "inner", recording="../outside.mp3")),
-                                  "--out", str(tmp_path / "out"), "--no-prefect"))
+                                  "--out", str(tmp_path / "out")))
     assert "outside the spec's folder" in line
 
 
@@ -85,7 +88,7 @@ def test_non_audio_file(tmp_path):
     (tmp_path / "notes.mp3").write_text("These are not the minutes you are looking for.\n" * 50)
     out = tmp_path / "out"
     line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording="notes.mp3")),
-                                  "--out", str(out), "--no-prefect"))
+                                  "--out", str(out)))
     assert "notes.mp3" in line and "audio" in line
     assert_nothing_finished(out)
     assert load_json(out / "manifest.json")["stages"]["ingest"]["status"] == "failed"
@@ -114,3 +117,13 @@ def test_http_url_runs_end_to_end(tmp_path, http_root):
     assert sum(len(u["text"].split()) for u in transcript["utterances"]) >= 20  # words, not exact ones
     assert transcript["utterances"][0]["attribution"] == "Chair"
     assert (out / "minutes.md").read_text().startswith("# Draft minutes: CP/CSH-1942/19")
+
+
+def test_the_flows_report_of_a_user_error_stays_at_debug_level(tmp_path):
+    """With Prefect logging at debug (a worker's log), its report of the refused input is there,
+    as a debug line; still no ERROR line and no traceback, and the user's one line."""
+    (tmp_path / "notes.mp3").write_text("not audio\n" * 50)
+    done = run_cli("run", str(write_spec(tmp_path, recording="notes.mp3")), "--out", str(tmp_path / "out"),
+                   env={"PREFECT_LOGGING_LEVEL": "DEBUG"})
+    assert "notes.mp3" in one_line_error(done)
+    assert any("| DEBUG" in line and "IngestError" in line for line in done.stderr.splitlines()), done.stderr[-3000:]

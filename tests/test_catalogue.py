@@ -61,8 +61,7 @@ def test_truncated_mp3_keeps_what_is_there(tmp_path):
 
 def _fails_at_ingest(tmp_path, recording: str, *expected: str, env: dict | None = None) -> None:
     out = tmp_path / "out"
-    done = run_cli("run", str(write_spec(tmp_path, recording=recording)), "--out", str(out),
-                   "--no-prefect", env=env)
+    done = run_cli("run", str(write_spec(tmp_path, recording=recording)), "--out", str(out), env=env)
     line = one_line_error(done)
     for text in expected:
         assert text in line, line
@@ -89,8 +88,7 @@ def test_no_speech(tmp_path, make):
                         "pluck", "E4", "pluck", "G4", ":", "synth", "4", "pluck", "D4", "pluck", "F4", ":",
                         "synth", "4", "pluck", "E4", "pluck", "G4"], check=True)
     out = tmp_path / "out"
-    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording=path.name)), "--out", str(out),
-                                  "--no-prefect"))
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording=path.name)), "--out", str(out)))
     assert "no words could be transcribed" in line and "silence, music or noise" in line
     assert_nothing_finished(out)
 
@@ -98,8 +96,7 @@ def test_no_speech(tmp_path, make):
 def test_language_the_model_cannot_transcribe(tmp_path):
     ffmpeg("-i", str(SAMPLE / "meeting.mp3"), "-t", "8", str(tmp_path / "clip.mp3"))
     spec = write_spec(tmp_path, recording="clip.mp3", language="es")
-    line = one_line_error(run_cli("run", str(spec), "--out", str(tmp_path / "out"), "--model", "tiny.en",
-                                  "--no-prefect"))
+    line = one_line_error(run_cli("run", str(spec), "--out", str(tmp_path / "out"), "--model", "tiny.en"))
     assert "English-only" in line and "es" in line
 
 
