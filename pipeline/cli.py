@@ -193,6 +193,24 @@ def _execute(ctx, no_prefect: bool, force_from: str | None) -> int:
     return 0
 
 
+def _truth(path: Path) -> dict:
+    """A truth file as `evaluate` reads it ({"utterances": [{"start", "end", "attribution", "text",
+    ...}]}, as the samples' truth.json), or a one-line error saying what it lacks."""
+    try:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a JSON truth file ({exc})") from None
+    lines = truth.get("utterances") if isinstance(truth, dict) else None
+    if not isinstance(lines, list) or not all(isinstance(u, dict) for u in lines):
+        raise UserError(f"{path}: not a truth file: it needs an \"utterances\" list (see audio_samples/*/truth.json)")
+    for k, line in enumerate(lines):
+        missing = [key for key in ("start", "end", "text") if key not in line]
+        if missing or not all(isinstance(line[key], (int, float)) for key in ("start", "end")):
+            raise UserError(f"{path}: utterance {k} needs numeric start and end and a text "
+                            f"(missing: {', '.join(missing) or 'a number'})")
+    return truth
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from pipeline.evaluate import score
 
@@ -202,14 +220,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise UserError(f"{transcript}: no transcript; run `rapporteur run` first")
     if not truth_path.is_file():
         raise UserError(f"{truth_path}: truth file not found")
-    truth = json.loads(truth_path.read_text())
+    truth = _truth(truth_path)
     scores = score(json.loads(transcript.read_text()), truth)
     print(_table(scores.rows(), ("measure", "value")))
     if (run_dir / A.MINUTES_JSON).is_file() and (run_dir / A.MANIFEST).is_file():
         from pipeline.evaluate import score_minutes
         from pipeline.spec import load_spec
 
-        spec_path = json.loads((run_dir / A.MANIFEST).read_text()).get("run", {}).get("spec")
+        from pipeline.runner import read_manifest
+
+        spec_path = read_manifest(A.WorkDir(run_dir)).get("run", {}).get("spec")
         if spec_path and Path(spec_path).is_file():
             minutes = score_minutes(json.loads((run_dir / A.MINUTES_JSON).read_text()),
                                     (run_dir / A.MINUTES).read_text(), truth, load_spec(Path(spec_path)))

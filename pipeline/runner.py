@@ -23,6 +23,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline import artifacts as A
 from pipeline.artifacts import WorkDir, sha256_json
+from pipeline.errors import UserError
 from pipeline.spec import load_spec
 from pipeline.stages import STAGES, Context, RunOptions, Stage
 
@@ -49,12 +50,43 @@ def _versions(stage: Stage) -> dict:
     return versions
 
 
+class ManifestError(UserError):
+    """A manifest that cannot be trusted: re-running would silently redo (or skip) stages."""
+
+
+def read_manifest(work: WorkDir) -> dict:
+    """The work folder's manifest, or {} when there is none; a truncated one, or one written by
+    a newer rapporteur, is an error naming the file and what to do, never a silent re-process."""
+    if not work.exists(A.MANIFEST):
+        return {}
+    path = work.path(A.MANIFEST)
+    try:
+        data = work.read_json(A.MANIFEST)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: unreadable ({exc}); restore it from a backup, or move the work "
+                            "folder aside and run the meeting again") from None
+    if not isinstance(data, dict) or not isinstance(data.get("stages", {}), dict):
+        raise ManifestError(f"{path}: not a rapporteur manifest; move the work folder aside and run again")
+    written = str(data.get("pipeline_version", "0"))
+    if _newer(written, __version__):
+        raise ManifestError(f"{path}: written by rapporteur {written}, newer than this {__version__}; "
+                            "upgrade rapporteur to reprocess it")
+    return data
+
+
+def _newer(version: str, than: str) -> bool:
+    def parts(v: str) -> tuple[int, ...]:
+        return tuple(int(p) if p.isdigit() else 0 for p in v.split(".")[:3])
+
+    return parts(version) > parts(than)
+
+
 class Manifest:
     """The work folder's record of finished stages; every update is an atomic rewrite."""
 
     def __init__(self, work: WorkDir, meeting_id: str):
         self.work = work
-        data = work.read_json(A.MANIFEST) if work.exists(A.MANIFEST) else {}
+        data = read_manifest(work)
         self.data = {"meeting_id": meeting_id, "pipeline_version": __version__,
                      "run": data.get("run", {}), "stages": data.get("stages", {})}
 
@@ -215,7 +247,7 @@ def _recorded_run(run_dir: str | Path) -> dict:
     work = WorkDir(Path(run_dir))
     if not work.exists(A.MANIFEST):
         raise FileNotFoundError(f"{work.root}: not a rapporteur work folder (no {A.MANIFEST})")
-    run = work.read_json(A.MANIFEST).get("run") or {}
+    run = read_manifest(work).get("run") or {}
     if "spec" not in run:
         raise FileNotFoundError(f"{work.root}: its manifest does not say which spec it was run from")
     return run

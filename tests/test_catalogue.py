@@ -307,3 +307,38 @@ def test_a_speaker_who_never_pauses_is_cut_into_chunks(tmp_path):
     spans = speech_spans(wav, options)
     assert sum(s.end - s.start for s in spans) > 150
     assert len(spans) >= 6 and max(s.end - s.start for s in spans) <= options.chunk_seconds
+
+
+# --- a work folder or truth file that cannot be trusted: one line, nothing redone -----------------
+
+@pytest.mark.parametrize("damage", ["truncated", "newer"])
+def test_a_damaged_manifest_is_named_and_nothing_is_redone(sample_run, tmp_path, damage):
+    """`reprocess` (the Prefect flow) on a manifest cut by a crash of the disk, or written by a
+    newer rapporteur: one line naming the file and what to do; no stage reruns, no file changes."""
+    import json
+    import shutil
+
+    out = tmp_path / "run"
+    shutil.copytree(sample_run["out"], out)
+    manifest = out / "manifest.json"
+    if damage == "truncated":
+        manifest.write_bytes(manifest.read_bytes()[:300])
+    else:
+        manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "pipeline_version": "9.0.0"}))
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    line = one_line_error(run_cli("reprocess", str(out)))
+    assert str(manifest) in line
+    assert ("unreadable" in line) if damage == "truncated" else ("newer than this" in line and "upgrade" in line)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+@pytest.mark.parametrize("content, expected", [
+    ('{"segments": []}', 'needs an "utterances" list'),
+    ('{"utterances": [{"start": 1.0}]}', "utterance 0 needs numeric start and end and a text"),
+    ('{"utterances": [', "not a JSON truth file"),
+])
+def test_a_truth_file_of_another_shape(sample_run, tmp_path, content, expected):
+    truth = tmp_path / "truth.json"
+    truth.write_text(content)
+    line = one_line_error(run_cli("evaluate", str(sample_run["out"]), str(truth)))
+    assert str(truth) in line and expected in line
