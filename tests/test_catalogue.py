@@ -183,8 +183,10 @@ def test_unreachable_host(tmp_path):
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # Through the flow, Prefect retries a transient fetch failure three times, 30 s, 2 and 8 min
+    # apart by default (10.5 min of this test on CI): the delays are shortened, not the retries.
     _fails_at_ingest(tmp_path, f"http://127.0.0.1:{port}/a.mp3", "connection refused", "3 attempts",
-                     env={"RAPPORTEUR_DOWNLOAD_BACKOFF": "0.05"})
+                     env={"RAPPORTEUR_DOWNLOAD_BACKOFF": "0.05", "RAPPORTEUR_RETRY_DELAY": "0.05"})
 
 
 def test_tls_error(tmp_path, server):
