@@ -266,6 +266,20 @@ def read_window(path: Path, start: float, end: float):
     return pcm.astype(np.float32) / 32768.0
 
 
+def windows(items: list, span, seconds: float):
+    """Consecutive ``items`` (in time order) in groups whose audio, from the first's start
+    (``span(item)`` is its (start, end)) to the last's end, is at most ``seconds``: what is read
+    from disk at once, so memory does not grow with the recording."""
+    group: list = []
+    for item in items:
+        if group and span(item)[1] - span(group[0])[0] > seconds:
+            yield group
+            group = []
+        group.append(item)
+    if group:
+        yield group
+
+
 def wav_duration(path: Path) -> float:
     with wave.open(str(path), "rb") as handle:
         return handle.getnframes() / handle.getframerate()

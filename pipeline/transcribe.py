@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 from pipeline.artifacts import Segment, Transcription, Word, sha256_json
 from pipeline.errors import UserError
-from pipeline.ingest import read_window, wav_duration
+from pipeline.ingest import read_window, wav_duration, windows
 from pipeline.models import ModelError, resolve_whisper
 
 log = logging.getLogger("rapporteur.transcribe")
@@ -105,7 +105,8 @@ class Chunk:
     end: float
 
 
-def _threads(requested: int) -> int:
+def threads(requested: int) -> int:
+    """CPU threads for CTranslate2: ``requested``, or every core this process may use when 0."""
     if requested > 0:
         return requested
     try:
@@ -219,7 +220,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     ctranslate2.set_random_seed(options.seed)
     model_dir = resolve_whisper(options.model)
     model = WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
-                         cpu_threads=_threads(options.cpu_threads))
+                         cpu_threads=threads(options.cpu_threads))
     languages = list(options.languages) or list(ALL_LANGUAGES)
     if not model.model.is_multilingual:
         if set(languages) - {"en"}:
@@ -238,7 +239,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     done_s, started, last_report = resumed, time.perf_counter(), 0.0
     # Windows and batches are laid out over the whole plan, not what is left of it, so a resumed
     # run decodes each chunk in the same company and gets the same words as an uninterrupted one.
-    for group in _windows(plan, options):
+    for group in windows(plan, lambda p: (p.chunk.start, p.chunk.end), options.vad_window_seconds):
         if all((p.chunk.start, p.chunk.end) in checkpoint.done for p in group):
             continue
         audio = read_window(audio_path, group[0].chunk.start, group[-1].chunk.end)
@@ -398,18 +399,6 @@ def _language_pieces(model, audio_path: Path, span: Chunk, language: str, langua
         else:
             pieces.append((Chunk(part.start, part.end), label))
     return pieces
-
-
-def _windows(plan: list[Planned], options: TranscribeOptions):
-    """Consecutive chunks read from disk together: at most ``vad_window_seconds`` of audio."""
-    group: list[Planned] = []
-    for planned in plan:
-        if group and planned.chunk.end - group[0].chunk.start > options.vad_window_seconds:
-            yield group
-            group = []
-        group.append(planned)
-    if group:
-        yield group
 
 
 def _decode_group(model, audio, offset: float, group: list[Planned], options: TranscribeOptions,

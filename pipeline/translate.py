@@ -12,14 +12,14 @@ The draft prints the rendering and keeps the original beside it, flagged as a tr
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
 
 from pipeline.artifacts import Rendering, Translation, Utterance
-from pipeline.ingest import SAMPLE_RATE, read_window
+from pipeline.ingest import SAMPLE_RATE, read_window, windows
 from pipeline.models import resolve_whisper
+from pipeline.transcribe import threads
 from pipeline.report import sentence_span, sentences
 
 log = logging.getLogger("rapporteur.translate")
@@ -88,12 +88,12 @@ def translate(audio_path: Path, utterances: list[Utterance], options: TranslateO
     ctranslate2.set_random_seed(options.seed)
     model_dir = resolve_whisper(options.model)
     model = WhisperModel(str(model_dir), device="cpu", compute_type=options.compute_type,
-                         cpu_threads=options.cpu_threads or len(os.sched_getaffinity(0)))
+                         cpu_threads=threads(options.cpu_threads))
     if not model.model.is_multilingual:
         log.warning("model %s is English-only: %d sentences left untranslated", model_dir.name, len(todo))
         return Translation()
     batched = BatchedInferencePipeline(model)
-    for window in _windows(todo, options.window_seconds):
+    for window in windows(sorted(todo, key=lambda r: r.start), lambda r: (r.start, r.end), options.window_seconds):
         offset = max(0.0, window[0].start - options.pad)
         audio = read_window(audio_path, offset, window[-1].end + options.pad)
         for language in dict.fromkeys(r.language for r in window):
@@ -102,18 +102,6 @@ def translate(audio_path: Path, utterances: list[Utterance], options: TranslateO
                 _render_batch(batched, audio, offset, members[i:i + options.batch_size], language, options)
     log.info("rendered %d sentences in English", len(todo))
     return Translation(model=model_dir.name, sentences=todo)
-
-
-def _windows(todo: list[Rendering], seconds: float):
-    """Consecutive sentences whose audio is read from disk together (bounded memory)."""
-    group: list[Rendering] = []
-    for rendering in sorted(todo, key=lambda r: r.start):
-        if group and rendering.end - group[0].start > seconds:
-            yield group
-            group = []
-        group.append(rendering)
-    if group:
-        yield group
 
 
 def _render_batch(batched, audio, offset: float, batch: list[Rendering], language: str,
@@ -144,7 +132,7 @@ def _render_batch(batched, audio, offset: float, batch: list[Rendering], languag
 TRUSTED_LOGPROB = -0.8
 # A loop ("I am not afraid, I am not afraid, ..."): a run of three words said three times, or
 # text that compresses as well as Whisper's own give-up threshold.
-LOOP_NGRAM, LOOP_COUNT, LOOP_COMPRESSION = 3, 3, 2.4
+LOOP_NGRAM, LOOP_COUNT = 3, 3
 UNTRANSLATED = 0.5  # this share of the rendering's words found in the original: left as said
 
 
@@ -153,7 +141,7 @@ def doubt(rendering: Rendering) -> str:
     from collections import Counter
 
     from pipeline.roster import fold
-    from pipeline.transcribe import compression_ratio
+    from pipeline.transcribe import LOOP_COMPRESSION, compression_ratio
 
     english = fold(rendering.english).split()
     if len(english) < 3:
