@@ -23,15 +23,17 @@ only where the speaker changes.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, utterance_key
-from pipeline.cues import NEXT, PREVIOUS, SELF, Cue, chair_acts, find_cues, named_by
+from pipeline.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
+                            find_cues, named_by)
 from pipeline.merge import sentence_starts, split_at, text_of
-from pipeline.roster import Entry, build_roster
+from pipeline.roster import Entry, build_roster, fold, split_sentences
 
 
 @dataclass
@@ -67,6 +69,8 @@ AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker
 BANK_WEIGHT = 0.6  # a voice confirmed in an earlier meeting: one clear cue's worth, never more
 FIXED = 1e6  # a rapporteur's label, in the decoding: certain
 CORRECTED_WEIGHT = 3.0  # ... and as evidence for the rest of its voice: more than any cue said
+CLOSING_WORDS = 12  # "El siguiente amor es a mí sin divina de lación de Brasil.": a garbled call
+COURTESY_TO_CHAIR = 1.0  # a turn opening "Thank you, Chair" is not the chair's: a clear cue's worth against
 
 
 # ---- 1. turns ----------------------------------------------------------------------------------
@@ -75,10 +79,16 @@ def _floor_cues(text: str, entries: list[Entry]) -> list[Cue]:
     return [c for c in find_cues(text, entries) if c.label and c.label != "Chair" and c.direction != SELF]
 
 
+def thanks_the_chair(text: str, entries: list[Entry]) -> bool:
+    """Whether a sentence is "Thank you, Chair": a speaker's opening courtesy, never the chair's own."""
+    return any(c.direction == PREVIOUS and c.label == "Chair" and not c.correction for c in find_cues(text, entries))
+
+
 def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list[Utterance], list[int]]:
     """Turns, and for each the index of the utterance it was cut from. An utterance is cut after
     a sentence that gives the floor to someone (when more than a few words follow) and before a
-    short sentence that thanks someone (the chair's, after the speaker it thanks)."""
+    short sentence that thanks someone (the chair's, after the speaker it thanks) or thanks the
+    chair (a speaker opening, inside a voice diarization merged with the chair's)."""
     turns: list[Utterance] = []
     origin: list[int] = []
     for index, utterance in enumerate(utterances):
@@ -91,7 +101,8 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
             if (any(c.direction == NEXT for c in cues) and b < len(utterance.words)
                     and len(utterance.words) - b >= MIN_TARGET_WORDS):
                 cuts.add(b)
-            if k and b - a <= MAX_THANKS_WORDS and any(c.direction == PREVIOUS and not c.correction for c in cues):
+            if k and b - a <= MAX_THANKS_WORDS and (any(c.direction == PREVIOUS and not c.correction for c in cues)
+                                                    or thanks_the_chair(text_of(utterance.words[a:b]), entries)):
                 cuts.add(a)
         pieces, rest = [], utterance
         for cut in sorted(cuts, reverse=True):
@@ -138,17 +149,42 @@ def _neighbour(turns: list[Utterance], acts: list[bool], index: int, step: int) 
 
 
 def _given_the_floor(turns: list[Utterance], acts: list[bool], votes, index: int, cue: Cue) -> int | None:
-    """The turn given the floor for the label that turn ``index`` thanks, if the floor was given
-    since the chair last acted: in a hearing the chair thanks the member whose slot it was
-    ("Thanks, Mr. Jensen") after the witness answered, so the thanks are not the answer's."""
+    """The turn named as the label that turn ``index`` thanks (given the floor, or naming itself),
+    if one was since the chair last acted: in a hearing the chair thanks the member whose slot it
+    was ("Thanks, Mr. Jensen") after the witness answered, so the thanks are not the answer's.
+    Either naming counts: a misheard floor ("I now invite Dr. Yomarov") is often followed by the
+    member's own "I'm Anne Umarov"."""
     if cue.label is None or cue.correction:
         return None
+    naming = (NEXT + ":", SELF + ":")
     for j in range(index - 1, -1, -1):
-        if any(e.kind.startswith(NEXT + ":") for e in votes[j].get(cue.label, [])):
+        if any(e.kind.startswith(naming) for e in votes[j].get(cue.label, [])):
             return j
         if acts[j]:
             return None
     return None
+
+
+def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> None:
+    """Add to ``cues_of`` the floor given by a name closing a turn, right before another voice, in a
+    voice that gives the floor elsewhere: the chair calling the next speaker in words no pattern
+    knows ("Thanks, Ms. Larsen. Oh, Dr. Rasmussen." / "el siguiente amor es la delegación de
+    Brasil."). The name must end the turn's last clause and not be thanked in it; the clause may be
+    longer than a vocative's (:data:`CLOSING_WORDS`) because the name's place, last before another
+    voice, says as much as the words around it."""
+    floor_voices = {t.speaker for t, cues in zip(turns, cues_of) if any(c.direction == NEXT and c.act for c in cues)}
+    for i, turn in enumerate(turns[:-1]):
+        if (turn.speaker not in floor_voices or turns[i + 1].speaker == turn.speaker
+                or any(c.direction == NEXT for c in cues_of[i])):
+            continue
+        sentences = split_sentences(turn.text)
+        clause = fold(re.split(r"[,;:¡¿]", sentences[-1])[-1]) if sentences else ""
+        if not clause or len(clause.split()) > CLOSING_WORDS:
+            continue
+        entry, score = best_entry(clause, entries, at_start=False, max_skip=0)
+        thanked = {c.label for c in cues_of[i] if c.direction == PREVIOUS}
+        if entry is not None and entry.kind != "chair" and entry.label not in thanked:
+            cues_of[i].append(Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False))
 
 
 def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
@@ -338,6 +374,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     entries = build_roster(spec)
     turns, origin = split_turns(utterances, entries)
     cues_of = [find_cues(t.text, entries) for t in turns]
+    closing_calls(turns, cues_of, entries)
     votes = collect_votes(turns, cues_of)
     agenda_votes(turns, cues_of, spec, votes)
     said = _said(votes, labels)
@@ -353,14 +390,18 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     shares = voice_shares(said, turns)
     voiced = options.voice * shares
     emission = np.hstack([said + voiced, np.full((len(turns), 1), options.unknown)])
+    chair = labels.index("Chair")
     for t, cues in enumerate(cues_of):
         for label in named_by(cues):  # nobody thanks themselves, or gives themselves the floor
             if label != "Chair" and label in labels:
                 emission[t, labels.index(label)] = -np.inf
+        opening = turns[t].words[:sentence_starts(turns[t])[1]] if len(sentence_starts(turns[t])) > 1 else turns[t].words
+        if thanks_the_chair(text_of(opening), entries):
+            emission[t, chair] -= COURTESY_TO_CHAIR
     for t, (label, _) in fixed.items():
         emission[t, :] = -np.inf
         emission[t, labels.index(label)] = FIXED
-    path = decode(emission, speakers, labels.index("Chair"), options)
+    path = decode(emission, speakers, chair, options)
 
     strongest: dict[tuple[str, str], Evidence] = {(s, e.kind.split(":", 1)[1]): e for s, e in banked.items()}
     for turn, vote in zip(turns, votes):

@@ -412,6 +412,50 @@ def test_thanks_after_an_answer_go_to_whom_the_floor_was_given():
     assert attributed[2].attribution != "Canada" or attributed[2].review
 
 
+def test_thanks_go_to_the_turn_that_named_itself_when_the_floor_was_misheard():
+    """The floor's name was not made out ("I now invite Dr. Yomarov" for Ms. Umarov), but the
+    member named herself: the chair's thanks after the answer are hers, not the answer's."""
+    meeting = [
+        utterance("S0", "The floor is open. I now invite Dr. Yomarov to take the floor.", 0),
+        utterance("S1", "Thank you, Chair. Canada would like to know when the evaluation will be published.", 5),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 25),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 30),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[1].attribution == "Canada"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[2].evidence), attributed[2].evidence
+
+
+def test_a_speaker_thanking_the_chair_inside_the_chairs_voice_is_not_the_chair():
+    """Diarization merged a delegate into the chair's voice and the floor given was not heard: the
+    delegate's "Thank you, Chair." starts a turn of its own, which is not called the Chair."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. Next, the. Thank you, Chair. We support the proposal and ask for a timetable.", 15),
+        utterance("S2", "Thank you, Chair. Peru supports the proposal as well.", 30),
+    ]
+    attributed = attribute(meeting, SPEC)
+    courtesy = [u for u in attributed if u.text.startswith("Thank you, Chair. We support")]
+    assert courtesy, [u.text for u in attributed]
+    assert courtesy[0].attribution != "Chair" or courtesy[0].review, courtesy[0]
+
+
+def test_a_name_closing_a_floor_givers_turn_gives_the_floor():
+    """The chair's call came out garbled around two names ("Oye, Anne Grace Larsen, Oye Richard
+    Lois, Dr. Rasmussen."): the name that closes the turn, right before a new voice, is called."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. Oh, Brazil, oh, the delegation of Peru.", 15),
+        utterance("S2", "Thank you, Chair. We support the proposal and ask for a timetable.", 20),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[3].attribution == "Peru", attributed[3]
+    assert any(e.kind == "next:Peru" for e in attributed[3].evidence)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("John Aldous, I'm Alison Treppel.", ("self", "Alison Treppel")),  # a garbled greeting before it
     ("Thank you. I'm grateful to Ms. Treppel for that.", None),  # names someone else
