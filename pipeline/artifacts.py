@@ -27,6 +27,7 @@ UTTERANCES = "utterances.json"
 ATTRIBUTED = "attributed.json"
 TRANSCRIPT = "transcript.json"
 TRANSLATION = "translation.json"  # English renderings of what was said in other languages
+VOICEPRINTS = "voiceprints.json"  # a speaker embedding per sentence
 MINUTES = "minutes.md"
 MINUTES_HTML = "minutes.html"
 MINUTES_JSON = "minutes.json"
@@ -169,13 +170,31 @@ class Translation:
         return {span_key(r.start, r.end): r for r in self.sentences if not r.doubt}
 
 
+@dataclass
+class Voiceprint:
+    """One sentence's speaker embedding (unit length), by its words' times."""
+
+    start: float
+    end: float
+    embedding: list[float]
+
+
+@dataclass
+class Voiceprints:
+    """Every embedded sentence of a meeting, in time order, and the encoder that embedded them
+    (a name of :data:`pipeline.diarize.EMBEDDINGS`: prints of two encoders never compare)."""
+
+    encoder: str = ""
+    prints: list[Voiceprint] = field(default_factory=list)
+
+
 def span_key(start: float, end: float) -> tuple[float, float]:
     """A sentence's name among the renderings: its time, to the hundredth of a second."""
     return round(start, 2), round(end, 2)
 
 
 _NESTED = {"words": Word, "segments": Segment, "turns": Turn, "exclusive": Turn,
-           "evidence": Evidence, "utterances": Utterance, "sentences": Rendering}
+           "evidence": Evidence, "utterances": Utterance, "sentences": Rendering, "prints": Voiceprint}
 
 
 def from_dict(cls, data: dict):

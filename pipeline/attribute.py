@@ -1,4 +1,4 @@
-"""Stage 5, attribute: each turn to the Chair, a delegation or a named person.
+"""Stage 7, attribute: each turn to the Chair, a delegation or a named person.
 
 A diarized voice is evidence, not an identity: diarization merges voices (25 members heard as
 four) and splits them, so labels are decided turn by turn, in four steps.
@@ -7,9 +7,11 @@ four) and splits them, so labels are decided turn by turn, in four steps.
    voice's stretch (a change of speaker the diarization did not hear).
 2. **Evidence** per turn and label: what is said (:mod:`pipeline.cues`: the floor given just
    before the turn, thanks just after it, the turn naming itself, the agenda's presenter, what only
-   a chair does); the voice (how the *other* turns of its diarized voice are named, as shares,
-   so a voice shared by several labels says little); the voice bank (a voice confirmed in an
-   earlier meeting).
+   a chair does, opening with "Thank you, Chair" being what it does not); the voice: the turn's
+   own voiceprint (:mod:`pipeline.voiceprint`) against each label's turns, so one diarized voice
+   may hold several labels and one label span several voices (a turn too short for a voiceprint
+   takes how the *other* turns of its diarized voice are named); the voice bank (a voice
+   confirmed in an earlier meeting).
 3. **One decoding of the whole meeting** (Viterbi over labels): a turn of the same voice right
    after another tends to keep its label, a new voice tends to be a new speaker, so a misheard
    name is carried by the turns around it. A turn never takes a label it thanks or gives the floor
@@ -29,11 +31,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.artifacts import Corrections, Evidence, Utterance, utterance_key
+from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
                             find_cues, named_by)
 from pipeline.merge import sentence_starts, split_at, text_of
 from pipeline.roster import Entry, build_roster, fold, split_sentences
+from pipeline.voiceprint import turn_prints
 
 
 @dataclass
@@ -309,6 +312,47 @@ def voice_shares(said: np.ndarray, turns: list[Utterance]) -> np.ndarray:
     return out
 
 
+# Fitted by benchmarks/voice_evidence.py on every recording with reference turns (the samples, the
+# AMI excerpts, sample.wav), each weighing the same, GE2E: the softmax temperature over the labels'
+# similarities, and the similarity of "a voice not named yet" (real meetings' own-label similarities
+# run 0.80-0.87, the samples' espeak voices 0.96-0.98).
+VOICE_TEMPERATURE = 0.04
+NEW_VOICE_SIMILARITY = 0.85
+# Below this a turn's own voiceprint names its label's centroid 63 % of the time (19 reference
+# turns of 0.5-1.5 s over the same recordings), against 91 % at 1.5-3 s and 95 % beyond: a shorter
+# turn takes what its diarized voice's other turns say instead (:func:`voice_shares`).
+MIN_PRINT_SECONDS = 1.5
+
+
+def voice_likeness(said: np.ndarray, prints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """turns x labels: what each turn's voiceprint says, and its cosine similarity to each label.
+
+    Each label's centroid is the voiceprints of the *other* turns, weighted by what was said for
+    that label in them, so one label may span diarized voices and several labels share one. A
+    turn's evidence for a label is its softmax share over the labels' similarities
+    (:data:`VOICE_TEMPERATURE`), against "a voice not named yet" (:data:`NEW_VOICE_SIMILARITY`):
+    a voice far from every named one says nothing. A turn without a voiceprint says nothing."""
+    n, k = said.shape
+    shares, similarity = np.zeros((n, k)), np.full((n, k), np.nan)
+    have = np.all(np.isfinite(prints), axis=1)
+    if not have.any():
+        return shares, similarity
+    x = np.where(have[:, None], prints, 0.0)
+    weights = np.clip(said, 0, None) * have[:, None]
+    total = weights.T @ x  # labels x dim
+    for t in np.flatnonzero(have):
+        centroids = total - weights[t][:, None] * x[t][None, :]
+        norms = np.linalg.norm(centroids, axis=1)
+        named = norms > 1e-9
+        if not named.any():
+            continue
+        similarity[t, named] = centroids[named] @ x[t] / norms[named]
+        scores = np.append(similarity[t, named], NEW_VOICE_SIMILARITY) / VOICE_TEMPERATURE
+        p = np.exp(scores - scores.max())
+        shares[t, named] = (p / p.sum())[:-1]
+    return shares, similarity
+
+
 def bank_votes(turns: list[Utterance], labels: list[str], said: np.ndarray, voices: dict) -> dict[str, Evidence]:
     """Votes from the voice bank (``voices``: speaker -> :class:`pipeline.voices.Recognised`), added
     to ``said`` for each turn of voices nothing said in this meeting names otherwise: the bank
@@ -358,7 +402,8 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
 # ---- the stage -----------------------------------------------------------------------------------
 
 def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None,
-              corrections: Corrections | None = None, voices: dict | None = None) -> list[Utterance]:
+              corrections: Corrections | None = None, voices: dict | None = None,
+              prints: Voiceprints | None = None) -> list[Utterance]:
     """Attributed utterances: ``attribution``, ``confidence`` and ``evidence`` set, utterances cut
     where the speaker changes inside one voice (see the module's docstring).
 
@@ -387,7 +432,12 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
             fixed[t] = (label, "this turn" if by_turn else f"every turn of {turn.speaker}")
             said[t, labels.index(label)] += CORRECTED_WEIGHT
     speakers = [t.speaker for t in turns]
-    shares = voice_shares(said, turns)
+    vectors = turn_prints(turns, prints)
+    short = np.array([turn.end - turn.start < MIN_PRINT_SECONDS for turn in turns])
+    vectors[short] = np.nan  # too short for its own voiceprint to say whose voice it is
+    shares, similarity = voice_likeness(said, vectors)
+    short |= ~np.all(np.isfinite(vectors), axis=1)  # ... or none of its sentences was embedded
+    shares[short] = voice_shares(said, turns)[short]
     voiced = options.voice * shares
     emission = np.hstack([said + voiced, np.full((len(turns), 1), options.unknown)])
     chair = labels.index("Chair")
@@ -430,8 +480,10 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         turn.evidence = sorted(votes[t].get(label, []), key=lambda e: -e.weight)[:3]
         if voiced[t, column] > 0:
             turn.evidence.append(Evidence(kind=f"voice:{label}", time=turn.start, weight=round(float(voiced[t, column]), 3),
-                                          phrase=f"{round(100 * voiced[t, column] / options.voice)} % of what names "
-                                                 f"the other turns of {turn.speaker} names {label}"))
+                                          phrase=(f"{round(100 * shares[t, column])} % of what names the other turns "
+                                                  f"of {turn.speaker} names {label}" if short[t] else
+                                                  f"voice {similarity[t, column]:.2f} similar to the turns named "
+                                                  f"{label} ({round(100 * shares[t, column])} % likely theirs)")))
         if not votes[t].get(label):
             cited = strongest.get((turn.speaker, label))
             if cited is not None:  # cite the strongest cue given to this voice for that label

@@ -1,4 +1,4 @@
-"""Stage 7, draft: the minutes, in the structure of the secretariat's own.
+"""Stage 9, draft: the minutes, in the structure of the secretariat's own.
 
 The structure (:class:`Minutes`) is built here from the aligned transcript; its wording lives in
 the templates of ``prompts/`` (rendered by :mod:`pipeline.render`) so a secretariat can change

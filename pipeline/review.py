@@ -245,15 +245,15 @@ class Review:
         """Attribute, align and draft again from the corrections (sub-second); earlier stages
         must be done: a re-draft never starts a transcription."""
         from pipeline.runner import Manifest, reopen, run_stage
-        from pipeline.stages import get_stage
+        from pipeline.stages import REDRAFT, STAGE_NAMES, get_stage
 
         ctx = reopen(self.work.root)
         manifest = Manifest(ctx.work, ctx.spec.meeting.id)
-        for needed in ("transcribe", "diarize", "merge", "translate"):
+        for needed in STAGE_NAMES[1:STAGE_NAMES.index(REDRAFT[0])]:
             if manifest.entry(needed).get("status") != "done":
                 raise ReviewError(f"stage {needed} is not done; run `rapporteur reprocess` first")
         with self.lock:
-            results = [run_stage(ctx, get_stage(name)) for name in ("attribute", "align", "draft")]
+            results = [run_stage(ctx, get_stage(name)) for name in REDRAFT]
             self._log("redraft", _clean_author(author), "minutes", None,
                       {r.name: ("reused" if r.reused else "ran") for r in results})
         return results

@@ -251,6 +251,14 @@ def _merge(ctx: Context) -> dict:
     return {"utterances": len(utterances)}
 
 
+def _voiceprint(ctx: Context) -> dict:
+    from pipeline.voiceprint import voiceprints
+
+    result = voiceprints(ctx.work.path(A.AUDIO), _utterances(ctx, A.UTTERANCES), ctx.options.diarize.embedding)
+    ctx.work.write_json(A.VOICEPRINTS, result)
+    return {"sentences": len(result.prints), "encoder": result.encoder}
+
+
 def _translate(ctx: Context) -> dict:
     from pipeline.translate import translate
 
@@ -267,7 +275,7 @@ def _attribute(ctx: Context) -> dict:
     from pipeline.attribute import attribute
 
     utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec, corrections=ctx.corrections(),
-                           voices=ctx.known_voices())
+                           voices=ctx.known_voices(), prints=ctx.work.load(A.VOICEPRINTS, A.Voiceprints))
     ctx.work.write_json(A.ATTRIBUTED, {"utterances": [asdict(u) for u in utterances]})
     return {"attributed": sum(u.attribution is not None for u in utterances)}
 
@@ -318,9 +326,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
           _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"), heavy=True),
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}),
+    Stage("voiceprint", "1", (A.AUDIO, A.UTTERANCES), (A.VOICEPRINTS,), _voiceprint,
+          lambda ctx: {"embedding": ctx.options.diarize.embedding}, ("torch", "Resemblyzer"), heavy=True),
     Stage("translate", "1", (A.AUDIO, A.UTTERANCES), (A.TRANSLATION,), _translate,
           lambda ctx: ctx.translate_options().cache_key(), ("faster-whisper", "ctranslate2"), heavy=True),
-    Stage("attribute", "1", (A.UTTERANCES, A.DIARIZATION), (A.ATTRIBUTED,), _attribute,
+    Stage("attribute", "1", (A.UTTERANCES, A.DIARIZATION, A.VOICEPRINTS), (A.ATTRIBUTED,), _attribute,
           lambda ctx: {**_spec_part("presiding", "participants", "order_of_business")(ctx),
                        "corrections": asdict(ctx.corrections()),
                        "voices": {s: asdict(v) for s, v in ctx.known_voices().items()}}, ("rapidfuzz",)),
@@ -334,6 +344,7 @@ STAGES: tuple[Stage, ...] = (
 )
 
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
+REDRAFT = ("attribute", "align", "draft")  # what a rapporteur's correction reruns (the light tail)
 
 
 def get_stage(name: str) -> Stage:

@@ -456,6 +456,46 @@ def test_a_name_closing_a_floor_givers_turn_gives_the_floor():
     assert any(e.kind == "next:Peru" for e in attributed[3].evidence)
 
 
+def _prints(meeting: list[Utterance], voices: list[int]):
+    """Voiceprints for each utterance's sentences: voice ``voices[i]`` is a unit vector of its
+    own (a little noise apart), so two labels in one diarized voice still sound different."""
+    import numpy as np
+
+    from pipeline.artifacts import Voiceprint, Voiceprints
+    from pipeline.voiceprint import sentence_spans
+
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.normal(size=(16, 16)))[0]
+    prints = Voiceprints(encoder="test")
+    for utterance, voice in zip(meeting, voices):
+        for a, b in sentence_spans([utterance]):
+            vector = basis[voice] + 0.05 * rng.normal(size=16)
+            prints.prints.append(Voiceprint(a, b, list(vector / np.linalg.norm(vector))))
+    return prints
+
+
+def test_a_turn_takes_the_label_whose_turns_its_voiceprint_matches_inside_a_merged_voice():
+    """Canada and Brazil diarized as one voice (S1): a turn of S1 that names nobody takes the
+    label whose named turns sound like it (its voiceprint), not the voice's majority label."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. We urge member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. Brazil, you have the floor.", 15),
+        utterance("S1", "Thank you, Chair. Capacity building must reach every member state.", 20),
+        utterance("S0", "Thank you, Brazil. Canada, you have the floor again.", 30),
+        utterance("S1", "Thank you. Canada would add that mutual assistance must become faster.", 35),
+        utterance("S0", "Thank you, Canada. The floor is open.", 45),
+        utterance("S1", "Capacity building also needs a budget that the member states can sustain.", 50),
+        utterance("S0", "The meeting is adjourned.", 60),
+    ]
+    voices = [0, 1, 0, 2, 0, 1, 0, 2, 0]  # S1 holds two voices: Canada's (1) and Brazil's (2)
+    attributed = attribute(meeting, SPEC, prints=_prints(meeting, voices))
+    assert attributed[7].attribution == "Brazil" and not attributed[7].review, attributed[7]
+    assert any(e.kind == "voice:Brazil" and "similar" in e.phrase for e in attributed[7].evidence)
+    without = attribute(meeting, SPEC)  # the diarized voice alone: S1 is mostly Canada
+    assert without[7].attribution != "Brazil"
+
+
 @pytest.mark.parametrize("text, expected", [
     ("John Aldous, I'm Alison Treppel.", ("self", "Alison Treppel")),  # a garbled greeting before it
     ("Thank you. I'm grateful to Ms. Treppel for that.", None),  # names someone else
