@@ -124,8 +124,9 @@ def main(argv: list[str]) -> None:
                   f"{np.median(owns):.3f} | {np.median(best):.3f} | {max(best):.3f} |")
     # Each recording weighs the same (the samples' many espeak turns would otherwise outvote the
     # real meetings', whose similarities run lower).
-    grid = [(t, v, np.mean([log_likelihood(c, t, v) for c in cases])) for t in (0.01, 0.015, 0.02, 0.03, 0.04, 0.06)
-            for v in np.arange(0.70, 0.96, 0.01)]
+    grid = [(t, v, np.mean([log_likelihood(c, t, v) for c in cases]))
+            for t in (0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10, 0.12, 0.15, 0.2)
+            for v in np.arange(0.30, 0.96, 0.01)]
     t, v, ll = max(grid, key=lambda g: g[2])
     print(f"\nfitted on {sum(map(len, cases))} cases of {len(cases)} recordings, each weighing the same: "
           f"temperature {t}, not-named-yet similarity {v:.2f} (mean log-probability of the right answer {ll:.3f})")

@@ -312,31 +312,30 @@ def voice_shares(said: np.ndarray, turns: list[Utterance]) -> np.ndarray:
     return out
 
 
-# Fitted by benchmarks/voice_evidence.py on every recording with reference turns (the samples, the
-# AMI excerpts, sample.wav), each weighing the same, GE2E: the softmax temperature over the labels'
-# similarities, and the similarity of "a voice not named yet" (real meetings' own-label similarities
-# run 0.80-0.87, the samples' espeak voices 0.96-0.98).
-VOICE_TEMPERATURE = 0.04
-NEW_VOICE_SIMILARITY = 0.85
-# Below this a turn's own voiceprint names its label's centroid 63 % of the time (19 reference
-# turns of 0.5-1.5 s over the same recordings), against 91 % at 1.5-3 s and 95 % beyond: a shorter
-# turn takes what its diarized voice's other turns say instead (:func:`voice_shares`).
+# Below this a stretch's voiceprint names its label's centroid 63 % of the time (19 reference
+# turns of 0.5-1.5 s over the same recordings), against 91 % at 1.5-3 s and 95 % beyond: a turn's
+# voiceprint is made of its sentences this long, and a turn with none takes what its diarized
+# voice's other turns say instead (:func:`voice_shares`).
 MIN_PRINT_SECONDS = 1.5
 
 
-def voice_likeness(said: np.ndarray, prints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def voice_likeness(said: np.ndarray, prints: np.ndarray, encoder: str) -> tuple[np.ndarray, np.ndarray]:
     """turns x labels: what each turn's voiceprint says, and its cosine similarity to each label.
 
     Each label's centroid is the voiceprints of the *other* turns, weighted by what was said for
     that label in them, so one label may span diarized voices and several labels share one. A
-    turn's evidence for a label is its softmax share over the labels' similarities
-    (:data:`VOICE_TEMPERATURE`), against "a voice not named yet" (:data:`NEW_VOICE_SIMILARITY`):
-    a voice far from every named one says nothing. A turn without a voiceprint says nothing."""
+    turn's evidence for a label is its softmax share over the labels' similarities, against "a
+    voice not named yet", both constants the ``encoder``'s (:class:`pipeline.diarize.EmbeddingModel`,
+    fitted on every recording with reference turns, each weighing the same): a voice far from
+    every named one says nothing. A turn without a voiceprint says nothing."""
+    from pipeline.diarize import embedding_of
+
     n, k = said.shape
     shares, similarity = np.zeros((n, k)), np.full((n, k), np.nan)
     have = np.all(np.isfinite(prints), axis=1)
     if not have.any():
         return shares, similarity
+    model = embedding_of(encoder)
     x = np.where(have[:, None], prints, 0.0)
     weights = np.clip(said, 0, None) * have[:, None]
     total = weights.T @ x  # labels x dim
@@ -347,7 +346,7 @@ def voice_likeness(said: np.ndarray, prints: np.ndarray) -> tuple[np.ndarray, np
         if not named.any():
             continue
         similarity[t, named] = centroids[named] @ x[t] / norms[named]
-        scores = np.append(similarity[t, named], NEW_VOICE_SIMILARITY) / VOICE_TEMPERATURE
+        scores = np.append(similarity[t, named], model.new_voice_similarity) / model.voice_temperature
         p = np.exp(scores - scores.max())
         shares[t, named] = (p / p.sum())[:-1]
     return shares, similarity
@@ -432,11 +431,9 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
             fixed[t] = (label, "this turn" if by_turn else f"every turn of {turn.speaker}")
             said[t, labels.index(label)] += CORRECTED_WEIGHT
     speakers = [t.speaker for t in turns]
-    vectors = turn_prints(turns, prints)
-    short = np.array([turn.end - turn.start < MIN_PRINT_SECONDS for turn in turns])
-    vectors[short] = np.nan  # too short for its own voiceprint to say whose voice it is
-    shares, similarity = voice_likeness(said, vectors)
-    short |= ~np.all(np.isfinite(vectors), axis=1)  # ... or none of its sentences was embedded
+    vectors = turn_prints(turns, prints, MIN_PRINT_SECONDS)  # short sentences' prints say too little
+    shares, similarity = voice_likeness(said, vectors, prints.encoder if prints else "")
+    short = ~np.all(np.isfinite(vectors), axis=1)
     shares[short] = voice_shares(said, turns)[short]
     voiced = options.voice * shares
     emission = np.hstack([said + voiced, np.full((len(turns), 1), options.unknown)])

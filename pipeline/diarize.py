@@ -24,17 +24,30 @@ class EmbeddingModel:
     """What the rest of the pipeline must know of a speaker embedding: its size, the name under
     which the voice bank files its centroids (never compared across encoders), the clustering
     threshold tuned for its distance scale (benchmarks/diarization_der.py, AMI and sample.wav),
-    and the cosine similarity above which two meetings' centroids are one voice
-    (:mod:`pipeline.voices`; measured by benchmarks/voice_bank.py, see there)."""
+    the cosine similarity above which two meetings' centroids are one voice
+    (:mod:`pipeline.voices`; measured by benchmarks/voice_bank.py, see there), and how
+    attribution reads a turn's voiceprint against each label's (:func:`pipeline.attribute.voice_likeness`:
+    a softmax temperature and the similarity of "a voice not named yet", fitted by
+    benchmarks/voice_evidence.py on every recording with reference turns)."""
 
     dimension: int
     encoder: str
     threshold: float
     match_threshold: float
+    voice_temperature: float
+    new_voice_similarity: float
 
 
-EMBEDDINGS = {"resemblyzer": EmbeddingModel(256, "resemblyzer-ge2e-256", 0.5, 0.98),
-              "campplus": EmbeddingModel(192, "campplus-3dspeaker-192", 0.8, 0.92)}
+EMBEDDINGS = {"resemblyzer": EmbeddingModel(256, "resemblyzer-ge2e-256", 0.5, 0.98, 0.04, 0.85),
+              "campplus": EmbeddingModel(192, "campplus-3dspeaker-192", 0.8, 0.92, 0.08, 0.69)}
+
+
+def embedding_of(encoder: str) -> EmbeddingModel:
+    """The embedding model whose vectors are filed under ``encoder``."""
+    for model in EMBEDDINGS.values():
+        if model.encoder == encoder:
+            return model
+    raise KeyError(f"unknown speaker encoder {encoder!r}")
 
 
 @dataclass

@@ -76,15 +76,16 @@ def voiceprints(audio_path: Path, utterances: list[Utterance], embedding: str) -
     return prints
 
 
-def turn_prints(turns: list[Utterance], prints: Voiceprints | None) -> np.ndarray:
-    """turns x dimension: each turn's voiceprint, the mean of its sentences' weighted by their
-    length, unit length; a row of NaN for a turn none of whose sentences was embedded."""
-    if prints is None or not prints.prints:
+def turn_prints(turns: list[Utterance], prints: Voiceprints | None, min_seconds: float = 0.0) -> np.ndarray:
+    """turns x dimension: each turn's voiceprint, the mean of its sentences' of ``min_seconds`` or
+    more weighted by their length, unit length; a row of NaN for a turn with no such sentence."""
+    kept = [p for p in prints.prints if p.end - p.start >= min_seconds] if prints else []
+    if not kept:
         return np.full((len(turns), 1), np.nan)
-    vectors = np.array([p.embedding for p in prints.prints], dtype=np.float64)
-    starts = np.array([p.start for p in prints.prints])
-    middles = (starts + np.array([p.end for p in prints.prints])) / 2
-    lengths = np.array([p.end - p.start for p in prints.prints])
+    vectors = np.array([p.embedding for p in kept], dtype=np.float64)
+    starts = np.array([p.start for p in kept])
+    middles = (starts + np.array([p.end for p in kept])) / 2
+    lengths = np.array([p.end - p.start for p in kept])
     out = np.full((len(turns), vectors.shape[1]), np.nan)
     for t, turn in enumerate(turns):
         inside = (middles >= turn.start) & (middles <= turn.end)

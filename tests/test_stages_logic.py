@@ -457,8 +457,8 @@ def test_a_name_closing_a_floor_givers_turn_gives_the_floor():
 
 
 def _prints(meeting: list[Utterance], voices: list[int]):
-    """Voiceprints for each utterance's sentences: voice ``voices[i]`` is a unit vector of its
-    own (a little noise apart), so two labels in one diarized voice still sound different."""
+    """Voiceprints (on GE2E's scale) for each utterance's sentences: voice ``voices[i]`` is a unit
+    vector of its own (a little noise apart), so two labels in one diarized voice still differ."""
     import numpy as np
 
     from pipeline.artifacts import Voiceprint, Voiceprints
@@ -466,7 +466,7 @@ def _prints(meeting: list[Utterance], voices: list[int]):
 
     rng = np.random.default_rng(0)
     basis = np.linalg.qr(rng.normal(size=(16, 16)))[0]
-    prints = Voiceprints(encoder="test")
+    prints = Voiceprints(encoder="resemblyzer-ge2e-256")
     for utterance, voice in zip(meeting, voices):
         for a, b in sentence_spans([utterance]):
             vector = basis[voice] + 0.05 * rng.normal(size=16)
