@@ -24,7 +24,9 @@ def notify(webhook: str | None, payload: dict, attempts: int = 3, timeout: float
     if urllib.parse.urlparse(webhook).scheme not in ("http", "https"):
         log.warning("notify: %r is not an http(s) address; not sent", webhook)
         return False
-    body = json.dumps(payload, ensure_ascii=False).encode()
+    from pipeline.render import plain
+
+    body = json.dumps(plain(payload), ensure_ascii=False).encode()  # names from a spec: no controls
     for attempt in range(attempts):
         request = urllib.request.Request(webhook, data=body, method="POST",
                                          headers={"Content-Type": "application/json", "User-Agent": "rapporteur"})

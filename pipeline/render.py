@@ -9,12 +9,57 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from pipeline.artifacts import Utterance
 from pipeline.report import join_names, timestamp
+
+# Characters that change how text is shown or parsed and never belong in minutes: C0 and C1
+# controls (newline and tab aside; python-docx refuses them outright) and the bidirectional
+# embeddings, overrides and isolates that can make a name display as something else.
+_UNSEEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What makes markup in Markdown inline text: raw HTML, links and images, code spans, escapes.
+_MARKDOWN = re.compile(r"([\\`<>\[\]])")
+# What a spreadsheet opening a cue file would run as a formula when a cell starts with it.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plain(value):
+    """``value`` with :data:`_UNSEEN` characters removed, recursively through dicts and lists:
+    what every output of the draft is made of, since names, titles and transcript text all
+    come from outside."""
+    if isinstance(value, str):
+        return _UNSEEN.sub("", value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _markdown_text(value):
+    """Jinja's ``finalize`` for Markdown: every value printed is plain and inert text."""
+    return _MARKDOWN.sub(r"\\\1", plain(value)) if isinstance(value, str) else value
+
+
+def _html_text(value):
+    """Jinja's ``finalize`` for HTML (autoescaping does the rest; markup our filters built stays
+    markup, its text escaped when built)."""
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(plain(str(value)))
+    return plain(value) if isinstance(value, str) else value
+
+
+def _cue_text(text: str) -> str:
+    """One line of a subtitle cue: plain, on one line, never a cue timing ("-->"), never a
+    spreadsheet formula."""
+    text = " ".join(plain(text).split()).replace("-->", "->")
+    return "'" + text if text.startswith(_FORMULA) else text
+
 
 def _prompts() -> Path:
     """The templates: ``prompts/`` of the source tree, or the installed ``rapporteur_prompts``."""
@@ -31,10 +76,12 @@ PROMPTS = _prompts()
 
 
 def environment(autoescape: bool) -> jinja2.Environment:
-    """The templates of ``prompts/``, with the minutes' filters; ``autoescape`` for HTML."""
+    """The templates of ``prompts/``, with the minutes' filters; ``autoescape`` for HTML, and
+    every printed value made inert text for its format (:func:`plain`; Markdown's markup escaped)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(PROMPTS)), autoescape=autoescape,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                             undefined=jinja2.StrictUndefined)
+                             undefined=jinja2.StrictUndefined,
+                             finalize=_html_text if autoescape else _markdown_text)
     env.filters["join_names"] = join_names
     env.filters["stamp"] = timestamp
     return env
@@ -68,7 +115,7 @@ def _namespace(value):
 
 
 def as_json(minutes) -> str:
-    return json.dumps(dataclasses.asdict(minutes), indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(plain(dataclasses.asdict(minutes)), indent=1, ensure_ascii=False) + "\n"
 
 
 def docx_bytes(minutes) -> bytes:
@@ -80,9 +127,12 @@ def docx_bytes(minutes) -> bytes:
 
 
     doc = Document()
+    add_paragraph, add_heading = doc.add_paragraph, doc.add_heading
+    doc.add_paragraph = lambda text="", style=None: add_paragraph(plain(text), style)
+    doc.add_heading = lambda text="", level=1: add_heading(plain(text), level)
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)
-    doc.core_properties.title = f"Draft minutes: {minutes.meeting_id}"
+    doc.core_properties.title = plain(f"Draft minutes: {minutes.meeting_id}")
     # Dated by the meeting, not by when it was drafted: the same minutes give the same file.
     import datetime as dt
 
@@ -102,10 +152,10 @@ def docx_bytes(minutes) -> bytes:
 
     def stamped(paragraph_style, text, stamp, flag=""):
         para = doc.add_paragraph(style=paragraph_style)
-        para.add_run(text)
+        para.add_run(plain(text))
         para.add_run(f" [{stamp}]").italic = True
         if flag:
-            para.add_run(f" (check: {flag})").italic = True
+            para.add_run(plain(f" (check: {flag})")).italic = True
 
     for item in minutes.items:
         doc.add_heading(f"{item.number}. {item.title}", level=2)
@@ -176,7 +226,7 @@ def _clock(seconds: float, separator: str) -> str:
 
 
 def _cue_lines(utterances: list[Utterance]) -> list[tuple[float, float, str]]:
-    return [(u.start, u.end, f"{u.attribution or u.speaker}: {u.text}") for u in utterances]
+    return [(u.start, u.end, _cue_text(f"{u.attribution or u.speaker}: {u.text}")) for u in utterances]
 
 
 def srt(utterances: list[Utterance]) -> str:
@@ -187,8 +237,8 @@ def srt(utterances: list[Utterance]) -> str:
 
 def vtt(utterances: list[Utterance]) -> str:
     def voice(u: Utterance) -> str:
-        name = (u.attribution or u.speaker).replace(">", "")
-        text = u.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        name = _cue_text(u.attribution or u.speaker).replace(">", "")
+        text = _cue_text(u.text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         return f"<v {name}>{text}"
 
     blocks = [f"{_clock(u.start, '.')} --> {_clock(u.end, '.')}\n{voice(u)}\n" for u in utterances]

@@ -75,6 +75,82 @@ def test_subtitles():
     assert "<v Canada>Thank you, Chair." in vtt and "<script>" not in vtt
 
 
+RTL = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Canada\u202eadanac" displays as something else
+FORMULA = "=cmd|' /C calc'!A0"
+
+
+def hostile_meeting():
+    """Names, titles and transcript text from outside, with markup, a bidi override, control
+    characters, a spreadsheet formula and a subtitle timing in them."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    spec.meeting.body = f"Committee {HOSTILE} [click](javascript:alert(1)) `code` {RTL}evil\x07\x1b[31m"
+    spec.order_of_business.items[2].title = f"Legal framework{RTL}\x00 <b>bold</b>"
+    said = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item three. Canada, you have the floor.", 20),
+        utterance("S2", f"Thank you, Chair. Canada urges member states to accede to {RTL}the\x0b Convention "
+                        f"[here](http://evil) now.\n\n99\n00:00:01,000 --> 00:00:02,000\nforged cue", 30),
+        utterance("S0", "Thank you, Canada. We now move to the last item, closing remarks.", 60),
+    ]
+    utterances = align(attribute(said, spec), spec)
+    utterances[1].attribution = FORMULA
+    return utterances, draft(utterances, spec)
+
+
+UNSEEN = [RTL, "\x00", "\x07", "\x0b", "\x1b"]
+
+
+def test_hostile_content_is_inert_in_every_format():
+    from docx import Document
+
+    utterances, minutes = hostile_meeting()
+    page = render.html(minutes, "audio.wav")
+    assert "<script>" not in page and "<b>" not in page and "&lt;b&gt;" in page
+    text = render.markdown(minutes)
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "[click](javascript" not in text and "\\[click\\](javascript" in text
+    assert "[here](http://evil)" not in text and "\\`code\\`" in text
+    data = render.as_json(minutes)
+    document = Document(io.BytesIO(render.docx_bytes(minutes)))  # python-docx refuses control characters
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "Legal framework <b>bold</b>" in words
+    srt, vtt = render.srt(utterances), render.vtt(utterances)
+    for output in (page, text, data, words, srt, vtt):
+        assert not any(c in output for c in UNSEEN), [c for c in UNSEEN if c in output]
+    # a cue's text stays on its line: no forged cue, and a formula label is quoted for spreadsheets
+    assert srt.count(" --> ") == len(utterances) and vtt.count(" --> ") == len(utterances)
+    assert f"\n'{FORMULA}: " in srt and "\n=" not in srt
+    assert "forged cue" in srt and "\nforged cue" not in srt
+
+
+def test_the_webhook_carries_no_control_characters():
+    import http.server
+    import threading
+
+    from pipeline.notify import notify
+
+    received = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert notify(f"http://127.0.0.1:{server.server_address[1]}/hook",
+                      {"event": "draft-ready", "meeting": f"CP/{RTL}1\x07", "items": [f"a\x1bb"]})
+    finally:
+        server.shutdown()
+    body = json.loads(received[0])
+    assert body == {"event": "draft-ready", "meeting": "CP/1", "items": ["ab"]}
+
+
 def test_what_several_delegations_said_alike_is_one_point():
     from pipeline.draft import Point, merge_alike
 
