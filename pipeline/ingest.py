@@ -2,7 +2,7 @@
 
 The source's sha256 is recorded so a re-run can tell a new recording from the same one. Downloads
 are bounded in size and time; decoding goes through ffmpeg-python (argument lists, never a shell)
-after probing that the file really holds audio.
+after probing that the file really holds audio, both tools bounded in time and memory.
 """
 
 from __future__ import annotations
@@ -171,14 +171,51 @@ def _download_once(url: str, dest: Path, limits: DownloadLimits) -> tuple[str, i
     return digest.hexdigest(), size
 
 
+# ffprobe and ffmpeg read files from outside: each runs under a time limit and an address-space
+# limit, and may open local files only (a playlist or concat script named .mp3 could otherwise
+# make ffmpeg fetch URLs or read devices). Decoding runs far faster than real time (six hours of
+# MP3 in about 11 s here), so its limit grows with the declared duration from a generous base.
+PROBE_TIMEOUT_S = 60.0
+DECODE_TIMEOUT_S = 300.0  # ... plus DECODE_SECONDS_PER_HOUR for each declared hour
+DECODE_SECONDS_PER_HOUR = 120.0
+TOOL_MEMORY_BYTES = 2 * 1024**3
+PROTOCOLS = "file"
+
+
+def _bounded() -> None:
+    """In the child, before exec: cap the address space of ffprobe/ffmpeg."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (TOOL_MEMORY_BYTES, TOOL_MEMORY_BYTES))
+
+
+def _tool(args: list[str], timeout: float, label: str, what: str):
+    """Run ffprobe/ffmpeg ``args`` (a list, never a shell) within ``timeout`` seconds and the
+    memory cap; a run past its limit is killed and refused in one line."""
+    import subprocess
+
+    timeout = float(os.environ.get("RAPPORTEUR_TOOL_TIMEOUT", timeout))
+    try:
+        return subprocess.run(args, capture_output=True, stdin=subprocess.DEVNULL, timeout=timeout,
+                              preexec_fn=_bounded if os.name == "posix" else None)
+    except subprocess.TimeoutExpired:
+        raise IngestError(f"{label}: {what} took longer than {timeout:g} s and was stopped "
+                          "(a damaged or crafted file?)") from None
+    except OSError as exc:  # not installed, or could not start within the memory cap
+        raise IngestError(f"{label}: {what} could not run ({exc.strerror or exc})") from None
+
+
 def probe(path: Path, label: str) -> dict:
     """The first audio stream of ``path``, or :class:`IngestError` if there is none."""
-    try:
-        info = ffmpeg.probe(str(path))
-    except ffmpeg.Error as exc:
-        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+    import json
+
+    done = _tool(["ffprobe", "-v", "error", "-protocol_whitelist", PROTOCOLS, "-show_format", "-show_streams",
+                  "-of", "json", f"file:{path}"], PROBE_TIMEOUT_S, label, "reading it (ffprobe)")
+    if done.returncode != 0:
+        detail = done.stderr.decode(errors="replace").strip().splitlines()
         reason = detail[-1] if detail else "ffprobe failed"
-        raise IngestError(f"{label}: not a readable audio file ({reason})") from None
+        raise IngestError(f"{label}: not a readable audio file ({reason})")
+    info = json.loads(done.stdout or b"{}")
     streams = [s for s in info.get("streams", []) if s.get("codec_type") == "audio"]
     if not streams:
         raise IngestError(f"{label}: no audio stream in this file")
@@ -188,22 +225,23 @@ def probe(path: Path, label: str) -> dict:
     return {**streams[0], "duration": duration}
 
 
-def decode(source: Path, dest: Path, label: str) -> None:
-    """Decode any audio ffmpeg reads to 16 kHz mono 16-bit WAV."""
-    try:
-        (
-            ffmpeg.input(str(source))
-            .output(str(dest), format="wav", acodec="pcm_s16le", ac=1, ar=SAMPLE_RATE,
-                    map="0:a:0", vn=None)
-            .overwrite_output()
-            .global_args("-nostdin", "-loglevel", "error")
-            .run(capture_stdout=True, capture_stderr=True)
-        )
-    except ffmpeg.Error as exc:
-        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+def decode(source: Path, dest: Path, label: str, declared: float = 0.0) -> None:
+    """Decode any audio ffmpeg reads to 16 kHz mono 16-bit WAV (``declared``: the duration
+    ffprobe found, which sets the time limit)."""
+    args = (
+        ffmpeg.input(f"file:{source}", protocol_whitelist=PROTOCOLS)
+        .output(f"file:{dest}", format="wav", acodec="pcm_s16le", ac=1, ar=SAMPLE_RATE, map="0:a:0", vn=None)
+        .overwrite_output()
+        .global_args("-nostdin", "-loglevel", "error")
+        .compile()
+    )
+    limit = DECODE_TIMEOUT_S + DECODE_SECONDS_PER_HOUR * declared / 3600.0
+    done = _tool(args, limit, label, "decoding it (ffmpeg)")
+    if done.returncode != 0:
+        detail = done.stderr.decode(errors="replace").strip().splitlines()
         if any("No space left" in line for line in detail):
-            raise OSError(errno.ENOSPC, "No space left on device", str(dest.parent)) from None
-        raise IngestError(f"{label}: ffmpeg could not decode it ({detail[-1] if detail else exc})") from None
+            raise OSError(errno.ENOSPC, "No space left on device", str(dest.parent))
+        raise IngestError(f"{label}: ffmpeg could not decode it ({detail[-1] if detail else 'exit status ' + str(done.returncode)})")
 
 
 def ingest(recording: str, spec_dir: Path, work: WorkDir) -> IngestResult:
@@ -227,7 +265,7 @@ def ingest(recording: str, spec_dir: Path, work: WorkDir) -> IngestResult:
     stream = probe(source, label)
     partial = work.temp_path(AUDIO)
     try:
-        decode(source, partial, label)
+        decode(source, partial, label, float(stream["duration"]))
         with wave.open(str(partial), "rb") as handle:
             decoded = handle.getnframes() / SAMPLE_RATE
         if decoded <= 0:

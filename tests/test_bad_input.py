@@ -94,6 +94,60 @@ def test_non_audio_file(tmp_path):
     assert load_json(out / "manifest.json")["stages"]["ingest"]["status"] == "failed"
 
 
+def test_a_decoder_past_its_time_limit_is_stopped(tmp_path):
+    """ffprobe and ffmpeg run under a time limit (here cut to a millisecond, as a file that made
+    them work for ever would reach it): the run stops with one line, nothing half-made kept."""
+    shutil.copy(SAMPLE / "meeting.mp3", tmp_path / "meeting.mp3")
+    out = tmp_path / "out"
+    line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording="meeting.mp3")), "--out", str(out),
+                                  env={"RAPPORTEUR_TOOL_TIMEOUT": "0.001"}))
+    assert "meeting.mp3" in line and "took longer than 0.001 s and was stopped" in line, line
+    assert not (out / "audio.wav").exists() and not list(out.glob("*.tmp*"))
+    assert_nothing_finished(out)
+
+
+def test_a_playlist_named_mp3_makes_ffmpeg_fetch_nothing(tmp_path):
+    """An HLS playlist or a concat script saved as .mp3 names other media: ffprobe and ffmpeg may
+    open local files only, so nothing is fetched and the file is refused in one line."""
+    asked = []
+
+    class Counter(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counter)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/segment.mp3"
+        (tmp_path / "list.mp3").write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{url}\n#EXT-X-ENDLIST\n")
+        (tmp_path / "concat.mp3").write_text(f"ffconcat version 1.0\nfile {url}\n")
+        for name in ("list.mp3", "concat.mp3"):
+            out = tmp_path / f"out-{name}"
+            line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording=name)), "--out", str(out)))
+            assert name in line and "not a readable audio file" in line, line
+            assert_nothing_finished(out)
+    finally:
+        server.shutdown()
+    assert asked == []
+
+
+def test_ffmpeg_runs_under_a_memory_cap(tmp_path, monkeypatch):
+    """The address-space cap is applied to the tools: under a cap too small to start them, the
+    recording is refused in one line instead of the tool taking the machine's memory."""
+    from pipeline import ingest
+    from pipeline.artifacts import WorkDir
+
+    shutil.copy(SAMPLE / "meeting.mp3", tmp_path / "meeting.mp3")
+    monkeypatch.setattr(ingest, "TOOL_MEMORY_BYTES", 8 * 1024**2)
+    with pytest.raises(ingest.IngestError, match=r"meeting.mp3: (reading it \(ffprobe\) could not run|not a readable)"):
+        ingest.ingest("meeting.mp3", tmp_path, WorkDir(tmp_path / "out"))
+
+
 def test_http_404_through_the_flow(tmp_path, http_root):
     _, base = http_root
     out = tmp_path / "out"
