@@ -21,6 +21,15 @@ ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business
 # "It is so adopted", as ASR also hears it ("so an opted", "so adapted").
 ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\baprovad[oa]\b|\badopt[ée]e?\b",
                      re.IGNORECASE)
+# The chair putting the order of business to the meeting ("Is it agreed?", "Si no hay
+# objeciones ..."): with no delegation speaking on the item after it, the committee adopted it by
+# consensus, as the reference minutes record, even when ASR lost the "It is agreed" that followed
+# ("Is it agreed? Is it agreed?"). Spanish and Portuguese "objeciones" allow a misheard onset
+# ("onjeciones"); matched on folded text.
+PUT_TO_THE_MEETING = re.compile(
+    r"\bis\s+it\s+agreed\b|\b(?:are\s+there\s+|is\s+there\s+|if\s+there\s+(?:are|is)\s+)?(?:any|no)\s+objections?\b|"
+    r"\bdoes\s+the\s+(?:committee|council|commission)\s+agree\b|\bno\s+hay\s+\w{0,3}[bj]eci|\balguna\s+objeci|"
+    r"\bpas\s+d\s*'?\s*objections?\b|\bdes\s+objections\b|\bnao\s+houver\s+\w{0,3}[bj]ec|\balguma\s+objec")
 # Decisions as chairs state them in the four languages (matched on folded text: no accents).
 NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<what>[a-z' \-]+))?|"
                    r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
@@ -198,6 +207,13 @@ def decision(sentence: str, title: str) -> str | None:
     return None
 
 
+def _agreed(said: list[Utterance]) -> bool:
+    """Whether the chair put the item to the meeting (:data:`PUT_TO_THE_MEETING`) and nobody but
+    the chair spoke on it afterwards: adopted without objection."""
+    asked = next((k for k, u in enumerate(said) if u.attribution == "Chair" and PUT_TO_THE_MEETING.search(fold(u.text))), None)
+    return asked is not None and all(u.attribution == "Chair" for u in said[asked + 1:])
+
+
 def _decisions(utterances: list[Utterance], title: str) -> list[Point]:
     """The chair's decisions under an item, in the order said, each once."""
     points, seen = [], set()
@@ -370,7 +386,7 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=N
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
                               closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
         if ADOPTION.search(item.title):
-            adopted = any(ADOPTED.search(u.text) or DECIDED.search(fold(u.text)) for u in said)
+            adopted = any(ADOPTED.search(u.text) or DECIDED.search(fold(u.text)) for u in said) or _agreed(said)
             minutes.decision = "adopted" if adopted else "considered"
         else:
             minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title)

@@ -6,6 +6,8 @@ import io
 import json
 import re
 
+import pytest
+
 from conftest import SAMPLE
 from test_stages_logic import utterance
 
@@ -149,6 +151,24 @@ def test_the_webhook_carries_no_control_characters():
         server.shutdown()
     body = json.loads(received[0])
     assert body == {"event": "draft-ready", "meeting": "CP/1", "items": ["ab"]}
+
+
+@pytest.mark.parametrize("question, objection, decided", [
+    ("We now move to the adoption of the order of business. Is it agreed? Is it agreed?", False, "adopted"),
+    ("Pasamos a la adopción del orden del día. Si no hay onjeciones, que la colaboramos.", False, "adopted"),
+    ("We now move to the adoption of the order of business. Is it agreed?", True, "considered"),
+    ("We now move to the adoption of the order of business.", False, "considered"),
+])
+def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(question, objection, decided):
+    """The chair asked and nobody objected (ASR lost "It is agreed"): adopted, as the reference
+    minutes record; a delegation speaking after the question, or no question, leaves it considered."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [utterance("S0", "I call to order this meeting. " + question, 0)]
+    if objection:
+        said.append(utterance("S2", "Thank you, Chair. Canada would like to add an item on cybercrime.", 10))
+    said.append(utterance("S0", "We now move to item two. I give the floor to Ms. Alison Treppel.", 20))
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    assert minutes.items[0].decision == decided, [(u.attribution, u.item, u.text) for u in align(attribute(said, spec), spec)]
 
 
 def test_what_several_delegations_said_alike_is_one_point():
