@@ -151,15 +151,16 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
     """The chair's sentences that manage the floor by their position and shape, whatever ASR made
     of their words: nothing substantive in them, and either the last before another speaker or the
     first after one ("thank get on Canada, the next speaker"; "I'll see you in there for as long
-    as right", a Spanish floor-giving heard as English), or naming someone on the roster ("el
-    siguiente amor es la delegación de Brasil")."""
+    as right", a Spanish floor-giving heard as English), or the meeting's last (its adjournment,
+    "See you all of the people of the meeting, imagine, thank you all."), or naming someone on
+    the roster ("el siguiente amor es la delegación de Brasil")."""
     from pipeline.cues import mentioned
     from pipeline.report import SUBSTANCE
 
     u = utterances[index]
     said = sentences(u.text)
     edges = set()
-    if index + 1 < len(utterances) and utterances[index + 1].attribution != u.attribution and said:
+    if said and (index + 1 == len(utterances) or utterances[index + 1].attribution != u.attribution):
         edges.add(said[-1])
     if index and utterances[index - 1].attribution != u.attribution and said:
         edges.add(said[0])

@@ -171,6 +171,21 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     assert minutes.items[0].decision == decided, [(u.attribution, u.item, u.text) for u in align(attribute(said, spec), spec)]
 
 
+def test_the_meetings_last_words_are_its_adjournment_not_a_point():
+    """ASR garbled "Seeing no other business, the meeting is adjourned. Thank you all.": the
+    chair's last sentence of the meeting is its adjournment by position, never a point."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to the last item, closing remarks. Cooperation among states is essential for our region. "
+                        "See you all of the people of the meeting, imagine, thank you all.", 20),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    texts = [p.text for item in minutes.items for p in item.remarks + item.closing_points + item.points]
+    assert any("Cooperation among states was essential" in t for t in texts), texts
+    assert not any("see you all" in t.lower() for t in texts), texts
+
+
 def test_what_several_delegations_said_alike_is_one_point():
     from pipeline.draft import Point, merge_alike
 
