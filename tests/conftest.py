@@ -68,3 +68,36 @@ def wait_until_serving(url: str, process, log: Path, seconds: float = 120.0) -> 
                 pytest.fail(f"{url}: the server exited: {log.read_text(errors='replace')[-2000:]}")
             time.sleep(0.5)
     pytest.fail(f"{url}: no answer within {seconds:.0f} s: {log.read_text(errors='replace')[-2000:]}")
+
+
+class Recorder:
+    """A loopback HTTP server that records every request (method, path, body) and answers
+    ``status`` with no body: a webhook receiver, or a URL that must never be fetched."""
+
+    def __init__(self, status: int = 204):
+        import http.server
+        import threading
+
+        requests = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _record(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                requests.append((self.command, self.path, self.rfile.read(length).decode()))
+                self.send_response(status)
+                self.end_headers()
+
+            do_GET = do_POST = _record
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()

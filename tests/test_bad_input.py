@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SAMPLE, load_json, run_cli
+from conftest import SAMPLE, Recorder, load_json, run_cli
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
@@ -109,21 +109,8 @@ def test_a_decoder_past_its_time_limit_is_stopped(tmp_path):
 def test_a_playlist_named_mp3_makes_ffmpeg_fetch_nothing(tmp_path):
     """An HLS playlist or a concat script saved as .mp3 names other media: ffprobe and ffmpeg may
     open local files only, so nothing is fetched and the file is refused in one line."""
-    asked = []
-
-    class Counter(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            asked.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counter)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/segment.mp3"
+    with Recorder(status=404) as site:
+        url = f"{site.url}/segment.mp3"
         (tmp_path / "list.mp3").write_text(f"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{url}\n#EXT-X-ENDLIST\n")
         (tmp_path / "concat.mp3").write_text(f"ffconcat version 1.0\nfile {url}\n")
         for name in ("list.mp3", "concat.mp3"):
@@ -131,9 +118,7 @@ def test_a_playlist_named_mp3_makes_ffmpeg_fetch_nothing(tmp_path):
             line = one_line_error(run_cli("run", str(write_spec(tmp_path, recording=name)), "--out", str(out)))
             assert name in line and "not a readable audio file" in line, line
             assert_nothing_finished(out)
-    finally:
-        server.shutdown()
-    assert asked == []
+    assert site.requests == []
 
 
 def test_ffmpeg_runs_under_a_memory_cap(tmp_path, monkeypatch):

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import SAMPLE
+from conftest import SAMPLE, Recorder
 from test_stages_logic import utterance
 
 from pipeline import render
@@ -126,29 +126,12 @@ def test_hostile_content_is_inert_in_every_format():
 
 
 def test_the_webhook_carries_no_control_characters():
-    import http.server
-    import threading
-
     from pipeline.notify import notify
 
-    received = []
-
-    class Hook(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(self.rfile.read(int(self.headers["Content-Length"])).decode())
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        assert notify(f"http://127.0.0.1:{server.server_address[1]}/hook",
+    with Recorder() as hook:
+        assert notify(f"{hook.url}/hook",
                       {"event": "draft-ready", "meeting": f"CP/{RTL}1\x07", "items": [f"a\x1bb"]})
-    finally:
-        server.shutdown()
+    received = [body for _, _, body in hook.requests]
     body = json.loads(received[0])
     assert body == {"event": "draft-ready", "meeting": "CP/1", "items": ["ab"]}
 
