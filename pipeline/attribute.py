@@ -48,8 +48,10 @@ class AttributeOptions:
     review_below : float
         Turns less confident than this (or with no label) are flagged for the rapporteur's review.
     voice : float
-        What a voice whose other turns all carry one label says about this turn: at most one
-        clear cue's worth (a share is below 1), so what is said of the turn itself decides.
+        What a voice that sounds like one label's turns only says about this turn: less than the
+        clear floor cues (0.9-1.0), so what is said of the turn itself decides. Voiceprints give
+        shares near 1 (two delegations in one espeak voice: 0.90 for the wrong one, whom the
+        floor was not given), so a full cue's worth would tie with the floor given.
     unknown : float
         The score of "nobody we can name": a label needs more support than this.
     same_voice : float
@@ -60,7 +62,7 @@ class AttributeOptions:
 
     prior: float = 0.5
     review_below: float = 0.5
-    voice: float = 1.0
+    voice: float = 0.8
     unknown: float = 0.3
     same_voice: float = 0.5
     new_voice: float = 0.3
