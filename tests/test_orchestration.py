@@ -235,7 +235,11 @@ def test_two_workers_share_three_meetings_without_duplicates(prefect_server, tmp
         for worker in workers:
             worker.terminate()
         for worker in workers:
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # a loaded machine: a worker still closing its last run
+                worker.kill()
+                worker.wait(timeout=30)
     assert [e["status"] for e in entries] == ["done"] * 3, entries
     assert all(e["attempts"] == 1 for e in entries)
     assert len({e["flow_run"] for e in entries}) == 3
