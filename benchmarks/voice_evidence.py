@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import pipeline  # noqa: E402,F401
-from diarization_der import decode, recordings, reference  # noqa: E402
+from diarization_der import auc, decode, recordings, reference  # noqa: E402
 
 
 def sample_turns(tmp: Path):
@@ -65,14 +65,6 @@ def loo_similarities(vectors: np.ndarray, labels: np.ndarray) -> list[tuple[floa
     return out
 
 
-def auc(similarities, same) -> float:
-    from scipy.stats import rankdata
-
-    ranks = rankdata(similarities)
-    positives, negatives = same.sum(), (~same).sum()
-    return float((ranks[same].sum() - positives * (positives + 1) / 2) / (positives * negatives))
-
-
 def log_likelihood(cases, temperature: float, new_voice: float) -> float:
     """Mean log-probability of the right answer under the softmax voice evidence."""
     total = 0.0
@@ -85,13 +77,13 @@ def log_likelihood(cases, temperature: float, new_voice: float) -> float:
 
 
 def main(argv: list[str]) -> None:
-    from pipeline.voiceprint import encoder_for
+    from pipeline.diarize import load_embedding
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--encoder", default="resemblyzer")
     parser.add_argument("--min-seconds", type=float, default=1.0)
     args = parser.parse_args(argv)
-    encoder = encoder_for(args.encoder)
+    encoder = load_embedding(args.encoder)
     cases = []
     print("| recording | turns | labels | AUC turn-to-turn | nearest centroid right | own centroid, median | best other, median | best other, max |")
     print("|---|---|---|---|---|---|---|---|")

@@ -444,8 +444,8 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         for label in named_by(cues):  # nobody thanks themselves, or gives themselves the floor
             if label != "Chair" and label in labels:
                 emission[t, labels.index(label)] = -np.inf
-        opening = turns[t].words[:sentence_starts(turns[t])[1]] if len(sentence_starts(turns[t])) > 1 else turns[t].words
-        if thanks_the_chair(text_of(opening), entries):
+        starts = sentence_starts(turns[t]) + [len(turns[t].words)]
+        if thanks_the_chair(text_of(turns[t].words[:starts[1]]), entries):  # its opening sentence
             emission[t, chair] -= COURTESY_TO_CHAIR
     for t, (label, _) in fixed.items():
         emission[t, :] = -np.inf

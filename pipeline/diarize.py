@@ -166,6 +166,17 @@ class ResemblyzerEmbedding:
         return self.embed_waveforms(waves)
 
 
+def load_embedding(name: str):
+    """The pyannote-style speaker embedding ``name`` (a key of :data:`EMBEDDINGS`): what
+    diarization clusters and the voiceprint stage embeds sentences with."""
+    if name == "campplus":
+        from pipeline.campplus import CAMPPlusEmbedding
+        from pipeline.models import CAMPPLUS, verify_member
+
+        return CAMPPlusEmbedding(verify_member(CAMPPLUS))
+    return ResemblyzerEmbedding()
+
+
 def build_pipeline(options: DiarizeOptions):
     """The offline pyannote SpeakerDiarization pipeline, instantiated with ``options``."""
     from pyannote.audio import Audio, Inference, Model
@@ -174,7 +185,7 @@ def build_pipeline(options: DiarizeOptions):
     from pyannote.audio.pipelines.speaker_diarization import SpeakerDiarization
     from pyannote.pipeline.parameter import ParamDict, Uniform
 
-    from pipeline.models import CAMPPLUS, SEGMENTATION_MODELS, verify_member
+    from pipeline.models import SEGMENTATION_MODELS, verify_member
 
     if options.segmentation not in SEGMENTATION_MODELS or options.embedding not in EMBEDDINGS:
         from pipeline.models import ModelError
@@ -182,12 +193,7 @@ def build_pipeline(options: DiarizeOptions):
         raise ModelError(f"unknown diarization models {options.segmentation!r}/{options.embedding!r}: "
                          f"segmentation {', '.join(SEGMENTATION_MODELS)}; embedding {', '.join(EMBEDDINGS)}")
     checkpoint = verify_member(SEGMENTATION_MODELS[options.segmentation])
-    if options.embedding == "campplus":
-        from pipeline.campplus import CAMPPlusEmbedding
-
-        embedding = CAMPPlusEmbedding(verify_member(CAMPPLUS))
-    else:
-        embedding = ResemblyzerEmbedding()
+    embedding = load_embedding(options.embedding)
 
     class OfflineSpeakerDiarization(SpeakerDiarization):
         """SpeakerDiarization with a local segmentation checkpoint and an in-process embedding.

@@ -40,27 +40,15 @@ def sentence_spans(utterances: list[Utterance]) -> list[tuple[float, float]]:
     return spans
 
 
-def encoder_for(embedding: str):
-    """The pyannote-style embedding object for ``embedding`` (a key of ``EMBEDDINGS``)."""
-    from pipeline.diarize import ResemblyzerEmbedding
-
-    if embedding == "campplus":
-        from pipeline.campplus import CAMPPlusEmbedding
-        from pipeline.models import CAMPPLUS, verify_member
-
-        return CAMPPlusEmbedding(verify_member(CAMPPLUS))
-    return ResemblyzerEmbedding()
-
-
 def voiceprints(audio_path: Path, utterances: list[Utterance], embedding: str) -> Voiceprints:
     """One unit-length embedding per sentence long enough to embed, in time order."""
-    from pipeline.diarize import EMBEDDINGS
+    from pipeline.diarize import EMBEDDINGS, load_embedding
 
     spans = sorted(sentence_spans(utterances))
     prints = Voiceprints(encoder=EMBEDDINGS[embedding].encoder)
     if not spans:
         return prints
-    encoder = encoder_for(embedding)
+    encoder = load_embedding(embedding)
     for window in windows(spans, lambda s: s, WINDOW_SECONDS):
         offset = window[0][0]
         audio = read_window(audio_path, offset, window[-1][1])
