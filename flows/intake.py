@@ -35,7 +35,8 @@ def intake_flow(config: str, deployment: str | None = None) -> list[dict]:
 
             try:
                 run = run_deployment(deployment, parameters=parameters, timeout=0, as_subflow=False,
-                                     flow_run_name=new.run_dir.name, idempotency_key=new.key)
+                                     flow_run_name=new.run_dir.name,
+                                     idempotency_key=f"{new.key}-{new.attempt}")  # a retry is a new run
             except Exception as exc:  # noqa: BLE001  (the server refused: let the next tick retry)
                 Ledger(work_root).update(new.key, status="failed", error=f"not submitted: {exc}")
                 logger.error("%s: could not submit (%s)", new.origin, exc)

@@ -13,6 +13,8 @@ error, no answer); the heavy stages once, when they fail for a reason other than
 
 from __future__ import annotations
 
+import contextlib
+
 import logging
 import os
 import re
@@ -162,10 +164,13 @@ def process_meeting(spec: str, out: str | None = None, force_from: str | None = 
         ledger.update(key, status="running", flow_run=str(flow_run.id), pid=os.getpid())
     summary: dict = {"spec": spec}
     try:
-        ctx = prepare(spec, out, RunOptions(model=model))
-        summary.update(meeting_id=ctx.spec.meeting.id, run_dir=str(ctx.work.root))
-        results = meeting_flow(ctx, force_from)
-        _publish(ctx, results)
+        # The heartbeat tells other intakes this run is alive; a worker killed mid-meeting stops
+        # it, and the entry is taken again once stale (``Ledger.stale``), resuming in this folder.
+        with ledger.heartbeat(key) if ledger is not None else contextlib.nullcontext():
+            ctx = prepare(spec, out, RunOptions(model=model))
+            summary.update(meeting_id=ctx.spec.meeting.id, run_dir=str(ctx.work.root))
+            results = meeting_flow(ctx, force_from)
+            _publish(ctx, results)
     except BaseException as exc:
         summary.update(status="failed", error=f"{type(exc).__name__}: {exc}")
         if ledger is not None:

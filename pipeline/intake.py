@@ -100,6 +100,7 @@ class NewRecording:
     spec: Path
     run_dir: Path
     origin: str
+    attempt: int = 1  # the ledger's count: a retry is submitted as a new flow run
 
 
 @dataclass
@@ -236,9 +237,22 @@ def spec_from_template(template: Path, listed: Listed, recording: str, sha256: s
 # ---- discovery -----------------------------------------------------------------------------------
 
 def _run_dir(config: ServiceConfig, slug: str, sha256: str) -> Path:
+    """The meeting's folder: its slug, or slug-<sha8> when another recording has that one; a
+    folder that already holds this recording (a run whose ledger entry was lost) is resumed."""
     root = config.resolve(config.work_root)
-    path = root / slug
-    return path if not path.exists() else root / f"{slug}-{sha256[:8]}"
+    for path in (root / slug, root / f"{slug}-{sha256[:8]}"):
+        if not path.exists() or _recording_of(path) == sha256:
+            return path
+    return root / f"{slug}-{sha256[:8]}"
+
+
+def _recording_of(run_dir: Path) -> str | None:
+    from pipeline.artifacts import INGEST
+
+    try:
+        return json.loads((run_dir / INGEST).read_text()).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def _fetch(url: str, dest: Path, max_bytes: int | None = None) -> tuple[str, int]:
@@ -284,14 +298,14 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
     """
     from pipeline.ingest import IngestError, is_url, resolve_local
 
-    ledger = Ledger(config.resolve(config.work_root))
+    ledger = Ledger(config.resolve(config.work_root), log=log)
     intake = config.resolve(config.work_root) / INTAKE_DIR
     new: list[NewRecording] = []
 
     def taken(sha256: str) -> bool:
-        """Processed, or being processed: nothing to prepare for it (a failed one is offered again)."""
-        entry = ledger.get(recording_key(sha256))
-        return bool(entry) and entry.get("status") != "failed"
+        """Processed, or being processed: nothing to prepare for it (a failed or stale one, or
+        an unreadable entry, is offered again: :meth:`Ledger.offered`)."""
+        return not ledger.offered(ledger.get(recording_key(sha256)))
 
     def take(sha256: str, spec_path: Path, slug: str, origin: str) -> None:
         if taken(sha256):
@@ -300,7 +314,7 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
         entry = ledger.get(key)  # a failed one is retried in the folder it had
         run_dir = Path(entry["run_dir"]) if entry and entry.get("run_dir") else _run_dir(config, slug, sha256)
         if ledger.claim(key, origin=origin, spec=str(spec_path), run_dir=str(run_dir)):
-            new.append(NewRecording(key, spec_path, run_dir, origin))
+            new.append(NewRecording(key, spec_path, run_dir, origin, (ledger.get(key) or {}).get("attempts", 1)))
 
     for source in config.sources:
         if isinstance(source, FolderSource):
