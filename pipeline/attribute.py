@@ -106,6 +106,8 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
             if (any(c.direction == NEXT for c in cues) and b < len(utterance.words)
                     and len(utterance.words) - b >= MIN_TARGET_WORDS):
                 cuts.add(b)
+            if a > MAX_THANKS_WORDS and any(c.direction == NEXT and c.act for c in cues):
+                cuts.add(a)  # the chair calling the next speaker after a statement in its voice
             if k and b - a <= MAX_THANKS_WORDS and (any(c.direction == PREVIOUS and not c.correction for c in cues)
                                                     or thanks_the_chair(text_of(utterance.words[a:b]), entries)):
                 cuts.add(a)
@@ -441,9 +443,12 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     emission = np.hstack([said + voiced, np.full((len(turns), 1), options.unknown)])
     chair = labels.index("Chair")
     for t, cues in enumerate(cues_of):
-        for label in named_by(cues):  # nobody thanks themselves, or gives themselves the floor
+        for label in named_by([c for c in cues if c.act]):  # nobody thanks themselves, or gives themselves the floor
             if label != "Chair" and label in labels:
                 emission[t, labels.index(label)] = -np.inf
+        for cue in cues:  # a bare name ("I agree, Mendes." for "I'm Louis Mendes") forbids nothing
+            if not cue.act and cue.direction != SELF and cue.label in labels and cue.label != "Chair":
+                emission[t, labels.index(cue.label)] -= cue.weight * cue.score / 100.0
         starts = sentence_starts(turns[t]) + [len(turns[t].words)]
         if thanks_the_chair(text_of(turns[t].words[:starts[1]]), entries):  # its opening sentence
             emission[t, chair] -= COURTESY_TO_CHAIR

@@ -456,6 +456,29 @@ def test_a_name_closing_a_floor_givers_turn_gives_the_floor():
     assert any(e.kind == "next:Peru" for e in attributed[3].evidence)
 
 
+def test_a_member_in_the_chairs_voice_misnamed_as_addressed_keeps_the_floor_given():
+    """Diarization merged a member into the chair's voice: the chair gives Peru the floor, Peru's
+    "I'm Peru" comes out as a bare name ("I agree, Peru.", read as addressing Peru), and the
+    chair's next call closes the same stretch. A bare name does not forbid its label (only
+    giving the floor or thanking does), and the chair's call after a statement starts a turn."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. I give the floor to the delegation of Peru. Thank you very much, Chair. "
+                        "I agree, Peru. Mutual assistance must become faster among all of our countries. "
+                        "I give the floor to Brazil.", 15),
+        utterance("S2", "Thank you, Chair. Brazil supports the proposal and asks for a timetable.", 40),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert [(u.attribution, u.text[:30]) for u in attributed] == [
+        ("Chair", "Canada, you have the floor."),
+        ("Canada", "Thank you, Chair. Canada urges"),
+        ("Chair", "Thank you, Canada. I give the "),
+        ("Peru", "Thank you very much, Chair. I "),
+        ("Chair", "I give the floor to Brazil."),
+        ("Brazil", "Thank you, Chair. Brazil suppo")]
+
+
 def _prints(meeting: list[Utterance], voices: list[int]):
     """Voiceprints (on GE2E's scale) for each utterance's sentences: voice ``voices[i]`` is a unit
     vector of its own (a little noise apart), so two labels in one diarized voice still differ."""
