@@ -14,7 +14,9 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+
+from pipeline.errors import UserError
 
 # Artifact file names, relative to the work folder.
 AUDIO = "audio.wav"
@@ -133,6 +135,15 @@ class Corrections:
     speakers: dict[str, str] = field(default_factory=dict)
     utterances: dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Corrections":
+        """From ``review/corrections.json``; ValueError if it is not two maps of names to labels."""
+        parts = {name: data.get(name, {}) for name in ("speakers", "utterances")}
+        for name, part in parts.items():
+            if not isinstance(part, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in part.items()):
+                raise ValueError(f"{name!r} is not a map of names to labels")
+        return cls(**parts)
+
     def label_for(self, utterance: "Utterance") -> Optional[str]:
         return self.utterances.get(utterance_key(utterance.start)) or self.speakers.get(utterance.speaker)
 
@@ -208,6 +219,28 @@ def from_dict(cls, data: dict):
             value = [from_dict(_NESTED[name], v) if isinstance(v, dict) else v for v in value]
         kwargs[name] = value
     return cls(**kwargs)
+
+
+class LayerUnreadable(UserError):
+    """A file of the rapporteur's layer (``review/``) cannot be read: nothing is reset."""
+
+
+def load_layer(work: "WorkDir", name: str, build: Callable[[dict], Any], empty: Callable[[], Any]):
+    """A file of the rapporteur's layer, built by ``build`` from its JSON (``empty()`` when there
+    is none). One unreadable is a one-line error naming it and the way out, never an empty layer
+    in its place: that would drop the rapporteur's work at the next save."""
+    if not work.exists(name):
+        return empty()
+    try:
+        data = work.read_json(name)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return build(data)
+    except (ValueError, UnicodeDecodeError, TypeError, KeyError, AttributeError) as exc:
+        raise LayerUnreadable(
+            f"{work.path(name)}: unreadable ({str(exc)[:100] or type(exc).__name__}); nothing was changed. "
+            f"`rapporteur review {work.root} --recover` keeps it aside and rebuilds it from "
+            f"{JOURNAL}, which records every change") from None
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

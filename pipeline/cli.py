@@ -6,7 +6,7 @@
   rapporteur intake CONFIG.yaml
   rapporteur serve CONFIG.yaml
   rapporteur evaluate RUN_DIR TRUTH.json
-  rapporteur review RUN_DIR [--host 127.0.0.1] [--port 8765] [--user NAME]
+  rapporteur review RUN_DIR [--host 127.0.0.1] [--port 8765] [--user NAME] [--recover]
   rapporteur export RUN_DIR
   rapporteur models list | fetch | verify | path NAME | download NAME
 
@@ -253,6 +253,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     from pipeline.review_app import serve
 
     work = _run_dir(args.run_dir)
+    if args.recover:
+        from pipeline.review import Review
+
+        done = Review(work).recover(args.user or getpass.getuser())
+        print("\n".join(done) if done else f"{work.root}: every review file is readable; nothing to recover")
+        return 0
     serve(work.root, host=args.host, port=args.port, author=args.user or getpass.getuser())
     return 0
 
@@ -344,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "the access token printed at start")
     rv.add_argument("--port", type=int, default=8765)
     rv.add_argument("--user", help="reviewer's name in the change record (default: the login name)")
+    rv.add_argument("--recover", action="store_true",
+                    help="rebuild an unreadable review/corrections.json or edits.json from the journal "
+                         "(the bad file is kept aside), then exit")
     rv.set_defaults(func=cmd_review)
     ex = sub.add_parser("export", help="write the reviewed minutes (edits applied) as Word and Markdown")
     ex.add_argument("run_dir")

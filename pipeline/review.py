@@ -8,15 +8,25 @@ Nothing here is a stage output, so no re-run overwrites it (see :mod:`pipeline.a
   text it was written against (``base``) and a version number. Applied over every new draft: if
   the draft's text of that point is still ``base`` the edit applies; if the draft changed, both
   are shown as a :class:`Conflict` until the rapporteur chooses; the edit is never dropped silently;
-- **journal** (``review/journal.jsonl``): every change, with author, time, before and after.
+- **journal** (``review/journal.jsonl``): every change, with author, time, before and after;
+  what :meth:`Review.recover` rebuilds the other two from when one is unreadable.
+
+Several reviewers may work on one run at once, from one review server or several: every change
+is made under a lock on ``review/.lock`` held across processes, and an edit carries the version
+of the point the page showed, so the second of two writers is told (:class:`EditConflict`)
+instead of overwriting the first.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import fcntl
 import json
+import os
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Iterator, Optional
 
@@ -35,6 +45,10 @@ class ReviewError(UserError, ValueError):
 
 class ConflictsPending(ReviewError):
     pass
+
+
+class EditConflict(ReviewError):
+    """Someone saved this point after the page was loaded: the second writer reloads, not overwrites."""
 
 
 @dataclass
@@ -73,6 +87,21 @@ def iter_points(minutes: dict, editable_only: bool = True) -> Iterator[dict]:
             yield from block["points"]
 
 
+LOCK = "review/.lock"
+
+
+def _edits_from(data: dict) -> dict[str, "Edit"]:
+    points = data["points"]
+    if not isinstance(points, dict):
+        raise ValueError("'points' is not a map")
+    edits = {point: Edit(**fields) for point, fields in points.items()}
+    for edit in edits.values():
+        if not all(isinstance(getattr(edit, f), str) for f in ("point", "text", "base", "author", "at")) \
+                or not isinstance(edit.version, int):
+            raise ValueError(f"edit of {edit.point!r} is malformed")
+    return edits
+
+
 def _clean_author(author: str) -> str:
     author = " ".join(str(author or "").split())[:MAX_AUTHOR]
     return author or "unknown"
@@ -85,16 +114,27 @@ class Review:
 
     def __init__(self, work: WorkDir):
         self.work = work
-        self.lock = self._locks.setdefault(str(work.root), threading.Lock())
+        self._thread_lock = self._locks.setdefault(str(work.root), threading.Lock())
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """This run's review layer, for one change at a time: threads of this process, and other
+        processes (a second review server, a ``rapporteur export``) by ``flock`` on ``review/.lock``."""
+        path = self.work.path(LOCK)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._thread_lock, open(path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # ---- reading -------------------------------------------------------------------------
     def corrections(self) -> Corrections:
-        return self.work.load(A.CORRECTIONS, Corrections) if self.work.exists(A.CORRECTIONS) else Corrections()
+        return A.load_layer(self.work, A.CORRECTIONS, Corrections.from_json, Corrections)
 
     def edits(self) -> dict[str, Edit]:
-        if not self.work.exists(A.EDITS):
-            return {}
-        return {point: Edit(**data) for point, data in self.work.read_json(A.EDITS)["points"].items()}
+        return A.load_layer(self.work, A.EDITS, _edits_from, dict)
 
     def journal(self, limit: int | None = None) -> list[dict]:
         if not self.work.exists(A.JOURNAL):
@@ -154,9 +194,9 @@ class Review:
         return {s: fixed.get(s) or max(v, key=v.get) for s, v in sorted(counts.items())}
 
     # ---- changing ------------------------------------------------------------------------
-    def _log(self, action: str, author: str, target: str, before, after) -> None:
+    def _log(self, action: str, author: str, target: str, before, after, **more) -> None:
         entry = {"at": _now(), "author": author, "action": action, "target": target,
-                 "before": before, "after": after}
+                 "before": before, "after": after, **more}
         self.work.append_line(A.JOURNAL, json.dumps(entry, ensure_ascii=False))
 
     def labels(self) -> list[str]:
@@ -173,7 +213,7 @@ class Review:
         if label not in labels:
             raise ReviewError(f"{label!r} is not on this meeting's roster")
         utterances = self.transcript()["utterances"]
-        with self.lock:
+        with self.lock():
             corrections = self.corrections()
             if scope == "speaker":
                 if target not in {u["speaker"] for u in utterances}:
@@ -195,8 +235,14 @@ class Review:
 
             confirm(self.work, self.transcript()["meeting_id"], target, label, author)
 
-    def edit(self, point: str, text: str, author: str) -> Edit:
-        """Keep ``text`` as the rapporteur's version of ``point``, over this and later drafts."""
+    def edit(self, point: str, text: str, author: str, version: int | None = None,
+             base: str | None = None) -> Edit:
+        """Keep ``text`` as the rapporteur's version of ``point``, over this and later drafts.
+
+        ``version``: the point's edit version the page showed (0: not edited); if someone saved
+        since, :class:`EditConflict`. ``base``: the draft's text the page showed; if a re-draft
+        changed the point since, the edit is kept against what the page showed, so it appears as
+        a conflict with the new draft instead of silently replacing it."""
         author = _clean_author(author)
         text = " ".join(str(text).split())
         if not text:
@@ -204,25 +250,29 @@ class Review:
         if len(text) > MAX_TEXT:
             raise ReviewError(f"an edit is limited to {MAX_TEXT} characters")
         current = {p["id"]: p["text"] for p in iter_points(self.draft())}
-        with self.lock:
+        with self.lock():
             edits = self.edits()
             previous = edits.get(point)
             if point not in current and previous is None:
                 raise ReviewError(f"no point {point!r} in the draft")
+            now = previous.version if previous else 0
+            if version is not None and int(version) != now:
+                who = f" by {previous.author} at {previous.at}" if previous else " (the edit was withdrawn)"
+                raise EditConflict(f"point {point} was changed{who} after this page was loaded; "
+                                   "reload to see that text, then edit again")
             # Editing again keeps the first base: rewriting a point in conflict does not settle it.
-            base = previous.base if previous else current[point]
-            edit = Edit(point=point, text=text, base=base, author=author, at=_now(),
-                        version=(previous.version + 1) if previous else 1)
+            base = previous.base if previous else (base if base is not None else current[point])
+            edit = Edit(point=point, text=text, base=base, author=author, at=_now(), version=now + 1)
             edits[point] = edit
             self._save_edits(edits)
-            self._log("edit", author, point, previous.text if previous else current.get(point), text)
+            self._log("edit", author, point, previous.text if previous else current.get(point), text, base=base)
         return edit
 
     def resolve(self, point: str, keep: str, author: str) -> None:
         """Settle a conflict: keep the rapporteur's text ("mine") or take the new draft's ("draft")."""
         author = _clean_author(author)
         current = {p["id"]: p["text"] for p in iter_points(self.draft())}
-        with self.lock:
+        with self.lock():
             edits = self.edits()
             if point not in edits:
                 raise ReviewError(f"no edit of point {point!r}")
@@ -231,12 +281,14 @@ class Review:
                 if point not in current:
                     raise ReviewError("this point is no longer in the draft; take the draft or re-draft")
                 edits[point] = Edit(point, edit.text, current[point], author, _now(), edit.version + 1)
+                settled = current[point]
             elif keep == "draft":
                 del edits[point]
             else:
                 raise ReviewError(f"keep must be 'mine' or 'draft', not {keep!r}")
             self._save_edits(edits)
-            self._log(f"resolve-{keep}", author, point, edit.text, current.get(point) if keep == "draft" else edit.text)
+            self._log(f"resolve-{keep}", author, point, edit.text, current.get(point) if keep == "draft" else edit.text,
+                      **({"base": settled} if keep == "mine" else {}))
 
     def _save_edits(self, edits: dict[str, Edit]) -> None:
         self.work.write_json(A.EDITS, {"points": {k: asdict(v) for k, v in sorted(edits.items())}})
@@ -252,11 +304,64 @@ class Review:
         for needed in STAGE_NAMES[1:STAGE_NAMES.index(REDRAFT[0])]:
             if manifest.entry(needed).get("status") != "done":
                 raise ReviewError(f"stage {needed} is not done; run `rapporteur reprocess` first")
-        with self.lock:
+        with self.lock():
             results = [run_stage(ctx, get_stage(name)) for name in REDRAFT]
             self._log("redraft", _clean_author(author), "minutes", None,
                       {r.name: ("reused" if r.reused else "ran") for r in results})
         return results
+
+    def recover(self, author: str = "") -> list[str]:
+        """Set aside each unreadable file of the layer (kept as ``<name>.corrupt-<time>``) and
+        rebuild it from the journal, which records every change; returns what was done. A
+        readable file is left as it is."""
+        author = _clean_author(author)
+        done = []
+        with self.lock():
+            for name, read, rebuild in ((A.CORRECTIONS, self.corrections, self._replay_corrections),
+                                        (A.EDITS, self.edits, self._replay_edits)):
+                try:
+                    read()
+                    continue
+                except A.LayerUnreadable:
+                    pass
+                path = self.work.path(name)
+                aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%dT%H%M%S')}")
+                os.replace(path, aside)
+                count = rebuild()
+                self._log("recover", author, name, aside.name, count)
+                done.append(f"{name}: kept the unreadable file as {aside.name}; rebuilt from the journal "
+                            f"({count} {'labels' if name == A.CORRECTIONS else 'edited points'})")
+        return done
+
+    def _replay_corrections(self) -> int:
+        corrections = Corrections()
+        for entry in self.journal():
+            if entry.get("action") == "relabel-speaker":
+                corrections.speakers[str(entry["target"])] = str(entry["after"])
+            elif entry.get("action") == "relabel-utterance":
+                corrections.utterances[str(entry["target"])] = str(entry["after"])
+        self.work.write_json(A.CORRECTIONS, corrections)
+        return len(corrections.speakers) + len(corrections.utterances)
+
+    def _replay_edits(self) -> int:
+        """Each point's edits in the order made. An edit's base is the one it recorded; journals
+        written before bases were recorded give the text the first edit replaced (the draft's
+        then), so a draft changed since shows as a conflict: never applied over it silently."""
+        edits: dict[str, Edit] = {}
+        for entry in self.journal():
+            action, point = entry.get("action"), str(entry.get("target"))
+            previous = edits.get(point)
+            if action == "edit":
+                base = entry.get("base") or (previous.base if previous else str(entry.get("before") or ""))
+                edits[point] = Edit(point, str(entry["after"]), base, str(entry.get("author", "unknown")),
+                                    str(entry.get("at", "")), (previous.version + 1) if previous else 1)
+            elif action == "resolve-mine" and previous is not None:
+                edits[point] = Edit(point, previous.text, entry.get("base") or previous.base,
+                                    str(entry.get("author", "unknown")), str(entry.get("at", "")), previous.version + 1)
+            elif action == "resolve-draft":
+                edits.pop(point, None)
+        self._save_edits(edits)
+        return len(edits)
 
     def export(self, author: str = "") -> bytes:
         """The reviewed minutes as Word (and Markdown beside it); refused while conflicts remain."""

@@ -26,7 +26,8 @@ from starlette.routing import Route
 
 from pipeline import artifacts as A
 from pipeline.artifacts import WorkDir, utterance_key
-from pipeline.review import ConflictsPending, Review, ReviewError
+from pipeline.artifacts import LayerUnreadable
+from pipeline.review import ConflictsPending, EditConflict, Review, ReviewError, iter_points
 
 WEB = Path(__file__).resolve().parent / "web"
 COOKIE = "rapporteur_review"
@@ -123,8 +124,10 @@ def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> 
                             return refuse(400, "send a JSON object")
                         body.setdefault("author", author)
                     response = await _in_thread(handler, request, body)
-                except ConflictsPending as exc:
+                except (ConflictsPending, EditConflict) as exc:
                     return refuse(409, str(exc))
+                except LayerUnreadable as exc:  # the rapporteur's work is in it: say so, reset nothing
+                    return refuse(500, str(exc))
                 except (ReviewError, ValueError, KeyError) as exc:
                     return refuse(400, str(exc) or type(exc).__name__)
                 response.headers.update(HEADERS)
@@ -162,6 +165,9 @@ def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> 
             "speakers": speakers, "utterances": len(rows), "flagged": sum(r["review"] for r in rows),
             "page_size": PAGE_SIZE, "minutes_html": render.html_body(minutes, "/audio"),
             "conflicts": [c.__dict__ for c in conflicts], "journal": review.journal(limit=50)[::-1],
+            # what the page shows of each point, sent back with an edit (version check, base)
+            "points": {p["id"]: {"version": p.get("edited", {}).get("version", 0), "draft": p.get("draft_text", p["text"])}
+                       for p in iter_points(minutes)},
             "author": author,
         })
 
@@ -197,7 +203,10 @@ def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> 
 
     @guarded(write=True)
     def edit(request: Request, body: dict) -> Response:
-        saved = review.edit(str(body["point"]), str(body["text"]), str(body["author"]))
+        version, base = body.get("version"), body.get("base")
+        saved = review.edit(str(body["point"]), str(body["text"]), str(body["author"]),
+                            version=None if version is None else int(version),
+                            base=None if base is None else str(base))
         return JSONResponse({"ok": True, "version": saved.version})
 
     @guarded(write=True)

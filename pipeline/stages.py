@@ -69,9 +69,7 @@ class Context:
 
     def corrections(self) -> A.Corrections:
         """The rapporteur's corrected attributions (review page), if any."""
-        if not self.work.exists(A.CORRECTIONS):
-            return A.Corrections()
-        return self.work.load(A.CORRECTIONS, A.Corrections)
+        return A.load_layer(self.work, A.CORRECTIONS, A.Corrections.from_json, A.Corrections)
 
     def diarize_options(self) -> DiarizeOptions:
         """The user's options, with speaker bounds from the meeting when not given.

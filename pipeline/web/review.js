@@ -96,7 +96,8 @@ function openEditor(span, button) {
   editor.focus();
   cancel.addEventListener("click", () => { form.remove(); span.hidden = false; button.hidden = false; });
   save.addEventListener("click", async () => {
-    await post("/api/edit", { point: span.dataset.id, text: editor.value });
+    const shown = state.points[span.dataset.id] || {};  // what this page showed: a later save by someone else is refused
+    await post("/api/edit", { point: span.dataset.id, text: editor.value, version: shown.version, base: shown.draft });
     status("edit saved");
     await load();
   });
