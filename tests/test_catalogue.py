@@ -5,6 +5,7 @@ with ffmpeg and sox, real HTTP servers on 127.0.0.1."""
 from __future__ import annotations
 
 import http.server
+import json
 import re
 import subprocess
 import threading
@@ -122,6 +123,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
         if self.path == "/flaky.mp3" and Handler.hits[self.path] == 1:
             self.send_error(500, "Internal Server Error")
+        elif self.path == "/down-a-while.mp3" and Handler.hits[self.path] <= 3:
+            self.send_error(503, "Service Unavailable")
         elif self.path == "/loop.mp3":
             self.send_response(302)
             self.send_header("Location", "/loop.mp3")
@@ -137,7 +140,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 except OSError:
                     return
                 time.sleep(0.25)
-        elif self.path in ("/flaky.mp3", "/clip.mp3"):
+        elif self.path in ("/flaky.mp3", "/clip.mp3", "/down-a-while.mp3"):
             self.send_response(200)
             self.send_header("Content-Length", str(len(Handler.clip)))
             self.end_headers()
@@ -161,6 +164,40 @@ def test_500_then_success_is_retried(tmp_path, server):
     sha, size = download(f"http://{server}/flaky.mp3", tmp_path / "x",
                          DownloadLimits(attempts=3, backoff=0.1))
     assert size == len(Handler.clip) and Handler.hits["/flaky.mp3"] == 2
+
+
+def test_a_server_down_past_the_downloads_retries_is_retried_by_the_flow(tmp_path, server):
+    """The default path: the downloader's three attempts all get 503, so the ingest task fails as
+    transient and Prefect's task retry fetches it again: the fourth request succeeds and the
+    meeting is processed to its minutes."""
+    out = tmp_path / "out"
+    done = run_cli("run", str(write_spec(tmp_path, recording=f"http://{server}/down-a-while.mp3")), "--out", str(out),
+                   env={"RAPPORTEUR_DOWNLOAD_BACKOFF": "0.05", "RAPPORTEUR_RETRY_DELAY": "0.05"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert Handler.hits["/down-a-while.mp3"] == 4
+    assert (out / "minutes.md").is_file()
+
+
+def test_a_failed_run_under_intake_sends_run_failed(tmp_path):
+    """A recording that is not audio, found by intake: the flow run fails in ingest, the webhook
+    receives ``run-failed`` with the one-line reason, and the ledger says failed."""
+    from conftest import Recorder
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "notes.mp3").write_text("minutes of the last meeting, not a recording\n")
+    write_spec(inbox, recording="notes.mp3")
+    with Recorder() as hook:
+        (tmp_path / "rapporteur.yaml").write_text(
+            f"work_root: runs\nnotify: {{webhook: '{hook.url}/hook'}}\nsources:\n  - {{kind: folder, path: inbox}}\n")
+        done = run_cli("intake", str(tmp_path / "rapporteur.yaml"))
+        assert done.returncode == 1, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr
+        posts = [json.loads(body) for method, path, body in hook.requests if method == "POST" and path == "/hook"]
+    assert [p["event"] for p in posts] == ["run-failed"]
+    assert "notes.mp3: not a readable audio file" in posts[0]["error"]
+    (entry,) = [load_json(p) for p in (tmp_path / "runs" / ".ledger").glob("*-v*.json")]
+    assert entry["status"] == "failed" and "not a readable audio file" in entry["error"]
 
 
 def test_slow_drip_download_times_out(tmp_path, server):
