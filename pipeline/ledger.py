@@ -42,6 +42,7 @@ from pipeline.artifacts import atomic_write_bytes
 MAX_ATTEMPTS = 3
 HEARTBEAT_SECONDS = 30.0  # a running entry's process touches it this often ...
 RUNNING_STALE_SECONDS = 600.0  # ... so untouched this long (20 beats missed), its process is gone
+STALE_ENV = "RAPPORTEUR_STALE_AFTER"  # seconds, instead of RUNNING_STALE_SECONDS (beats 20 times as often)
 CLAIMED_STALE_SECONDS = 24 * 3600.0  # submitted and never started in a day: the flow run was lost
 WRITE_GRACE_SECONDS = 60.0  # an unreadable entry younger than this is a claim being written
 KEY = re.compile(r"[0-9a-f]{64}-v[0-9A-Za-z.+]+")
@@ -54,6 +55,11 @@ def _now() -> str:
 
 def recording_key(sha256: str) -> str:
     return f"{sha256}-v{__version__}"
+
+
+def running_stale_seconds() -> float:
+    """How long a running entry may go untouched (:data:`STALE_ENV`, else :data:`RUNNING_STALE_SECONDS`)."""
+    return float(os.environ.get(STALE_ENV) or RUNNING_STALE_SECONDS)
 
 
 def _age(entry: dict, now: float) -> float:
@@ -98,7 +104,7 @@ class Ledger:
         """Whether an unfinished entry lost its process: ``running`` without a heartbeat for
         :data:`RUNNING_STALE_SECONDS`, or ``claimed`` and never started for :data:`CLAIMED_STALE_SECONDS`."""
         now = time.time() if now is None else now
-        limit = {"running": RUNNING_STALE_SECONDS, "claimed": CLAIMED_STALE_SECONDS}.get(entry.get("status"))
+        limit = {"running": running_stale_seconds(), "claimed": CLAIMED_STALE_SECONDS}.get(entry.get("status"))
         return limit is not None and _age(entry, now) > limit
 
     def offered(self, entry: dict | None) -> bool:
@@ -153,9 +159,10 @@ class Ledger:
         return True
 
     @contextmanager
-    def heartbeat(self, key: str, every: float = HEARTBEAT_SECONDS) -> Iterator[None]:
+    def heartbeat(self, key: str, every: float | None = None) -> Iterator[None]:
         """Keep ``key``'s entry fresh while the block runs, so it is not taken for stale; stopped
         (and joined) before the block's own last update, which it must never overwrite."""
+        every = every or min(HEARTBEAT_SECONDS, running_stale_seconds() / 20)
         stop = threading.Event()
 
         def beat() -> None:

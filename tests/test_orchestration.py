@@ -288,3 +288,48 @@ def test_serve_runs_the_intake_on_its_cron_schedule(prefect_server, tmp_path):
     assert [e["status"] for e in entries] == ["done"]
     assert (tmp_path / "runs" / "cp-serve-1" / "minutes.md").is_file()
     assert "intake every `* * * * *`" in log.read_text()
+
+
+def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
+    """#20 item 1: intake processing a meeting (the Prefect flow) is killed with SIGKILL in the
+    middle of transcription. Its ledger entry stops beating; once stale, the next intake takes it
+    again (attempt 2) into the same folder, transcription resumes from its checkpoint, and the
+    meeting ends done exactly once; a third intake finds nothing new."""
+    import signal
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE / "meeting.mp3", inbox / "meeting.mp3")
+    shutil.copy(SAMPLE / "meeting.yaml", inbox / "meeting.yaml")
+    config = tmp_path / "rapporteur.yaml"
+    config.write_text("work_root: runs\nsources:\n  - {kind: folder, path: inbox}\n")
+    ready, killed_after = tmp_path / "ready", 2
+    stale = {"RAPPORTEUR_STALE_AFTER": "3"}
+    worker = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "intake", str(config)], cwd=ROOT,
+                              start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, **stale, "PYTHONPATH": str(ROOT / "tests" / "killpoints"),
+                                   "RAPPORTEUR_KILL_AFTER_CHUNKS": str(killed_after), "RAPPORTEUR_KILL_READY": str(ready)})
+    deadline = time.time() + 300
+    while not ready.exists():
+        assert worker.poll() is None and time.time() < deadline, "intake ended before it could be killed"
+        time.sleep(0.2)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    (entry_path,) = (tmp_path / "runs" / ".ledger").glob("*-v*.json")
+    assert load_json(entry_path)["status"] == "running"
+    # Before it is stale, nobody takes it (it may be a slow worker, not a dead one) ...
+    done = run_cli("intake", str(config), env={"RAPPORTEUR_STALE_AFTER": "600"})
+    assert done.returncode == 0 and "no new recordings" in done.stdout, done.stdout + done.stderr[-2000:]
+    time.sleep(4)
+    # ... after, the next pass finishes it, resuming.
+    done = run_cli("intake", str(config), env=stale)
+    assert done.returncode == 0, done.stderr[-3000:]
+    entry = load_json(entry_path)
+    assert entry["status"] == "done" and entry["attempts"] == 2
+    runs = [p for p in (tmp_path / "runs").iterdir() if not p.name.startswith(".")]
+    assert len(runs) == 1 and Path(entry["run_dir"]) == runs[0]
+    info = load_json(runs[0] / "manifest.json")["stages"]["transcribe"]["info"]
+    assert info["resumed_chunks"] == killed_after and info["decoded_chunks"] > 0
+    assert (runs[0] / "minutes.md").is_file() and not (runs[0] / "asr.partial.jsonl").exists()
+    done = run_cli("intake", str(config), env=stale)
+    assert done.returncode == 0 and "no new recordings" in done.stdout
