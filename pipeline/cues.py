@@ -33,7 +33,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(r"\b(?:i\s+)?(?:now\s+)?(?:recogni[sz]e|invite|call\s+(?:up)?on)\s+" + _HONORIFIC
                 + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:you\s+have|has)\s+the\s+floor\b"), NEXT, 1.0),
+    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:you\s+have|has|you(?:'re|\s+are)\s+on)\s+the\s+floor\b"), NEXT, 1.0),
     # "X, please" / "X, go ahead" gives the floor; "Minister, please wait a moment" does not.
     (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:please|go\s+ahead)\b"
                 r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"

@@ -326,6 +326,8 @@ def test_mentions_that_announce_no_item(text, current):
     ("Passo a palavra à delegação do Brasil.", (NEXT, "Brazil")),
     ("La parole est à la délégation du Canada.", (NEXT, "Canada")),
     ("Perú, usted tiene la palabra.", (NEXT, "Peru")),
+    ("Thank you, Chile, the delegation of Peru, you're on the floor.", (NEXT, "Peru")),
+    ("Brazil, you are on the floor.", (NEXT, "Brazil")),
 ])
 def test_the_many_ways_of_giving_the_floor(text, expected):
     assert expected in [(c.direction, c.label) for c in find_cues(text, ENTRIES)], find_cues(text, ENTRIES)
