@@ -333,3 +333,65 @@ def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
     assert (runs[0] / "minutes.md").is_file() and not (runs[0] / "asr.partial.jsonl").exists()
     done = run_cli("intake", str(config), env=stale)
     assert done.returncode == 0 and "no new recordings" in done.stdout
+
+
+def test_the_prefect_server_restarted_while_a_meeting_runs(prefect_server, tmp_path):
+    """#20 item 2: the server is stopped while a worker's flow run is transcribing and started
+    again on the same database: the worker reconnects, the meeting finishes once, the server
+    knows it COMPLETED, and a second intake submits nothing."""
+    env = prefect_server
+    port = env["PREFECT_API_URL"].split(":")[2].split("/")[0]
+
+    def prefect(*args):
+        done = subprocess.run([*PREFECT, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return done
+
+    prefect("work-pool", "create", "rapporteur", "--type", "process")
+    prefect("--no-prompt", "deploy", "--name", "process")
+    inbox = tmp_path / "inbox"
+    shutil.copy(SAMPLE / "meeting.mp3", inbox.mkdir() or inbox / "r.mp3")
+    _spec(inbox / "r.yaml", "CP/RESTART/1", "r.mp3")
+    config = tmp_path / "rapporteur.yaml"
+    config.write_text(yaml.safe_dump({"work_root": "runs", "sources": [{"kind": "folder", "path": "inbox"}]}))
+    worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "rapporteur", "--limit", "1"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "worker.log", "wb"))
+    server = None
+    try:
+        submit = run_cli("intake", str(config), "--submit", "rapporteur-process-meeting/process", env=env)
+        assert submit.returncode == 0 and "submitted" in submit.stdout, submit.stderr[-2000:]
+        manifest = tmp_path / "runs" / "cp-restart-1" / "manifest.json"
+        deadline = time.monotonic() + 300
+        while not (manifest.exists() and load_json(manifest)["stages"].get("transcribe", {}).get("status") == "running"):
+            assert time.monotonic() < deadline, "transcription never started"
+            time.sleep(0.5)
+        # Stop the server the fixture started (by its port), keep it down a while, start it again.
+        subprocess.run(["pkill", "-f", f"prefect server start --host 127.0.0.1 --port {port}"], check=True)
+        time.sleep(8)
+        log = tmp_path / "prefect-server-2.log"
+        server = subprocess.Popen([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
+        wait_until_serving(f"http://127.0.0.1:{port}/api/health", server, log)
+        entry_dir = tmp_path / "runs" / ".ledger"
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            (entry,) = [load_json(p) for p in entry_dir.glob("*-v*.json")]
+            if entry["status"] in ("done", "failed"):
+                break
+            time.sleep(2)
+        assert entry["status"] == "done" and entry["attempts"] == 1, entry
+        assert (tmp_path / "runs" / "cp-restart-1" / "minutes.md").is_file()
+        again = run_cli("intake", str(config), "--submit", "rapporteur-process-meeting/process", env=env)
+        assert "no new recordings" in again.stdout, again.stdout + again.stderr[-2000:]
+        listed = subprocess.run([*PREFECT, "flow-run", "ls", "--flow-name", "rapporteur-process-meeting"], cwd=ROOT,
+                                env={**env, "COLUMNS": "300"}, capture_output=True, text=True, timeout=120).stdout
+        assert listed.count("cp-restart-1") == 1 and listed.count("COMPLETED") == 1, listed
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
