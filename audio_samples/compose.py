@@ -218,7 +218,7 @@ class Composer:
 def _called(composer: Composer, who: str, people: dict[str, str], language: str) -> str:
     """How the chair calls ``who``: a delegation by its name in the chair's language, sometimes
     with "the delegation of"; a person by title and surname."""
-    from pipeline.roster import name_in  # the project's names of member states in the four languages
+    from pipeline.text.roster import name_in  # the project's names of member states in the four languages
 
     if who in people:
         surname = who.split()[-1]
@@ -276,7 +276,7 @@ def compose(plan: Plan) -> tuple[dict, dict]:
             c.chair(prefix + floor, pause=round(rng.uniform(0.3, 1.0), 2), kind="floor")
             body = [c.pick(OPEN[language])]
             if who in plan.delegations and rng.random() < 0.4:
-                from pipeline.roster import name_in
+                from pipeline.text.roster import name_in
                 body.append(c.pick(SELF[language]).format(name=name_in(who, language)))
             if who in people:
                 if rng.random() < 0.3:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import pipeline  # noqa: E402,F401
 from pipeline.evaluate import normalise  # noqa: E402
 from pipeline.models import resolve_whisper  # noqa: E402
-from pipeline.transcribe import TranscribeOptions, transcribe, wav_duration  # noqa: E402
+from pipeline.stages.transcribe import TranscribeOptions, transcribe, wav_duration  # noqa: E402
 
 ASR = ROOT.parent / "shared" / "testdata" / "asr"
 JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."

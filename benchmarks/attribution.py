@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate import score, score_minutes  # noqa: E402
 from pipeline.spec import load_spec  # noqa: E402
-from pipeline.stages import STAGE_NAMES  # noqa: E402
+from pipeline.engine.registry import STAGE_NAMES  # noqa: E402
 
 # `rapporteur ARGS` with the pipeline package of the current directory.
 CHILD = "import runpy, sys; sys.argv = ['rapporteur', *sys.argv[1:]]; runpy.run_module('pipeline.cli', run_name='__main__')"

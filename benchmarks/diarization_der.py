@@ -46,8 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import pipeline  # noqa: E402,F401
-from pipeline.diarize import DiarizeOptions, diarize  # noqa: E402
-from pipeline.ingest import load_audio  # noqa: E402
+from pipeline.stages.diarize import DiarizeOptions, diarize  # noqa: E402
+from pipeline.audio import load_audio  # noqa: E402
 
 TESTDATA = ROOT.parent / "shared" / "testdata" / "diarization"
 
@@ -144,7 +144,7 @@ def floor_rows(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     """DER with the reference speakers handed to the segmentation's local speakers."""
     from pyannote.audio.pipelines.clustering import OracleClustering
 
-    from pipeline.diarize import build_pipeline
+    from pipeline.stages.diarize import build_pipeline
 
     pipeline = build_pipeline(options)
     pipeline.clustering = OracleClustering()
@@ -173,7 +173,7 @@ def separability(options: DiarizeOptions, audio_cache: dict) -> list[dict]:
     import numpy as np
     from pyannote.audio.utils.signal import binarize
 
-    from pipeline.diarize import build_pipeline
+    from pipeline.stages.diarize import build_pipeline
 
     pipeline = build_pipeline(options)
     frames = pipeline._segmentation.model.receptive_field

@@ -4,9 +4,9 @@ A chair's "A continuación, Ecuador." lasts two seconds; the detector's answer o
 language it is decoded in, and a wrong one loses the floor cue with the words. This crops the
 FLEURS read speech of ../shared/testdata/asr/fleurs (real voices, en/es/pt/fr) into stretches of
 1.5 to 8 seconds, detects each one's language among the four OAS languages (renormalised, as
-:func:`pipeline.transcribe.choose_language` does), and prints, per length, how often the
+:func:`pipeline.stages.transcribe.choose_language` does), and prints, per length, how often the
 detector is right, and how often it is right when its confidence reaches each threshold (with
-the share of stretches that reach it). ``pipeline.transcribe.trusted_confidence`` is read off
+the share of stretches that reach it). ``pipeline.stages.transcribe.trusted_confidence`` is read off
 this table: the confidence, per length, at which a stretch may switch the language.
 
     .venv/bin/python benchmarks/language_id.py
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 import pipeline  # noqa: E402,F401
 from benchmarks.asr_wer import ASR, to_wav  # noqa: E402
-from pipeline.ingest import SAMPLE_RATE, read_window, wav_duration  # noqa: E402
+from pipeline.audio import SAMPLE_RATE, read_window, wav_duration  # noqa: E402
 from pipeline.models import resolve_whisper  # noqa: E402
 
 LANGUAGES = ("en", "es", "pt", "fr")

@@ -32,13 +32,13 @@ from pathlib import Path
 stage, arg, wav = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 clock = time.perf_counter()
 if stage in ("transcribe", "resume"):
-    from pipeline.transcribe import TranscribeOptions, transcribe
+    from pipeline.stages.transcribe import TranscribeOptions, transcribe
     checkpoint = wav.with_suffix(".partial.jsonl") if stage == "resume" else None
     before = len(checkpoint.read_text().splitlines()) if checkpoint and checkpoint.is_file() else 0
     result = transcribe(wav, TranscribeOptions(model=arg, languages=["en"]), checkpoint_path=checkpoint)
     info = {{"segments": len(result.segments), "resumed": before}}
 else:
-    from pipeline.diarize import DiarizeOptions, diarize_file
+    from pipeline.stages.diarize import DiarizeOptions, diarize_file
     result, _ = diarize_file(wav, DiarizeOptions(max_speakers=12, **({{"embedding": arg}} if arg != "-" else {{}})))
     info = {{"speakers": len(result.speakers)}}
 info["seconds"] = time.perf_counter() - clock

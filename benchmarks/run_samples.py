@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate import score  # noqa: E402
-from pipeline.stages import STAGE_NAMES  # noqa: E402
+from pipeline.engine.registry import STAGE_NAMES  # noqa: E402
 
 
 # `rapporteur ARGS` in this process, then its own peak RSS (kB) as the last line of stderr.

@@ -51,7 +51,7 @@ def recordings_with_voices(tmp: Path) -> list[tuple[str, np.ndarray, dict[str, l
     by the espeak voice (with speed and pitch) that rendered each role."""
     import yaml
 
-    from pipeline.ingest import load_audio
+    from pipeline.audio import load_audio
 
     out = []
     for uri, wav, rttm, _ in B.recordings():
@@ -75,8 +75,8 @@ def recordings_with_voices(tmp: Path) -> list[tuple[str, np.ndarray, dict[str, l
 
 def voices(embedding: str, data) -> list[tuple[str, str, np.ndarray]]:
     """(recording, voice, centroid) for every voice of every recording."""
-    from pipeline.campplus import CAMPPlusEmbedding
-    from pipeline.diarize import ResemblyzerEmbedding
+    from pipeline.stages.diarize.campplus import CAMPPlusEmbedding
+    from pipeline.stages.diarize import ResemblyzerEmbedding
     from pipeline.models import CAMPPLUS, verify_member
 
     embed = CAMPPlusEmbedding(verify_member(CAMPPLUS)) if embedding == "campplus" else ResemblyzerEmbedding()

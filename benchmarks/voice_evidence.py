@@ -7,7 +7,7 @@ per recording: the AUC of turn-to-turn cosine similarity (same speaker against d
 often the nearest centroid is the turn's own label, and the similarity to its own label's centroid
 against the best other one.
 
-Then attribution's voice evidence (:func:`pipeline.attribute.voice_likeness`) is fitted on all
+Then attribution's voice evidence (:func:`pipeline.stages.attribute.voice_likeness`) is fitted on all
 recordings together, never one: a softmax over the labels' similarities with a temperature, plus
 "a voice not named yet" at a fixed similarity. The grid keeps the pair that maximises the mean
 log-probability of the right answer (each recording weighing the same), over two cases per turn: its label's centroid present (the
@@ -77,7 +77,7 @@ def log_likelihood(cases, temperature: float, new_voice: float) -> float:
 
 
 def main(argv: list[str]) -> None:
-    from pipeline.diarize import load_embedding
+    from pipeline.stages.diarize import load_embedding
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--encoder", default="resemblyzer")

@@ -18,8 +18,8 @@ PROCESS_DEPLOYMENT = "rapporteur-process-meeting/process"
 
 @flow(name="rapporteur-intake", persist_result=False)
 def intake_flow(config: str, deployment: str | None = None) -> list[dict]:
-    from pipeline.intake import discover, load_config
-    from pipeline.ledger import Ledger
+    from pipeline.service.intake import discover, load_config
+    from pipeline.service.ledger import Ledger
 
     logger = get_run_logger()
     service = load_config(config)

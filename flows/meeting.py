@@ -1,6 +1,6 @@
-"""The meeting flows: one Prefect task per stage of ``pipeline.stages.STAGES``, run in order.
+"""The meeting flows: one Prefect task per stage of ``pipeline.engine.registry.STAGES``, run in order.
 
-- :func:`meeting_flow` runs a prepared :class:`~pipeline.stages.Context` (the CLI's ``run`` and
+- :func:`meeting_flow` runs a prepared :class:`~pipeline.engine.registry.Context` (the CLI's ``run`` and
   ``reprocess``);
 - :func:`process_meeting` is the deployable one: plain parameters (a spec path, a work folder),
   the ledger entry of a scheduled intake, the draft published as a Prefect artifact and a
@@ -25,8 +25,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from pipeline.errors import UserError
-from pipeline.runner import Context, StageResult, run_stage, stages_to_force
-from pipeline.stages import STAGES, Stage
+from pipeline.engine.runner import Context, StageResult, run_stage, stages_to_force
+from pipeline.engine.registry import STAGES, Stage
 
 
 def _user_error_names() -> set[str]:
@@ -145,12 +145,12 @@ def process_meeting(spec: str, out: str | None = None, force_from: str | None = 
     """Process one meeting from its spec into ``out``; with ``key`` (from intake), record the
     outcome in the ledger under ``work_root`` and skip a recording already done."""
     from pipeline import artifacts as A
-    from pipeline.ledger import Ledger
+    from pipeline.service.ledger import Ledger
 
     quiet_user_errors()
-    from pipeline.notify import notify
-    from pipeline.runner import prepare
-    from pipeline.stages import RunOptions
+    from pipeline.service.notify import notify
+    from pipeline.engine.runner import prepare
+    from pipeline.engine.registry import RunOptions
 
     logger = get_run_logger()
     ledger = Ledger(Path(work_root)) if key and work_root else None

@@ -193,7 +193,7 @@ class Voiceprint:
 @dataclass
 class Voiceprints:
     """Every embedded sentence of a meeting, in time order, and the encoder that embedded them
-    (a name of :data:`pipeline.diarize.EMBEDDINGS`: prints of two encoders never compare)."""
+    (a name of :data:`pipeline.stages.diarize.EMBEDDINGS`: prints of two encoders never compare)."""
 
     encoder: str = ""
     prints: list[Voiceprint] = field(default_factory=list)

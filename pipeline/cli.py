@@ -40,10 +40,10 @@ def _table(rows: list[tuple], header: tuple) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from pipeline.runner import prepare
-    from pipeline.stages import RunOptions
+    from pipeline.engine.runner import prepare
+    from pipeline.engine.registry import RunOptions
 
-    from pipeline.diarize import DiarizeOptions, check_pipeline_config
+    from pipeline.stages.diarize import DiarizeOptions, check_pipeline_config
 
     diarize = DiarizeOptions(segmentation=args.segmentation, embedding=args.embedding,
                              clustering_threshold=args.clustering_threshold)
@@ -57,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
-    from pipeline.runner import reopen, stages_to_force
+    from pipeline.engine.runner import reopen, stages_to_force
 
     try:
         stages_to_force(args.from_stage)
@@ -81,7 +81,7 @@ def _reprocess_all(args: argparse.Namespace) -> int:
     one that fails is reported and the others go on."""
     import datetime as dt
 
-    from pipeline.runner import find_runs, reopen
+    from pipeline.engine.runner import find_runs, reopen
 
     since = None
     if args.since:
@@ -112,7 +112,7 @@ def _reprocess_all(args: argparse.Namespace) -> int:
 
 def _run(ctx, no_prefect: bool, force_from: str | None):
     if no_prefect:
-        from pipeline.runner import run_all
+        from pipeline.engine.runner import run_all
 
         return run_all(ctx, force_from)
     from flows.meeting import meeting_flow
@@ -122,7 +122,7 @@ def _run(ctx, no_prefect: bool, force_from: str | None):
 
 def cmd_intake(args: argparse.Namespace) -> int:
     from flows.intake import intake_flow
-    from pipeline.intake import load_config
+    from pipeline.service.intake import load_config
 
     load_config(Path(args.config))  # a bad config: one line, before Prefect starts
     if args.submit and not os.environ.get("PREFECT_API_URL"):
@@ -138,7 +138,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from flows.intake import PROCESS_DEPLOYMENT, intake_flow
     from flows.meeting import process_meeting
-    from pipeline.intake import load_config
+    from pipeline.service.intake import load_config
 
     config_path = Path(args.config).resolve()
     service = load_config(config_path)
@@ -227,7 +227,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         from pipeline.evaluate import score_minutes
         from pipeline.spec import load_spec
 
-        from pipeline.runner import read_manifest
+        from pipeline.engine.runner import read_manifest
 
         spec_path = read_manifest(A.WorkDir(run_dir)).get("run", {}).get("spec")
         if spec_path and Path(spec_path).is_file():
@@ -250,11 +250,11 @@ def _run_dir(path: str):
 def cmd_review(args: argparse.Namespace) -> int:
     import getpass
 
-    from pipeline.review_app import serve
+    from pipeline.review.app import serve
 
     work = _run_dir(args.run_dir)
     if args.recover:
-        from pipeline.review import Review
+        from pipeline.review.layer import Review
 
         done = Review(work).recover(args.user or getpass.getuser())
         print("\n".join(done) if done else f"{work.root}: every review file is readable; nothing to recover")
@@ -266,7 +266,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import getpass
 
-    from pipeline.review import Review
+    from pipeline.review.layer import Review
 
     work = _run_dir(args.run_dir)
     Review(work).export(args.user or getpass.getuser())

@@ -48,7 +48,7 @@ class Person(_Strict):
 
 
 def _member_state(name: str) -> str:
-    from pipeline.roster import member_state, nearest_member_state
+    from pipeline.text.roster import member_state, nearest_member_state
 
     if member_state(name) is None:
         near = nearest_member_state(name)

@@ -1,7 +1,7 @@
 """The voice bank: voices a rapporteur has confirmed, kept so later sessions can recognise them.
 
 When the review page confirms that a diarized voice is a delegation or official, the voice's
-embedding centroid (what :mod:`pipeline.diarize` stores in ``diarization.json``) and a short WAV
+embedding centroid (what :mod:`pipeline.stages.diarize` stores in ``diarization.json``) and a short WAV
 clip of it are filed under that label. The bank is a folder shared by all meetings
 (``$RAPPORTEUR_VOICES``, default ``~/.local/share/rapporteur/voices``): ``bank.jsonl`` (one
 sample per line, append-only) and ``clips/``. :func:`match` names the closest confirmed voice;
@@ -22,7 +22,7 @@ from typing import Optional
 import numpy as np
 
 from pipeline import artifacts as A
-from pipeline.diarize import EMBEDDINGS, DiarizeOptions
+from pipeline.stages.diarize import EMBEDDINGS, DiarizeOptions
 from pipeline.spec import slugify
 
 ENCODER = EMBEDDINGS[DiarizeOptions.embedding].encoder  # the default embedding's; a run names its own
@@ -78,7 +78,7 @@ def load_bank(folder: Path | None = None, encoder: str = ENCODER) -> list[VoiceS
 
 def _clip(work: A.WorkDir, speaker: str) -> bytes | None:
     """The speaker's longest turns, up to :data:`CLIP_SECONDS`, as 16 kHz mono WAV bytes."""
-    from pipeline.ingest import SAMPLE_RATE, read_window
+    from pipeline.audio import SAMPLE_RATE, read_window
 
     if not work.exists(A.DIARIZATION) or not work.exists(A.AUDIO):
         return None

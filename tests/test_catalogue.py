@@ -17,7 +17,7 @@ from conftest import SAMPLE, load_json, run_cli
 from test_bad_input import assert_nothing_finished, one_line_error, write_spec
 
 from pipeline.artifacts import WorkDir
-from pipeline.ingest import DownloadLimits, IngestError, download, ingest
+from pipeline.stages.ingest import DownloadLimits, IngestError, download, ingest
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
@@ -289,7 +289,7 @@ def test_kill_mid_write_of_any_stage_then_resume(sample_run, tmp_path, stage):
     process.wait()
     stages = load_json(out / "manifest.json")["stages"]
     assert stages[stage]["status"] in ("running", "waiting")
-    from pipeline.stages import STAGE_NAMES
+    from pipeline.engine.registry import STAGE_NAMES
 
     assert all(stages[s]["status"] == "stale" for s in STAGE_NAMES[STAGE_NAMES.index(stage) + 1:])
     assert not (out / KILL_WRITES[stage]).exists()
@@ -319,7 +319,7 @@ def test_six_hour_recording_is_decoded_in_bounded_memory(tmp_path):
                     "-i", "anullsrc=r=8000:cl=mono", "-filter_complex",
                     "[0:a]aresample=8000,aformat=channel_layouts=mono[s];[s][1:a]concat=n=2:v=0:a=1",
                     "-t", "21600", "-c:a", "libmp3lame", "-b:a", "8k", str(recording)], check=True)
-    probe = ("import resource, sys; from pathlib import Path; from pipeline.ingest import ingest, read_window; "
+    probe = ("import resource, sys; from pathlib import Path; from pipeline.stages.ingest import ingest; from pipeline.audio import read_window; "
              "from pipeline.artifacts import WorkDir; "
              "r = ingest('six-hours.mp3', Path(sys.argv[1]), WorkDir(Path(sys.argv[2]))); "
              "w = read_window(Path(sys.argv[2]) / 'audio.wav', 5 * 3600, 5 * 3600 + 30); "
@@ -337,7 +337,7 @@ def test_six_hour_recording_is_decoded_in_bounded_memory(tmp_path):
 def test_a_speaker_who_never_pauses_is_cut_into_chunks(tmp_path):
     """Three minutes of the sample with every pause removed: VAD would hear one 178 s stretch,
     and a batched decode sees only the first 30 s of a chunk. Every stretch is at most a chunk."""
-    from pipeline.transcribe import TranscribeOptions, speech_spans
+    from pipeline.stages.transcribe import TranscribeOptions, speech_spans
 
     wav = tmp_path / "continuous.wav"
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(SAMPLE / "meeting.mp3"), "-af",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import pipeline  # noqa: F401
-from pipeline.diarize import DiarizeOptions, check_pipeline_config, diarize, load_local_pipeline, to_rttm
-from pipeline.ingest import load_audio
+from pipeline.stages.diarize import DiarizeOptions, check_pipeline_config, diarize, load_local_pipeline, to_rttm
+from pipeline.audio import load_audio
 from pipeline.models import SEGMENTATION, ModelError, verify_member
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
@@ -97,15 +97,15 @@ def test_long_recordings_are_diarized_in_windows_and_linked(tmp_path, embedding)
     """The CSH sample (208 s, 7 voices) in 60 s windows: each window diarized alone, speakers
     linked across windows by voice (GE2E or CAM++ centroids): the 7 voices come out as 7
     speakers, each truth speaker mapped to one of them for >= 90 % of its speech."""
-    from pipeline.diarize import EMBEDDINGS
+    from pipeline.stages.diarize import EMBEDDINGS
 
     import json
 
     from conftest import SAMPLE
 
-    from pipeline.cues import named_speakers
-    from pipeline.diarize import diarize_file
-    from pipeline.roster import build_roster
+    from pipeline.text.cues import named_speakers
+    from pipeline.stages.diarize import diarize_file
+    from pipeline.text.roster import build_roster
     from pipeline.spec import load_spec
 
     wav = tmp_path / "csh.wav"
@@ -140,7 +140,7 @@ def _turns_of(rttm: Path) -> list[tuple[float, float, str]]:
 
 @pytest.fixture(scope="module")
 def campplus():
-    from pipeline.campplus import CAMPPlusEmbedding
+    from pipeline.stages.diarize.campplus import CAMPPlusEmbedding
     from pipeline.models import CAMPPLUS
 
     return CAMPPlusEmbedding(verify_member(CAMPPLUS))
@@ -151,7 +151,7 @@ def test_campplus_filterbanks_are_kaldis(sample_wav):
     import torch
     import torchaudio.compliance.kaldi as kaldi
 
-    from pipeline.campplus import fbank
+    from pipeline.stages.diarize.campplus import fbank
 
     audio = torch.from_numpy(load_audio(sample_wav[0])[:16000 * 5])
     ours = fbank(torch.stack([audio, audio.flip(0)]))

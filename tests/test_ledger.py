@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import ledger as L
-from pipeline.intake import discover, load_config
+from pipeline.service import ledger as L
+from pipeline.service.intake import discover, load_config
 
 from conftest import ROOT
 
@@ -125,7 +125,7 @@ def test_the_heartbeat_keeps_an_entry_fresh_and_never_outlives_its_block(tmp_pat
 
 HEARTBEAT_CHILD = """
 import sys, time
-from pipeline.ledger import Ledger
+from pipeline.service.ledger import Ledger
 ledger = Ledger(sys.argv[1])
 ledger.update(sys.argv[2], status="running")
 with ledger.heartbeat(sys.argv[2], every=0.05):

@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import SAMPLE, free_port, load_json, run_cli, wait_until_serving
 
-from pipeline.llm import support
+from pipeline.minutes.llm import support
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 

@@ -44,7 +44,7 @@ def test_corrupt_or_missing_wheel_member_is_named(tmp_path, monkeypatch, member)
 
 def test_a_corrupt_embedding_member_loads_nothing(tmp_path, monkeypatch):
     """The diarization pipeline checks its model files before loading any of them."""
-    from pipeline.diarize import DiarizeOptions, build_pipeline
+    from pipeline.stages.diarize import DiarizeOptions, build_pipeline
 
     segmentation = models.verify_member(models.SEGMENTATION_3)
     monkeypatch.setenv("RAPPORTEUR_MODELS", str(tmp_path))

@@ -17,7 +17,7 @@ import pytest
 import yaml
 from conftest import ROOT, SAMPLE, free_port, load_json, run_cli, wait_until_serving
 
-from pipeline.intake import Listed, parse_listing, spec_from_template
+from pipeline.service.intake import Listed, parse_listing, spec_from_template
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
@@ -158,7 +158,7 @@ def test_reprocess_from_a_stage_and_all_since_a_date(sample_run, tmp_path):
     assert done.returncode == 0, done.stderr
     table = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in done.stdout.splitlines()
              if line.startswith("| ") and "stage" not in line}
-    from pipeline.stages import STAGE_NAMES
+    from pipeline.engine.registry import STAGE_NAMES
 
     assert table == {s: "ran" if s in ("align", "draft") else "reused" for s in STAGE_NAMES}
     # --all: the sample meeting was held on 2019-12-05.

@@ -17,9 +17,9 @@ RENDER = """
 import json, sys
 from pathlib import Path
 import pipeline
-from pipeline import render
+from pipeline.minutes import render
 from pipeline.artifacts import Translation, Utterance, from_dict
-from pipeline.draft import draft
+from pipeline.stages.draft import draft
 from pipeline.spec import load_spec
 
 site, run, spec_path = map(Path, sys.argv[1:4])
@@ -45,7 +45,7 @@ def test_the_wheel_carries_the_templates_and_renders_the_minutes(sample_run, tmp
     wheel, = dist.glob("rapporteur-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"rapporteur_prompts/minutes.md.j2", "rapporteur_prompts/minutes.html.j2",
-            "pipeline/web/review.html", "pipeline/translate.py", "flows/meeting.py"} <= names, sorted(names)
+            "pipeline/web/review.html", "pipeline/stages/translate.py", "flows/meeting.py"} <= names, sorted(names)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
                     "--disable-pip-version-check", "--target", str(site), str(wheel)], check=True, cwd=tmp_path)
     env = {**os.environ, "PYTHONPATH": str(site)}

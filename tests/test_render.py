@@ -11,10 +11,10 @@ import pytest
 from conftest import SAMPLE, Recorder
 from test_stages_logic import utterance
 
-from pipeline import render
-from pipeline.align import align
-from pipeline.attribute import attribute
-from pipeline.draft import draft
+from pipeline.minutes import render
+from pipeline.stages.align import align
+from pipeline.stages.attribute import attribute
+from pipeline.stages.draft import draft
 from pipeline.spec import load_spec
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -126,7 +126,7 @@ def test_hostile_content_is_inert_in_every_format():
 
 
 def test_the_webhook_carries_no_control_characters():
-    from pipeline.notify import notify
+    from pipeline.service.notify import notify
 
     with Recorder() as hook:
         assert notify(f"{hook.url}/hook",
@@ -170,7 +170,7 @@ def test_the_meetings_last_words_are_its_adjournment_not_a_point():
 
 
 def test_what_several_delegations_said_alike_is_one_point():
-    from pipeline.draft import Point, merge_alike
+    from pipeline.stages.draft import Point, merge_alike
 
     spec = load_spec(SAMPLE / "meeting.yaml")
     points = [
@@ -191,7 +191,7 @@ def test_what_several_delegations_said_alike_is_one_point():
 
 
 def test_a_language_model_point_is_checked_against_what_was_said():
-    from pipeline.llm import support
+    from pipeline.minutes.llm import support
 
     said = "Thank you, Chair. Our country has trained 2,000 officials and we support the Budapest Convention."
     faithful = "The delegation of Peru stated that its country had trained 2,000 officials and supported the Budapest Convention."
@@ -273,7 +273,7 @@ def test_a_statement_in_spanish_is_reported_in_its_english_rendering():
     translate task, here given), in the third person, with what was said kept and flagged; a
     rendering in doubt is not used and the statement is quoted as said."""
     from pipeline.artifacts import Rendering, Translation
-    from pipeline.report import sentence_span
+    from pipeline.text.report import sentence_span
 
     spec = load_spec(SAMPLE / "meeting.yaml")
     said = [
@@ -304,7 +304,7 @@ def test_a_statement_in_spanish_is_reported_in_its_english_rendering():
 
 def test_renderings_in_doubt():
     from pipeline.artifacts import Rendering
-    from pipeline.translate import doubt
+    from pipeline.stages.translate import doubt
 
     def rendering(english: str, logprob: float = -0.5) -> Rendering:
         return Rendering(0.0, 3.0, "es", "Apoyamos la propuesta de crear un grupo de trabajo.", english, logprob)

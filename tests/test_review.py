@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, free_port, load_json, run_cli
 
 from pipeline.artifacts import WorkDir
-from pipeline.review import Review, ReviewError
+from pipeline.review.layer import Review, ReviewError
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
@@ -38,7 +38,7 @@ def _voice_of(run: Path, label: str) -> str:
 
 
 def _points(minutes: dict) -> list[dict]:
-    from pipeline.review import iter_points
+    from pipeline.review.layer import iter_points
 
     return list(iter_points(minutes))
 
@@ -124,7 +124,7 @@ def test_an_edit_survives_redrafts_and_a_changed_draft_shows_both(run_copy):
 EDITOR = """
 import sys
 from pipeline.artifacts import WorkDir
-from pipeline.review import Review
+from pipeline.review.layer import Review
 review, name, rounds = Review(WorkDir(sys.argv[1])), sys.argv[2], int(sys.argv[3])
 points = sys.argv[4:]
 print("ready", flush=True)
@@ -160,7 +160,7 @@ def test_two_review_processes_editing_at_once_lose_nothing(run_copy):
 
 
 def test_the_second_writer_of_a_point_is_told_and_a_stale_page_never_overwrites(run_copy):
-    from pipeline.review import EditConflict
+    from pipeline.review.layer import EditConflict
 
     work = WorkDir(run_copy)
     ana, ben = Review(work), Review(work)
@@ -232,13 +232,13 @@ def test_review_refuses_what_is_not_on_the_roster_or_in_the_run(run_copy):
 def _client(run: Path, host: str = "127.0.0.1", port: int = 8765):
     from starlette.testclient import TestClient
 
-    from pipeline.review_app import create_app
+    from pipeline.review.app import create_app
 
     return TestClient(create_app(run, "secret-token", host, port, "tester"), base_url=f"http://{host}:{port}")
 
 
 def test_the_server_lets_in_only_its_token_holder_and_same_origin_writes(run_copy):
-    from pipeline.review_app import COOKIE
+    from pipeline.review.app import COOKIE
 
     client = _client(run_copy)
     assert client.get("/api/state").status_code == 401

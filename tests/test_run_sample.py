@@ -13,7 +13,7 @@ from conftest import SAMPLE, load_json, run_cli
 
 from pipeline.evaluate import score
 from pipeline.spec import load_spec
-from pipeline.stages import STAGE_NAMES
+from pipeline.engine.registry import STAGE_NAMES
 
 pytestmark = pytest.mark.slow  # real models, real audio, real servers: `pytest -m "not slow"` skips them
 
@@ -178,7 +178,7 @@ def test_killed_diarization_reruns_only_that_stage(sample_run, tmp_path):
     out = tmp_path / "killed"
     ready = tmp_path / "ready"
     _run_and_kill(out, ready.exists, env={"PYTHONPATH": str(ROOT / "tests" / "killpoints"),
-                                          "RAPPORTEUR_KILL_AFTER_CALL": "pipeline.diarize:diarize",
+                                          "RAPPORTEUR_KILL_AFTER_CALL": "pipeline.stages.diarize:diarize",
                                           "RAPPORTEUR_KILL_READY": str(ready)})
     assert _stage_status(out, "diarize") == "running"
     assert not (out / "diarization.rttm").exists() and not (out / "transcript.json").exists()
@@ -251,11 +251,11 @@ def test_a_changed_helper_reruns_every_stage_that_imports_it(sample_run, tmp_pat
 
     from conftest import ROOT
 
-    from pipeline.stages import STAGES, code_modules
+    from pipeline.engine.registry import STAGES, code_modules
 
     modules = {stage.name: code_modules(stage.run) for stage in STAGES}
-    assert {"pipeline.cues", "pipeline.align", "pipeline.report", "pipeline.roster"} <= set(modules["draft"])
-    assert "pipeline.cues" not in modules["merge"] and "pipeline.cues" not in modules["transcribe"]
+    assert {"pipeline.text.cues", "pipeline.stages.align", "pipeline.text.report", "pipeline.text.roster"} <= set(modules["draft"])
+    assert "pipeline.text.cues" not in modules["merge"] and "pipeline.text.cues" not in modules["transcribe"]
     tree = tmp_path / "tree"
     for folder in ("pipeline", "flows", "prompts"):
         shutil.copytree(ROOT / folder, tree / folder, ignore=shutil.ignore_patterns("__pycache__"))
@@ -267,7 +267,7 @@ def test_a_changed_helper_reruns_every_stage_that_imports_it(sample_run, tmp_pat
                           cwd=tree, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     status = dict(re.findall(r"\| (\w+)\s+\| (reused|ran)", done.stdout))
-    uses_cues = {name for name, names in modules.items() if "pipeline.cues" in names}
+    uses_cues = {name for name, names in modules.items() if "pipeline.text.cues" in names}
     assert uses_cues >= {"attribute", "draft"}
     assert status == {name: "ran" if name in uses_cues else "reused" for name in modules}, done.stdout
 
@@ -333,7 +333,7 @@ def test_a_chair_line_run_into_the_next_turn_keeps_its_language(tmp_path):
     the chair's line is decoded in Spanish, Canada's turn in English."""
     from conftest import ROOT
 
-    from pipeline.transcribe import TranscribeOptions, speech_spans, transcribe
+    from pipeline.stages.transcribe import TranscribeOptions, speech_spans, transcribe
 
     wav = tmp_path / "clip.wav"
     subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-ss", "158.5", "-t", "18.5", "-i",

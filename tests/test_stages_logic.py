@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from conftest import SAMPLE
 
-from pipeline.align import align
+from pipeline.stages.align import align
 from pipeline.artifacts import Diarization, Segment, Transcription, Turn, Utterance, Word
-from pipeline.attribute import attribute
-from pipeline.cues import NEXT, PREVIOUS, SELF, find_cues
-from pipeline.merge import merge
-from pipeline.report import third_person
-from pipeline.roster import build_roster, spanish_sort_key
+from pipeline.stages.attribute import attribute
+from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues
+from pipeline.stages.merge import merge
+from pipeline.text.report import third_person
+from pipeline.text.roster import build_roster, spanish_sort_key
 from pipeline.spec import load_spec
 
 SPEC = load_spec(SAMPLE / "meeting.yaml")
@@ -178,7 +178,7 @@ def test_a_correction_whose_name_is_misheard_still_withdraws_the_floor_given():
                                          ("Trinité-et-Tobago", "Trinidad and Tobago"), ("Perú", "Peru"),
                                          ("Brésil", "Brazil"), ("República Dominicana", "Dominican Republic")])
 def test_member_states_in_four_languages(name, state):
-    from pipeline.roster import member_state
+    from pipeline.text.roster import member_state
 
     assert member_state(name) == state
 
@@ -197,7 +197,7 @@ def test_roster_matching_survives_asr_errors():
 def test_vocabulary_is_per_language_and_includes_the_specs_terms():
     """Hotwords name the delegations as each declared language says them, never mixed (a
     mixed list was measured to make Whisper write lists of names)."""
-    from pipeline.transcribe import spec_vocabulary
+    from pipeline.stages.transcribe import spec_vocabulary
 
     spec = SPEC.model_copy(deep=True)
     spec.meeting.languages = ["en", "es"]
@@ -211,7 +211,7 @@ def test_vocabulary_is_per_language_and_includes_the_specs_terms():
 
 def test_speech_no_word_covers_is_found():
     """A decoder that stops early leaves speech without words: that stretch is decoded again."""
-    from pipeline.transcribe import uncovered
+    from pipeline.stages.transcribe import uncovered
 
     said = [{"start": 10.0 + 0.4 * i, "end": 10.3 + 0.4 * i} for i in range(10)]  # 10.0-13.9
     assert uncovered([(9.8, 22.0)], said) == [(14.4, 22.0)]
@@ -292,7 +292,7 @@ def test_the_voice_bank_names_a_silent_voice_and_never_overrides_the_chair():
     ("We now move to the dialogue on ties between cybercrime and transnational organised crime.", 1, 3),
 ])
 def test_items_announced_in_any_language_or_by_kind(text, current, expected):
-    from pipeline.align import ITEM_PATTERNS, announced
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
 
     titles = [item.title for item in SPEC.order_of_business.items]
     assert announced(text, ITEM_PATTERNS, titles, current) == expected
@@ -306,7 +306,7 @@ def test_items_announced_in_any_language_or_by_kind(text, current, expected):
     ("My third point concerns the budget.", 1),
 ])
 def test_mentions_that_announce_no_item(text, current):
-    from pipeline.align import ITEM_PATTERNS, announced
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
 
     titles = [item.title for item in SPEC.order_of_business.items]
     number = announced(text, ITEM_PATTERNS, titles, current)
@@ -487,7 +487,7 @@ def _prints(meeting: list[Utterance], voices: list[int]):
     import numpy as np
 
     from pipeline.artifacts import Voiceprint, Voiceprints
-    from pipeline.voiceprint import sentence_spans
+    from pipeline.stages.voiceprint import sentence_spans
 
     rng = np.random.default_rng(0)
     basis = np.linalg.qr(rng.normal(size=(16, 16)))[0]
@@ -532,7 +532,7 @@ def test_a_speaker_naming_themselves(text, expected):
 
 def test_decoding_carries_a_label_through_a_turn_that_names_nobody():
     """Viterbi over the meeting: the same voice again right after its named turn keeps its label."""
-    from pipeline.attribute import AttributeOptions, decode
+    from pipeline.stages.attribute import AttributeOptions, decode
 
     # columns: Chair, Canada, Peru, nobody; turn 2 has no evidence at all.
     emission = [[1.0, 0, 0, 0.3], [0, 1.0, 0, 0.3], [0, 0, 0, 0.3], [1.0, 0, 0, 0.3]]
@@ -572,7 +572,7 @@ def test_names_that_give_no_floor(text):
 def test_a_misheard_delegation_keeps_its_consonants(word, delegation):
     """A correction whose name was lost still counts when it says "delegation", however misheard:
     the same consonant frame, not a fuzzy score that also took "relation" and "declaration"."""
-    from pipeline.cues import _speaks_of_a_delegation
+    from pipeline.text.cues import _speaks_of_a_delegation
 
     assert _speaks_of_a_delegation(f"that was an {word} of parent-wide") is delegation
 

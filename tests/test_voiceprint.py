@@ -10,7 +10,7 @@ import pytest
 
 import pipeline  # noqa: F401
 from pipeline.artifacts import Utterance, Word
-from pipeline.voiceprint import turn_prints, voiceprints
+from pipeline.stages.voiceprint import turn_prints, voiceprints
 
 pytestmark = pytest.mark.slow  # a real speaker encoder on real audio
 

@@ -9,7 +9,7 @@ chunks (language records not counted), each already flushed to disk, then touche
 and waits. A test that polls the checkpoint instead races batched decoding, which writes a
 batch's chunks moments apart and deletes the checkpoint moments later.
 
-With ``RAPPORTEUR_KILL_AFTER_CALL=<module>:<function>`` (e.g. ``pipeline.diarize:diarize``),
+With ``RAPPORTEUR_KILL_AFTER_CALL=<module>:<function>`` (e.g. ``pipeline.stages.diarize:diarize``),
 the process waits to be killed as soon as that function has returned once: mid-stage, its
 result computed and nothing of it written.
 """
@@ -76,7 +76,7 @@ PATCHES = {}
 if TARGET:
     PATCHES["pipeline.artifacts"] = _patch_artifacts
 if AFTER_CHUNKS:
-    PATCHES["pipeline.transcribe"] = _patch_transcribe
+    PATCHES["pipeline.stages.transcribe"] = _patch_transcribe
 if AFTER_CALL:
     PATCHES[AFTER_CALL.split(":")[0]] = _patch_call(AFTER_CALL.split(":")[1])
 

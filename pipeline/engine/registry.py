@@ -1,9 +1,9 @@
 """The stage list: what each stage reads, writes and depends on. The one place that says so.
 
 Each stage is a thin adapter from work-folder artifacts to a plain function of its module
-(``pipeline.ingest.ingest``, ``pipeline.transcribe.transcribe``, ...). Its cache key is the hash
+(``pipeline.stages.ingest.ingest``, ``pipeline.stages.transcribe.transcribe``, ...). Its cache key is the hash
 of its input artifacts, its parameters and its version, so a re-run redoes exactly the stages
-whose inputs changed (see :mod:`pipeline.runner`).
+whose inputs changed (see :mod:`pipeline.engine.runner`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Callable, Optional
 
 from pipeline import artifacts as A
 from pipeline.artifacts import Diarization, Transcription, Utterance, WorkDir
-from pipeline.diarize import DiarizeOptions
+from pipeline.stages.diarize import DiarizeOptions
 from pipeline.spec import MeetingSpec
-from pipeline.transcribe import TranscribeOptions
+from pipeline.stages.transcribe import TranscribeOptions
 
 
 @dataclass
@@ -30,12 +30,12 @@ class RunOptions:
     model: Optional[str] = None
     diarize: DiarizeOptions = field(default_factory=DiarizeOptions)
     vocabulary: bool = True  # bias decoding towards the spec's names (transcribe.spec_vocabulary)
-    translate: bool = True  # render what was said in other languages in English (pipeline.translate)
-    llm_url: Optional[str] = None  # an OpenAI-compatible endpoint to word the points (pipeline.llm)
+    translate: bool = True  # render what was said in other languages in English (pipeline.stages.translate)
+    llm_url: Optional[str] = None  # an OpenAI-compatible endpoint to word the points (pipeline.minutes.llm)
     llm_model: Optional[str] = None
 
     def llm(self):
-        from pipeline.llm import options_from
+        from pipeline.minutes.llm import options_from
 
         return options_from(self.llm_url, self.llm_model)
 
@@ -48,7 +48,7 @@ class Context:
     options: RunOptions
 
     def transcribe_options(self) -> TranscribeOptions:
-        from pipeline.transcribe import spec_vocabulary
+        from pipeline.stages.transcribe import spec_vocabulary
 
         return TranscribeOptions(
             model=self.options.model,
@@ -57,7 +57,7 @@ class Context:
         )
 
     def translate_options(self):
-        from pipeline.translate import TranslateOptions
+        from pipeline.stages.translate import TranslateOptions
 
         return TranslateOptions(enabled=self.options.translate, model=self.options.model)
 
@@ -78,8 +78,8 @@ class Context:
         given to in the transcript, plus the chair's (automatic counting alone is unreliable
         with these embeddings, and the agenda of who was given the floor is not).
         """
-        from pipeline.cues import named_speakers
-        from pipeline.roster import build_roster
+        from pipeline.text.cues import named_speakers
+        from pipeline.text.roster import build_roster
 
         options = DiarizeOptions(**asdict(self.options.diarize))
         if options.max_speakers is None:
@@ -93,11 +93,11 @@ class Context:
         return options
 
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # pipeline/
 
 
 def _module_file(name: str) -> Path | None:
-    """The source file of project module ``name`` ("pipeline.cues"), or None if it is not one."""
+    """The source file of project module ``name`` ("pipeline.text.cues"), or None if it is not one."""
     parts = name.split(".")
     if parts[0] != PACKAGE.name:
         return None
@@ -110,7 +110,7 @@ def _module_file(name: str) -> Path | None:
 
 def _imported(tree: ast.AST) -> set[str]:
     """The project modules an AST imports, at top level or inside functions, with the packages
-    they sit in (importing ``pipeline.cues`` runs ``pipeline/__init__.py`` too)."""
+    they sit in (importing ``pipeline.text.cues`` runs ``pipeline/__init__.py`` too)."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -181,7 +181,7 @@ class Stage:
 
 
 def _ingest(ctx: Context) -> dict:
-    from pipeline.ingest import ingest
+    from pipeline.stages.ingest import ingest
 
     result = ingest(ctx.spec.meeting.recording, ctx.spec_path.parent, ctx.work)
     ctx.work.write_json(A.INGEST, result)
@@ -190,7 +190,7 @@ def _ingest(ctx: Context) -> dict:
 
 def _ingest_params(ctx: Context) -> object:
     """The recording as named, plus the local file's content hash (a URL is fetched once)."""
-    from pipeline.ingest import is_url, resolve_local
+    from pipeline.stages.ingest import is_url, resolve_local
 
     recording = ctx.spec.meeting.recording
     if is_url(recording):
@@ -201,7 +201,7 @@ def _ingest_params(ctx: Context) -> object:
 
 
 def _transcribe(ctx: Context) -> dict:
-    from pipeline.transcribe import transcribe
+    from pipeline.stages.transcribe import transcribe
 
     import logging
 
@@ -217,7 +217,7 @@ def _transcribe(ctx: Context) -> dict:
 def _diarize(ctx: Context) -> dict:
     import numpy as np
 
-    from pipeline.diarize import EMBEDDINGS, diarize_file, to_rttm
+    from pipeline.stages.diarize import EMBEDDINGS, diarize_file, to_rttm
 
     options = ctx.diarize_options()
     result, centroids = diarize_file(ctx.work.path(A.AUDIO), options, uri=ctx.spec.slug)
@@ -235,14 +235,14 @@ def _diarize_params(ctx: Context) -> object:
     options = ctx.diarize_options()
     params = asdict(options)
     if options.pipeline:
-        from pipeline.diarize import check_pipeline_config
+        from pipeline.stages.diarize import check_pipeline_config
 
         params["pipeline_config"] = A.sha256_file(check_pipeline_config(Path(options.pipeline)))
     return params
 
 
 def _merge(ctx: Context) -> dict:
-    from pipeline.merge import merge
+    from pipeline.stages.merge import merge
 
     utterances = merge(ctx.work.load(A.ASR, Transcription), ctx.work.load(A.DIARIZATION, Diarization))
     ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances]})
@@ -250,7 +250,7 @@ def _merge(ctx: Context) -> dict:
 
 
 def _voiceprint(ctx: Context) -> dict:
-    from pipeline.voiceprint import voiceprints
+    from pipeline.stages.voiceprint import voiceprints
 
     result = voiceprints(ctx.work.path(A.AUDIO), _utterances(ctx, A.UTTERANCES), ctx.options.diarize.embedding)
     ctx.work.write_json(A.VOICEPRINTS, result)
@@ -258,7 +258,7 @@ def _voiceprint(ctx: Context) -> dict:
 
 
 def _translate(ctx: Context) -> dict:
-    from pipeline.translate import translate
+    from pipeline.stages.translate import translate
 
     result = translate(ctx.work.path(A.AUDIO), _utterances(ctx, A.UTTERANCES), ctx.translate_options())
     ctx.work.write_json(A.TRANSLATION, result)
@@ -270,7 +270,7 @@ def _utterances(ctx: Context, name: str) -> list[Utterance]:
 
 
 def _attribute(ctx: Context) -> dict:
-    from pipeline.attribute import attribute
+    from pipeline.stages.attribute import attribute
 
     utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec, corrections=ctx.corrections(),
                            voices=ctx.known_voices(), prints=ctx.work.load(A.VOICEPRINTS, A.Voiceprints))
@@ -279,7 +279,7 @@ def _attribute(ctx: Context) -> dict:
 
 
 def _align(ctx: Context) -> dict:
-    from pipeline.align import align
+    from pipeline.stages.align import align
 
     utterances = align(_utterances(ctx, A.ATTRIBUTED), ctx.spec)
     duration = ctx.work.read_json(A.INGEST)["duration"]
@@ -289,8 +289,8 @@ def _align(ctx: Context) -> dict:
 
 
 def _draft(ctx: Context) -> dict:
-    from pipeline import render
-    from pipeline.draft import draft
+    from pipeline.minutes import render
+    from pipeline.stages.draft import draft
 
     utterances = _utterances(ctx, A.TRANSCRIPT)
     minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording, llm=ctx.options.llm(),
@@ -305,7 +305,7 @@ def _draft(ctx: Context) -> dict:
 
 
 def _template_hash() -> str:
-    from pipeline.render import PROMPTS
+    from pipeline.minutes.render import PROMPTS
 
     digest = hashlib.sha256()
     for path in sorted(PROMPTS.glob("*.j2")):

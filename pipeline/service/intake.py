@@ -2,7 +2,7 @@
 
 A secretariat's service config (``rapporteur.yaml``, :class:`ServiceConfig`) names the sources,
 the work root and the schedule. :func:`discover` looks at every source once and returns the
-recordings never processed before, each already claimed in the :class:`~pipeline.ledger.Ledger`
+recordings never processed before, each already claimed in the :class:`~pipeline.service.ledger.Ledger`
 under its content hash, with the spec to run it from. A listing found on the web becomes a spec
 by filling the source's template (values from outside are set as data, never pasted into YAML).
 """
@@ -26,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.artifacts import sha256_file
-from pipeline.ledger import Ledger, recording_key
+from pipeline.service.ledger import Ledger, recording_key
 from pipeline.spec import SpecError, load_spec, parse_spec, slugify
 
 INTAKE_DIR = ".intake"
@@ -256,7 +256,7 @@ def _recording_of(run_dir: Path) -> str | None:
 
 
 def _fetch(url: str, dest: Path, max_bytes: int | None = None) -> tuple[str, int]:
-    from pipeline.ingest import DownloadLimits, download
+    from pipeline.stages.ingest import DownloadLimits, download
 
     limits = DownloadLimits.from_env()
     if max_bytes:
@@ -296,7 +296,7 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
 
     A problem with one spec or one link is logged and skipped; the others still come through.
     """
-    from pipeline.ingest import IngestError, is_url, resolve_local
+    from pipeline.stages.ingest import IngestError, is_url, resolve_local
 
     ledger = Ledger(config.resolve(config.work_root), log=log)
     intake = config.resolve(config.work_root) / INTAKE_DIR

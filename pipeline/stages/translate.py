@@ -4,7 +4,7 @@ The minutes are written in English, and a statement made in Spanish is one of th
 sentence is rendered by Whisper's own ``translate`` task from its audio, not from the ASR's text
 (whose mishearings a text translator would carry over), one clip per sentence, so a rendering
 belongs to exactly one sentence of the transcript and is found again by its time
-(:func:`pipeline.report.sentence_span`). It reads the merged utterances, not the attributed
+(:func:`pipeline.text.report.sentence_span`). It reads the merged utterances, not the attributed
 ones: relabelling a speaker in the review page re-drafts without translating again.
 The draft prints the rendering and keeps the original beside it, flagged as a translation.
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Optional
 
 from pipeline.artifacts import Rendering, Translation, Utterance
-from pipeline.ingest import SAMPLE_RATE, read_window, windows
+from pipeline.audio import SAMPLE_RATE, read_window, windows
 from pipeline.models import resolve_whisper
-from pipeline.transcribe import threads
-from pipeline.report import sentence_span, sentences
+from pipeline.stages.transcribe import threads
+from pipeline.text.report import sentence_span, sentences
 
 log = logging.getLogger("rapporteur.translate")
 TARGET = "en"  # Whisper translates into English only, the language of the minutes
@@ -37,7 +37,7 @@ class TranslateOptions:
     model : str or None
         The Whisper model, as for transcription (its multilingual default when None).
     min_words : int
-        Shorter sentences are never a point of the minutes (:func:`pipeline.report.key_sentences`
+        Shorter sentences are never a point of the minutes (:func:`pipeline.text.report.key_sentences`
         needs five words), so they are not rendered.
     pad : float
         Seconds of audio kept around a sentence's words (Whisper hears a word cut at its edge).
@@ -140,8 +140,8 @@ def doubt(rendering: Rendering) -> str:
     """Why a rendering should not stand for what was said ("" when it may)."""
     from collections import Counter
 
-    from pipeline.roster import fold
-    from pipeline.transcribe import LOOP_COMPRESSION, compression_ratio
+    from pipeline.text.roster import fold
+    from pipeline.stages.transcribe import LOOP_COMPRESSION, compression_ratio
 
     english = fold(rendering.english).split()
     if len(english) < 3:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.errors import UserError
-from pipeline.roster import fold
+from pipeline.text.roster import fold
 
 CHUNK_CHARS = 2400
 # Words minutes add around what was said: reporting verbs, the subject, connectives.
@@ -124,7 +124,7 @@ class Client:
 
 
 def _chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
-    from pipeline.report import sentences
+    from pipeline.text.report import sentences
 
     chunks, current = [], ""
     for sentence in sentences(text):
@@ -148,7 +148,7 @@ class LLMDrafter:
     """Points for one intervention, from the model, each checked against the intervention."""
 
     def __init__(self, options: LLMOptions):
-        from pipeline.render import environment
+        from pipeline.minutes.render import environment
 
         self.options = options
         self.client = Client(options)

@@ -1,4 +1,4 @@
-"""``rapporteur review RUN_DIR``: the review page, a small local web app over :mod:`pipeline.review`.
+"""``rapporteur review RUN_DIR``: the review page, a small local web app over :mod:`pipeline.review.layer`.
 
 Security, because transcripts and specs come from outside and the page can change a run:
 
@@ -27,7 +27,7 @@ from starlette.routing import Route
 from pipeline import artifacts as A
 from pipeline.artifacts import WorkDir, utterance_key
 from pipeline.artifacts import LayerUnreadable
-from pipeline.review import ConflictsPending, EditConflict, Review, ReviewError, iter_points
+from pipeline.review.layer import ConflictsPending, EditConflict, Review, ReviewError, iter_points
 
 WEB = Path(__file__).resolve().parent / "web"
 COOKIE = "rapporteur_review"
@@ -73,8 +73,8 @@ class _Transcripts:
 
 
 def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> Starlette:
-    import pipeline.runner  # noqa: F401  (its imports take ~0.3 s: at start, not in the first request)
-    from pipeline import render
+    import pipeline.engine.runner  # noqa: F401  (its imports take ~0.3 s: at start, not in the first request)
+    from pipeline.minutes import render
 
     work = WorkDir(Path(run_dir))
     review = Review(work)

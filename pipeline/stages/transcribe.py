@@ -24,7 +24,7 @@ from typing import Callable, Optional
 
 from pipeline.artifacts import Segment, Transcription, Word, sha256_json
 from pipeline.errors import UserError
-from pipeline.ingest import read_window, wav_duration, windows
+from pipeline.audio import read_window, wav_duration, windows
 from pipeline.models import ModelError, resolve_whisper
 
 log = logging.getLogger("rapporteur.transcribe")
@@ -608,7 +608,7 @@ def spec_vocabulary(spec) -> dict[str, str]:
     and presenters, the body, the order of business's symbol, and the spec's own ``vocabulary``
     (acronyms, document symbols). Only that language's names: a list mixing languages was
     measured to make Whisper write lists of names instead of what was said."""
-    from pipeline.roster import name_in
+    from pipeline.text.roster import name_in
 
     out = {}
     for language in spec.languages():

@@ -6,10 +6,10 @@ who is speaking than the cluster's name. A whole sentence is long enough to tell
 the samples' reference turns, each turn's nearest per-label centroid (GE2E) is its own label's in
 99.4 % of them on the 25-member committee and all of them on the Spanish-chaired session
 (``benchmarks/voice_evidence.py``). Sentences, not utterances, are embedded because attribution
-cuts its turns at sentence starts (:func:`pipeline.attribute.split_turns`): a turn's voiceprint is
+cuts its turns at sentence starts (:func:`pipeline.stages.attribute.split_turns`): a turn's voiceprint is
 the time-weighted mean of its sentences' (:func:`turn_prints`).
 
-The encoder is the run's diarization embedding (:data:`pipeline.diarize.EMBEDDINGS`), so one
+The encoder is the run's diarization embedding (:data:`pipeline.stages.diarize.EMBEDDINGS`), so one
 choice of model covers both. Sentences shorter than the encoder can embed get none.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.artifacts import Utterance, Voiceprint, Voiceprints
-from pipeline.ingest import SAMPLE_RATE, read_window, windows
-from pipeline.merge import sentence_starts
+from pipeline.audio import SAMPLE_RATE, read_window, windows
+from pipeline.text.utterances import sentence_starts
 
 log = logging.getLogger("rapporteur.voiceprint")
 WINDOW_SECONDS = 600.0  # audio read from disk at once
@@ -42,7 +42,7 @@ def sentence_spans(utterances: list[Utterance]) -> list[tuple[float, float]]:
 
 def voiceprints(audio_path: Path, utterances: list[Utterance], embedding: str) -> Voiceprints:
     """One unit-length embedding per sentence long enough to embed, in time order."""
-    from pipeline.diarize import EMBEDDINGS, load_embedding
+    from pipeline.stages.diarize import EMBEDDINGS, load_embedding
 
     spans = sorted(sentence_spans(utterances))
     prints = Voiceprints(encoder=EMBEDDINGS[embedding].encoder)

@@ -201,7 +201,7 @@ class Review:
 
     def labels(self) -> list[str]:
         """Every label this meeting's roster allows (read-only: no run is reopened)."""
-        from pipeline.runner import recorded_spec
+        from pipeline.engine.runner import recorded_spec
 
         return recorded_spec(self.work.root).roster_labels()
 
@@ -296,8 +296,8 @@ class Review:
     def redraft(self, author: str = "") -> list:
         """Attribute, align and draft again from the corrections (sub-second); earlier stages
         must be done: a re-draft never starts a transcription."""
-        from pipeline.runner import Manifest, reopen, run_stage
-        from pipeline.stages import REDRAFT, STAGE_NAMES, get_stage
+        from pipeline.engine.runner import Manifest, reopen, run_stage
+        from pipeline.engine.registry import REDRAFT, STAGE_NAMES, get_stage
 
         ctx = reopen(self.work.root)
         manifest = Manifest(ctx.work, ctx.spec.meeting.id)
@@ -365,8 +365,8 @@ class Review:
 
     def export(self, author: str = "") -> bytes:
         """The reviewed minutes as Word (and Markdown beside it); refused while conflicts remain."""
-        from pipeline import render
-        from pipeline.draft import minutes_from_dict
+        from pipeline.minutes import render
+        from pipeline.stages.draft import minutes_from_dict
 
         minutes, conflicts = self.reviewed()
         if conflicts:

@@ -25,7 +25,7 @@ from pipeline import artifacts as A
 from pipeline.artifacts import WorkDir, sha256_json
 from pipeline.errors import UserError
 from pipeline.spec import load_spec
-from pipeline.stages import STAGES, Context, RunOptions, Stage
+from pipeline.engine.registry import STAGES, Context, RunOptions, Stage
 
 
 @dataclass
@@ -261,7 +261,7 @@ def recorded_spec(run_dir: str | Path):
 
 def reopen(run_dir: str | Path) -> Context:
     """The context of an existing work folder, from what its manifest recorded."""
-    from pipeline.diarize import DiarizeOptions
+    from pipeline.stages.diarize import DiarizeOptions
 
     work = WorkDir(Path(run_dir))
     run = _recorded_run(work.root)

@@ -1,4 +1,4 @@
-"""The draft in every format the secretariat uses, from one :class:`pipeline.draft.Minutes`.
+"""The draft in every format the secretariat uses, from one :class:`pipeline.stages.draft.Minutes`.
 
 Markdown and HTML come from Jinja2 templates in ``prompts/`` (wording without code; HTML with
 autoescaping, since everything in it came from a recording and a spec from outside), Word from
@@ -16,7 +16,7 @@ import jinja2
 import markupsafe
 
 from pipeline.artifacts import Utterance
-from pipeline.report import join_names, timestamp
+from pipeline.text.report import join_names, timestamp
 
 # Characters that change how text is shown or parsed and never belong in minutes: C0 and C1
 # controls (newline and tab aside; python-docx refuses them outright) and the bidirectional
@@ -63,7 +63,7 @@ def _cue_text(text: str) -> str:
 
 def _prompts() -> Path:
     """The templates: ``prompts/`` of the source tree, or the installed ``rapporteur_prompts``."""
-    source = Path(__file__).resolve().parent.parent / "prompts"
+    source = Path(__file__).resolve().parents[2] / "prompts"
     if (source / "minutes.md.j2").is_file():
         return source
     import importlib.util

@@ -25,11 +25,11 @@ from pathlib import Path
 import ffmpeg
 
 from pipeline.artifacts import AUDIO, DOWNLOAD_DIR, WorkDir, sha256_file
+from pipeline.audio import SAMPLE_RATE
 from pipeline.errors import UserError
 
 log = logging.getLogger("rapporteur.ingest")
 
-SAMPLE_RATE = 16000
 MAX_DOWNLOAD_BYTES = 2 * 1024**3  # a 3-hour MP3 at 320 kb/s is ~430 MB; a WAV can be larger
 DOWNLOAD_TIMEOUT_S = 60.0  # per network operation (connect, each read)
 
@@ -284,40 +284,3 @@ def ingest(recording: str, spec_dir: Path, work: WorkDir) -> IngestResult:
         channels=int(stream.get("channels", 0) or 0), declared_duration=round(declared, 3),
         truncated=truncated,
     )
-
-
-def load_audio(path: Path):
-    """The whole decoded WAV as float32 numpy in [-1, 1] (short recordings, tests)."""
-    return read_window(path, 0.0, wav_duration(path))
-
-
-def read_window(path: Path, start: float, end: float):
-    """Samples [start, end) seconds of the decoded WAV, as float32: long recordings are read a
-    window at a time, never whole."""
-    import numpy as np
-
-    with wave.open(str(path), "rb") as handle:
-        first = max(0, int(start * SAMPLE_RATE))
-        handle.setpos(min(first, handle.getnframes()))
-        count = max(0, int(end * SAMPLE_RATE) - first)
-        pcm = np.frombuffer(handle.readframes(count), dtype=np.int16)
-    return pcm.astype(np.float32) / 32768.0
-
-
-def windows(items: list, span, seconds: float):
-    """Consecutive ``items`` (in time order) in groups whose audio, from the first's start
-    (``span(item)`` is its (start, end)) to the last's end, is at most ``seconds``: what is read
-    from disk at once, so memory does not grow with the recording."""
-    group: list = []
-    for item in items:
-        if group and span(item)[1] - span(group[0])[0] > seconds:
-            yield group
-            group = []
-        group.append(item)
-    if group:
-        yield group
-
-
-def wav_duration(path: Path) -> float:
-    with wave.open(str(path), "rb") as handle:
-        return handle.getnframes() / handle.getframerate()

@@ -7,11 +7,10 @@ segment that spans a change of speaker is cut where the voice changes, not where
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from dataclasses import dataclass
 
 from pipeline.artifacts import Diarization, Transcription, Turn, Utterance, Word
-from pipeline.roster import ABBREVIATIONS
+from pipeline.text.utterances import ends_sentence, text_of
 
 
 @dataclass
@@ -162,28 +161,3 @@ def _absorb_slivers(utterances: list[Utterance], sliver: float) -> list[Utteranc
         out.append(u)
         i += 1
     return out
-
-
-def text_of(words: list[Word]) -> str:
-    return "".join(w.word for w in words).strip()
-
-
-def ends_sentence(word: Word) -> bool:
-    """Whether a word closes a sentence ("Mr." and other abbreviations do not)."""
-    token = word.word.strip()
-    return token.endswith((".", "?", "!")) and token.rstrip(".").lower() not in ABBREVIATIONS
-
-
-def sentence_starts(utterance: Utterance) -> list[int]:
-    """Indices of the words that open a sentence (0 always does)."""
-    return [0] + [i + 1 for i, word in enumerate(utterance.words[:-1]) if ends_sentence(word)]
-
-
-def split_at(utterance: Utterance, index: int) -> tuple[Utterance, Utterance]:
-    """Two utterances: words before ``index`` and from it on (same speaker and labels)."""
-    head, tail = utterance.words[:index], utterance.words[index:]
-    first = dataclasses.replace(utterance, words=head, start=head[0].start, end=head[-1].end,
-                                text=text_of(head), evidence=list(utterance.evidence))
-    second = dataclasses.replace(utterance, words=tail, start=tail[0].start, end=tail[-1].end,
-                                 text=text_of(tail), evidence=list(utterance.evidence))
-    return first, second

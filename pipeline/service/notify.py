@@ -24,7 +24,7 @@ def notify(webhook: str | None, payload: dict, attempts: int = 3, timeout: float
     if urllib.parse.urlparse(webhook).scheme not in ("http", "https"):
         log.warning("notify: %r is not an http(s) address; not sent", webhook)
         return False
-    from pipeline.render import plain
+    from pipeline.minutes.render import plain
 
     body = json.dumps(plain(payload), ensure_ascii=False).encode()  # names from a spec: no controls
     for attempt in range(attempts):

@@ -5,10 +5,10 @@ four) and splits them, so labels are decided turn by turn, in four steps.
 
 1. **Turns**: utterances are cut where the chair gives the floor, or opens with thanks, inside one
    voice's stretch (a change of speaker the diarization did not hear).
-2. **Evidence** per turn and label: what is said (:mod:`pipeline.cues`: the floor given just
+2. **Evidence** per turn and label: what is said (:mod:`pipeline.text.cues`: the floor given just
    before the turn, thanks just after it, the turn naming itself, the agenda's presenter, what only
    a chair does, opening with "Thank you, Chair" being what it does not); the voice: the turn's
-   own voiceprint (:mod:`pipeline.voiceprint`) against each label's turns, so one diarized voice
+   own voiceprint (:mod:`pipeline.stages.voiceprint`) against each label's turns, so one diarized voice
    may hold several labels and one label span several voices (a turn too short for a voiceprint
    takes how the *other* turns of its diarized voice are named); the voice bank (a voice
    confirmed in an earlier meeting).
@@ -32,11 +32,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
-from pipeline.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
+from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
                             find_cues, named_by)
-from pipeline.merge import sentence_starts, split_at, text_of
-from pipeline.roster import Entry, build_roster, fold, split_sentences
-from pipeline.voiceprint import turn_prints
+from pipeline.text.utterances import sentence_starts, split_at, text_of
+from pipeline.text.roster import Entry, build_roster, fold, split_sentences
+from pipeline.stages.voiceprint import turn_prints
 
 
 @dataclass
@@ -240,8 +240,8 @@ def agenda_votes(turns: list[Utterance], cues_of: list[list[Cue]], spec, votes) 
     Secretary of CICTE" makes the next voice that official; a block's announcement, its presenter."""
     from rapidfuzz import fuzz
 
-    from pipeline.align import BLOCK_PATTERNS, ITEM_PATTERNS, announced
-    from pipeline.roster import fold
+    from pipeline.text.agenda import BLOCK_PATTERNS, ITEM_PATTERNS, announced
+    from pipeline.text.roster import fold
 
     items = spec.order_of_business.items
     people = spec.people()
@@ -329,10 +329,10 @@ def voice_likeness(said: np.ndarray, prints: np.ndarray, encoder: str) -> tuple[
     Each label's centroid is the voiceprints of the *other* turns, weighted by what was said for
     that label in them, so one label may span diarized voices and several labels share one. A
     turn's evidence for a label is its softmax share over the labels' similarities, against "a
-    voice not named yet", both constants the ``encoder``'s (:class:`pipeline.diarize.EmbeddingModel`,
+    voice not named yet", both constants the ``encoder``'s (:class:`pipeline.stages.diarize.EmbeddingModel`,
     fitted on every recording with reference turns, each weighing the same): a voice far from
     every named one says nothing. A turn without a voiceprint says nothing."""
-    from pipeline.diarize import embedding_of
+    from pipeline.stages.diarize import embedding_of
 
     n, k = said.shape
     shares, similarity = np.zeros((n, k)), np.full((n, k), np.nan)

@@ -1,9 +1,8 @@
-"""Stage 8, align: each utterance to its item of the order of business, and block within it.
-
-The presiding officer announces items ("We now move to item three", "the last item, closing
-remarks") and blocks ("Our first block concerns..."); presenters are introduced. Items come in
-order, so the current item only moves forward: a later mention of an earlier item is a reference,
-not a return.
+"""How a presiding officer announces an item or a block of the order of business, in the four
+languages: by number or ordinal ("item three", "el punto cuarto"), relative ("the next item"),
+by the item's title words (fuzzy, without a number) or by the stock phrases of committee chairs.
+Align follows the announcements; attribute and draft read them too (an announcement is the
+chair's, and is neither a point nor a floor cue).
 """
 
 from __future__ import annotations
@@ -12,9 +11,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from pipeline.artifacts import Utterance
-from pipeline.merge import sentence_starts, split_at, text_of
-from pipeline.roster import fold, skeleton
+from pipeline.text.roster import fold
 
 ORDINALS = {
     # en
@@ -88,7 +85,7 @@ def _number(match: re.Match, current: int, count: int) -> int | None:
     return None
 
 
-def _title_hit(text: str, titles: list[str]) -> int | None:
+def title_hit(text: str, titles: list[str]) -> int | None:
     """1-based index of a title said (almost) verbatim in ``text``."""
     best, best_score = None, 0.0
     for index, title in enumerate(titles, 1):
@@ -148,101 +145,11 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
             if number and match.groupdict().get("rel"):
                 # "the next item, questions to the Minister": the title said beats counting
                 # from an item whose announcement may have been missed.
-                hit = _title_hit(folded, titles)
+                hit = title_hit(folded, titles)
                 number = hit if hit and hit > current else number
             if number and 1 <= number <= count:
                 return number
     if ANNOUNCE.search(folded):
-        hit = _title_hit(folded, titles)
+        hit = title_hit(folded, titles)
         return hit if hit and hit > current else _stock_hit(folded, titles, current) or hit
-    return None
-
-
-def split_announcements(utterances: list[Utterance], spec, may_announce) -> list[Utterance]:
-    """Cut a presiding officer's utterance where a sentence announces the next item or block.
-
-    "Thank you, Peru. We now move to item four." is two pieces: the thanks close item three.
-    """
-    out: list[Utterance] = []
-    for utterance in utterances:
-        pieces = [utterance]
-        if may_announce(utterance):
-            for start in reversed(_clause_starts(utterance)):
-                head = pieces[0]
-                sentence = text_of(head.words[start:start + 40])
-                if ANNOUNCE.search(fold(sentence)) and (
-                        any(p.search(fold(sentence)) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
-                        or _title_hit(fold(sentence), _all_titles(spec))):
-                    first, second = split_at(head, start)
-                    pieces = [first, second, *pieces[1:]]
-        out.extend(pieces)
-    return out
-
-
-# Clauses that open an announcement even where ASR put no full stop before them.
-OPENER = re.compile(
-    r"^(?:and\s+)?(?:we\s+(?:will\s+)?(?:now\s+)?(?:move|turn|proceed|pass|go|come)|let(?:\s+u|')s\s+"
-    r"(?:now\s+)?(?:move|turn)|moving\s+on|now\s+we\s+(?:move|turn)|finally|lastly|pasamos|passons|"
-    r"passamos|finalmente|por\s+ultimo|enfin)\b")
-ORDINAL_OPENER = re.compile(r"^(?:the\s+|our\s+|this\s+)?(?:first|next|following|last|final)\s+(?:item|block)\b")
-JOINERS = {"the", "to", "of", "our", "this", "el", "al", "la", "le", "au", "a", "o", "ao"}  # "move to the | last item"
-
-
-def _clause_starts(utterance: Utterance) -> list[int]:
-    """Where an announcement can begin: each sentence, and each announcing clause that ASR left
-    unpunctuated ("...it is so adopted we now move to item two...")."""
-    starts = set(sentence_starts(utterance)[1:])
-    words = utterance.words
-    for i in range(1, len(words)):
-        clause = fold(text_of(words[i:i + 5]))
-        if OPENER.match(clause) or (ORDINAL_OPENER.match(clause) and fold(words[i - 1].word) not in JOINERS):
-            starts.add(i)
-    return sorted(starts)
-
-
-def _all_titles(spec) -> list[str]:
-    return [i.title for i in spec.order_of_business.items] + [
-        b.title for i in spec.order_of_business.items for b in i.blocks]
-
-
-def align(utterances: list[Utterance], spec) -> list[Utterance]:
-    """Set ``item`` and ``block`` on every utterance, monotonically; returns the utterances,
-    a presiding officer's split where an announcement starts mid-utterance."""
-    items = spec.order_of_business.items
-    titles = [item.title for item in items]
-    presiding = {"Chair"} | {i.moderator for i in items if i.moderator}
-    any_presiding = any(u.attribution in presiding for u in utterances)
-    may_announce = lambda u: u.attribution in presiding or not any_presiding
-    utterances = split_announcements(utterances, spec, may_announce)
-    item, block = None, None
-    for utterance in utterances:
-        if may_announce(utterance):
-            number = announced(utterance.text, ITEM_PATTERNS, titles, item or 0)
-            if number and number > (item or 0):
-                item = number
-                # A dialogue with a single block is that block from its start.
-                block = 1 if len(items[item - 1].blocks) == 1 else None
-        blocks = items[item - 1].blocks if item else []
-        if blocks and may_announce(utterance):
-            number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block or 0)
-            if number is None:
-                number = _presenter_block(utterance.text, blocks)
-            if number and number > (block or 0):
-                block = number
-        if blocks and block is None:
-            block = _presenter_block(utterance.attribution or "", blocks)
-        utterance.item, utterance.block = item, block
-    return utterances
-
-
-def _presenter_block(text: str, blocks) -> int | None:
-    """The block whose presenter is named in ``text`` (introduced, or speaking)."""
-    folded = fold(text)
-    for index, block in enumerate(blocks, 1):
-        for name in block.presenters:
-            parts = fold(name).split()
-            heard = set(folded.split()) | set(skeleton(folded).split())
-            if parts and (fold(name) in folded or parts[-1] in heard
-                          or (len(parts[-1]) > 5 and skeleton(parts[-1]) in heard)):
-                return index
     return None

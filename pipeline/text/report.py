@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.roster import split_sentences
+from pipeline.text.roster import split_sentences
 
 COURTESY = re.compile(
     r"^(?:thank\s+you|thanks|good\s+(?:morning|afternoon|evening)|gracias|buenos\s+dias|merci|"
@@ -190,7 +190,7 @@ def _proper_opening(said: str, names: list[str]) -> bool:
     """Whether ``said`` opens with a name that keeps its capital after "stated that": a member
     state ("United States", "Mexico's"), the speaker's own name, an acronym, "I". Anything else
     was capitalised only for opening the sentence ("Small states need ...", "Mi gobierno ...")."""
-    from pipeline.roster import member_state
+    from pipeline.text.roster import member_state
 
     words = said.split()
     first = words[0].strip(",;:\"'").removesuffix("'s")

@@ -1,7 +1,7 @@
 """Stage 9, draft: the minutes, in the structure of the secretariat's own.
 
 The structure (:class:`Minutes`) is built here from the aligned transcript; its wording lives in
-the templates of ``prompts/`` (rendered by :mod:`pipeline.render`) so a secretariat can change
+the templates of ``prompts/`` (rendered by :mod:`pipeline.minutes.render`) so a secretariat can change
 phrasing without touching code. Every point keeps the time of the utterance it came from.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.artifacts import Utterance
-from pipeline.report import join_names, key_sentences, reported, sentences, third_person, timestamp
-from pipeline.roster import english_sort_key, fold, spanish_sort_key
+from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
+from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
@@ -47,7 +47,7 @@ class Point:
 
     ``id`` names the source sentence (utterance start, sentence index), not the wording: it
     stays the same when a re-draft changes the text (a relabelled speaker), which is what lets
-    a rapporteur's edit of this point be kept or shown in conflict (:mod:`pipeline.review`).
+    a rapporteur's edit of this point be kept or shown in conflict (:mod:`pipeline.review.layer`).
     """
 
     text: str
@@ -128,13 +128,13 @@ def _subject(label: str, spec) -> tuple[str, bool]:
 
 def procedural(sentence: str, spec, entries=None) -> bool:
     """Running the meeting, not substance: giving the floor (the attribution's own cues, see
-    :func:`pipeline.cues.manages_the_floor`; ``entries``: the spec's roster, built if not given),
+    :func:`pipeline.text.cues.manages_the_floor`; ``entries``: the spec's roster, built if not given),
     announcing an item (by number or by its title), adjourning."""
     from rapidfuzz import fuzz
 
-    from pipeline.align import ANNOUNCE, ITEM_PATTERNS, announced
-    from pipeline.cues import manages_the_floor
-    from pipeline.roster import build_roster
+    from pipeline.text.agenda import ANNOUNCE, ITEM_PATTERNS, announced
+    from pipeline.text.cues import manages_the_floor
+    from pipeline.text.roster import build_roster
 
     folded = fold(sentence)
     titles = [item.title for item in spec.order_of_business.items]
@@ -154,8 +154,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
     as right", a Spanish floor-giving heard as English), or the meeting's last (its adjournment,
     "See you all of the people of the meeting, imagine, thank you all."), or naming someone on
     the roster ("el siguiente amor es la delegación de Brasil")."""
-    from pipeline.cues import mentioned
-    from pipeline.report import SUBSTANCE
+    from pipeline.text.cues import mentioned
+    from pipeline.text.report import SUBSTANCE
 
     u = utterances[index]
     said = sentences(u.text)
@@ -241,7 +241,7 @@ class NotPoint:
     such)."""
 
     def __init__(self, utterances: list[Utterance], spec):
-        from pipeline.roster import build_roster
+        from pipeline.text.roster import build_roster
 
         self.spec = spec
         self.entries = build_roster(spec)
@@ -266,10 +266,10 @@ LANGUAGE_NAMES = {"es": "Spanish", "pt": "Portuguese", "fr": "French", "en": "En
 
 def _rendered(u: Utterance, sentence: str, point: Point, renderings: dict, subject: str, names: list[str],
               group: str) -> Point:
-    """``point`` in English when the sentence it reports was rendered (:mod:`pipeline.translate`):
+    """``point`` in English when the sentence it reports was rendered (:mod:`pipeline.stages.translate`):
     the rendering in the third person, the original kept, flagged as a translation."""
     from pipeline.artifacts import span_key
-    from pipeline.report import sentence_span
+    from pipeline.text.report import sentence_span
 
     span = sentence_span(u, sentence) if renderings else None
     rendering = renderings.get(span_key(*span)) if span else None
@@ -444,12 +444,12 @@ def _first_per_speaker(utterances: list[Utterance]) -> list[Utterance]:
 
 def draft(utterances: list[Utterance], spec, recording_link: str | None = None, llm=None,
           translation=None) -> Minutes:
-    """The minutes' structure; :mod:`pipeline.render` writes it out in each format. ``llm``
-    (:class:`pipeline.llm.LLMOptions`) words the points with a language model, checked;
+    """The minutes' structure; :mod:`pipeline.minutes.render` writes it out in each format. ``llm``
+    (:class:`pipeline.minutes.llm.LLMOptions`) words the points with a language model, checked;
     ``translation`` (:class:`pipeline.artifacts.Translation`) renders non-English points."""
     drafter = None
     if llm is not None:
-        from pipeline.llm import LLMDrafter
+        from pipeline.minutes.llm import LLMDrafter
 
         drafter = LLMDrafter(llm)
     minutes = build_minutes(utterances, spec, drafter, translation)

