@@ -9,7 +9,7 @@ import re
 import pytest
 
 from conftest import SAMPLE, Recorder
-from test_stages_logic import utterance
+from meetings import utterance
 
 from pipeline.minutes import render
 from pipeline.stages.align import align

@@ -167,7 +167,7 @@ def test_campplus_embedding_of_a_fixed_clip_is_the_recorded_one(sample_wav, camp
 
     import numpy as np
 
-    recorded = json.loads((Path(__file__).parent / "data" / "campplus-sample-10.6-14.6s.json").read_text())
+    recorded = json.loads((Path(__file__).parents[1] / "data" / "campplus-sample-10.6-14.6s.json").read_text())
     audio = load_audio(sample_wav[0])
     vector = campplus.embed_waveforms([audio[int(10.6 * 16000):int(14.6 * 16000)]])[0]
     expected = np.array(recorded["embedding"], dtype=np.float32)

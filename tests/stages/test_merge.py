@@ -1,0 +1,46 @@
+"""Merge on hand-made inputs: words to voices, utterances that open and close with the voice."""
+
+from __future__ import annotations
+
+from meetings import utterance, words
+
+from pipeline.artifacts import Diarization, Segment, Transcription, Turn
+from pipeline.stages.merge import merge
+
+
+def test_merge_cuts_one_segment_where_the_voice_changes():
+    said = words("Thank you, Canada. Brazil, you have the floor. Thank you, Chair.", 0.0)
+    transcription = Transcription("en", 1.0, 10.0, "tiny.en", [Segment(0.0, 5.0, "", "en", said)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[
+        Turn(0.0, 3.1, "A"), Turn(3.1, 6.0, "B")])
+    utterances = merge(transcription, diarization)
+    assert [(u.speaker, u.text) for u in utterances] == [
+        ("A", "Thank you, Canada. Brazil, you have the floor."), ("B", "Thank you, Chair.")]
+
+
+def test_utterances_start_and_end_where_the_voice_does():
+    """Whisper's first word is often late: the utterance opens at its speaker's turn onset
+    (at most a second earlier), never overlapping the utterance before it."""
+    said = words("Thank you, Canada. Brazil, you have the floor.", 0.6)  # 0.6 .. 3.7
+    reply = words("Thank you, Chair. Brazil supports the plan.", 4.4)   # 4.4 .. 7.5
+    transcription = Transcription("en", 1.0, 10.0, "tiny.en", [Segment(0.6, 7.5, "", "en", said + reply)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[
+        Turn(0.3, 3.9, "A"), Turn(3.9, 8.0, "B")])
+    first, second = merge(transcription, diarization)
+    assert (first.start, first.end) == (0.3, 3.9)
+    assert (second.start, second.end) == (3.9, 8.0)
+    far = Diarization(turns=[], speakers=["A", "B"], exclusive=[Turn(0.0, 3.9, "A"), Turn(3.9, 9.5, "B")])
+    first, second = merge(transcription, far)
+    assert first.start == 0.0 and second.end == reply[-1].end  # 0.6 s earlier: widened; 2.4 s later: not
+
+
+def test_a_sentence_cut_between_two_voices_goes_to_the_voice_that_says_most_of_it():
+    """Diarization a fraction of a second late: "Muchas" lands in Canada's turn and "gracias,
+    Canadá." in the chair's; the whole sentence is the chair's."""
+    canada = words("Canada supports the draft.", 0.0)                      # 0.0 .. 1.5
+    chair = words("Muchas gracias, Canadá. Tiene la palabra Chile.", 1.6)  # 1.6 .. 4.1
+    transcription = Transcription("es", 1.0, 10.0, "base", [Segment(0.0, 4.1, "", "es", canada + chair)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[Turn(0.0, 2.1, "A"), Turn(2.1, 4.5, "B")])
+    utterances = merge(transcription, diarization)
+    assert [(u.speaker, u.text) for u in utterances] == [
+        ("A", "Canada supports the draft."), ("B", "Muchas gracias, Canadá. Tiene la palabra Chile.")]

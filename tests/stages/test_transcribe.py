@@ -1,0 +1,32 @@
+"""Transcription's text logic on hand-made inputs: vocabulary per language, speech left without words."""
+
+from __future__ import annotations
+
+from meetings import SPEC, words
+
+
+
+def test_vocabulary_is_per_language_and_includes_the_specs_terms():
+    """Hotwords name the delegations as each declared language says them, never mixed (a
+    mixed list was measured to make Whisper write lists of names)."""
+    from pipeline.stages.transcribe import spec_vocabulary
+
+    spec = SPEC.model_copy(deep=True)
+    spec.meeting.languages = ["en", "es"]
+    spec.vocabulary = ["CICTE", "REMJA"]
+    vocabulary = spec_vocabulary(spec)
+    assert set(vocabulary) == {"en", "es"}
+    assert "United States" in vocabulary["en"] and "Estados Unidos" not in vocabulary["en"]
+    assert "Estados Unidos" in vocabulary["es"] and "United States" not in vocabulary["es"]
+    assert all("CICTE" in text and "Alison Treppel" in text for text in vocabulary.values())
+
+
+def test_speech_no_word_covers_is_found():
+    """A decoder that stops early leaves speech without words: that stretch is decoded again."""
+    from pipeline.stages.transcribe import uncovered
+
+    said = [{"start": 10.0 + 0.4 * i, "end": 10.3 + 0.4 * i} for i in range(10)]  # 10.0-13.9
+    assert uncovered([(9.8, 22.0)], said) == [(14.4, 22.0)]
+    assert uncovered([(9.8, 14.5), (16.0, 17.0)], said) == []  # a short span with nothing: noise
+    # before the first word and after the last; a 0.7 s pause between words is not a gap
+    assert uncovered([(5.0, 22.0)], said[:3] + said[7:]) == [(5.0, 9.5), (14.4, 22.0)]

@@ -1,0 +1,38 @@
+"""Announcements of items and blocks, in the four languages, and mentions that announce none."""
+
+from __future__ import annotations
+
+import pytest
+from meetings import SPEC
+
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    ("Tenemos a consideración el orden del día.", 0, 1),             # es, no number, title in English
+    ("Passons maintenant à l'ordre du jour.", 0, 1),                  # fr
+    ("Passamos agora à ordem do dia.", 0, 1),                         # pt
+    ("A continuación, las palabras de clausura.", 2, 4),              # the closing item, by kind
+    ("Finally, the closing of the meeting.", 3, 4),
+    ("Pasamos al punto tres del orden del día.", 1, 3),               # a number wins over the kind
+    ("We now move to the dialogue on ties between cybercrime and transnational organised crime.", 1, 3),
+])
+def test_items_announced_in_any_language_or_by_kind(text, current, expected):
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
+
+    titles = [item.title for item in SPEC.order_of_business.items]
+    assert announced(text, ITEM_PATTERNS, titles, current) == expected
+
+
+@pytest.mark.parametrize("text, current", [
+    ("Agradezco las palabras del orden del día.", 0),  # no announcing verb: a mention, not an announcement
+    ("We now return to the order of business.", 2),    # an earlier item: never backwards
+    ("Thank you, Canada. Brazil, you have the floor.", 2),
+    ("At the third point, and we expect the evaluation to be published.", 2),  # "That is a fair point"
+    ("My third point concerns the budget.", 1),
+])
+def test_mentions_that_announce_no_item(text, current):
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
+
+    titles = [item.title for item in SPEC.order_of_business.items]
+    number = announced(text, ITEM_PATTERNS, titles, current)
+    assert number is None or number <= current

@@ -1,0 +1,125 @@
+"""The chair's floor cues on hand-made sentences: who is given the floor, thanked, named, corrected."""
+
+from __future__ import annotations
+
+import pytest
+from meetings import ENTRIES, SPEC, words
+
+from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues
+from pipeline.text.roster import build_roster
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I give the floor to the distinguished delegation of Canada.", (NEXT, "Canada")),
+    ("Thank you. Brazil, you have the floor.", (NEXT, "Brazil")),
+    ("I recognize the delegation of the United States.", (NEXT, "United States")),
+    ("Thank you, Peru.", (PREVIOUS, "Peru")),
+    ("Tiene la palabra la delegación de México.", (NEXT, "Mexico")),
+    ("Je donne la parole à la délégation du Canada.", (NEXT, "Canada")),
+    ("Tem a palavra a delegação do Brasil.", (NEXT, "Brazil")),
+    ("Gracias, Perú.", (PREVIOUS, "Peru")),
+    ("Thank you, Chair. Chile would like to stress the point.", (SELF, "Chile")),
+    ("I give the floor to Ms. Allyson Trappell.", (NEXT, "Alison Treppel")),  # as ASR spelled it
+    ("I give the floor to the Executive Secretary of CICTE.", (NEXT, "Alison Treppel")),
+])
+def test_cues(text, expected):
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico"]
+    cues = find_cues(text, build_roster(spec))
+    assert expected in {(c.direction, c.label) for c in cues}, cues
+
+
+def test_no_cue_in_substance():
+    assert find_cues("Cybercrime has become one of the main tools of organized crime.", ENTRIES) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("My apologies, that was the delegation of Mexico.", "Mexico"),
+    ("Thank you. Sorry, it was the distinguished delegation of Chile.", "Chile"),
+    ("Perdón, era la delegación de México.", "Mexico"),
+    ("My apologies. That was the delegation of Mexico.", "Mexico"),  # ASR cut the sentence there
+    ("Excusez-moi, c'était la délégation du Mexique.", "Mexico"),
+    ("Desculpem, foi a delegação do México.", "Mexico"),
+])
+def test_corrections_name_the_previous_speaker(text, expected):
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico"]
+    cues = find_cues(text, build_roster(spec))
+    assert any(c.direction == PREVIOUS and c.label == expected and c.weight > 1 for c in cues), cues
+
+
+@pytest.mark.parametrize("text", ["Perdón, la reunión es importante para todos.",
+                                  "Excuse me, it was a long report. Thank you."])
+def test_courtesy_is_not_a_correction(text):
+    assert not [c for c in find_cues(text, ENTRIES) if c.correction], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("We'll now go to the delegation of Canada.", (NEXT, "Canada")),
+    ("And over to Brazil.", (NEXT, "Brazil")),
+    ("The next question goes to Ms. Treppel.", (NEXT, "Alison Treppel")),
+    ("Next on my list is Peru.", (NEXT, "Peru")),
+    ("The next speaker is the distinguished representative of Chile.", (NEXT, "Chile")),
+    ("I thank Canada. Let's hear from the delegation of Brazil.", (NEXT, "Brazil")),
+    ("I thank Canada. Let's hear from the delegation of Brazil.", (PREVIOUS, "Canada")),
+    ("Muchas gracias, Canadá. A continuación, México.", (NEXT, "Mexico")),
+    ("El siguiente orador es la delegación de Guatemala.", (NEXT, "Guatemala")),
+    ("Passo a palavra à delegação do Brasil.", (NEXT, "Brazil")),
+    ("La parole est à la délégation du Canada.", (NEXT, "Canada")),
+    ("Perú, usted tiene la palabra.", (NEXT, "Peru")),
+    ("Thank you, Chile, the delegation of Peru, you're on the floor.", (NEXT, "Peru")),
+    ("Brazil, you are on the floor.", (NEXT, "Brazil")),
+])
+def test_the_many_ways_of_giving_the_floor(text, expected):
+    assert expected in [(c.direction, c.label) for c in find_cues(text, ENTRIES)], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text", [
+    "Canada, please wait a moment.",
+    "Mexico, please bear with us.",
+    "We now move to item two, the adoption of the order of business.",
+])
+def test_requests_and_announcements_give_no_floor(text):
+    assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("John Aldous, I'm Alison Treppel.", ("self", "Alison Treppel")),  # a garbled greeting before it
+    ("Thank you. I'm grateful to Ms. Treppel for that.", None),  # names someone else
+])
+def test_a_speaker_naming_themselves(text, expected):
+    selves = {(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.direction == SELF}
+    assert selves == ({expected} if expected else set()), find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("La distinguida regación de Perú tiene esa parada.", "Peru"),  # "tiene usted la palabra", misheard
+    ("Peru, the floor is yours.", "Peru"),
+    ("Now, Mr. Treppel.", "Alison Treppel"),
+])
+def test_a_bare_name_in_a_short_sentence_is_a_weak_floor_cue(text, expected):
+    """The chair calling someone in words no pattern knows (or the ASR garbled): a weak cue, and
+    not one that makes its speaker the chair."""
+    cues = [c for c in find_cues(text, ENTRIES) if c.direction == NEXT]
+    assert [(c.label, c.weight, c.act) for c in cues] == [(expected, 0.5, False)], cues
+
+
+@pytest.mark.parametrize("text", [
+    "Canada and Peru agree with the proposal.",  # two names: nobody is given the floor
+    "Peru, please wait a moment.",
+    "We thank the secretariat for this excellent and detailed report on Peru.",  # long: substance
+])
+def test_names_that_give_no_floor(text):
+    assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("word, delegation", [
+    ("allegation", True), ("delegacion", True), ("embassador", True),
+    ("relation", False), ("declaration", False), ("legislation", False), ("elevation", False),
+])
+def test_a_misheard_delegation_keeps_its_consonants(word, delegation):
+    """A correction whose name was lost still counts when it says "delegation", however misheard:
+    the same consonant frame, not a fuzzy score that also took "relation" and "declaration"."""
+    from pipeline.text.cues import _speaks_of_a_delegation
+
+    assert _speaks_of_a_delegation(f"that was an {word} of parent-wide") is delegation
