@@ -2,9 +2,9 @@
 
 - :func:`meeting_flow` runs a prepared :class:`~pipeline.engine.registry.Context` (the CLI's ``run`` and
   ``reprocess``);
-- :func:`process_meeting` is the deployable one: plain parameters (a spec path, a work folder),
-  the ledger entry of a scheduled intake, the draft published as a Prefect artifact and a
-  notification when it is ready or has failed.
+- :func:`process_meeting` is the deployable one: plain parameters (a spec path, a work folder);
+  the ledger entry of a scheduled intake and the notifications are the service's
+  (:mod:`pipeline.service.runs`), the draft is published as a Prefect artifact.
 
 Caching is the work folder's manifest (a stage reruns when its inputs change), so Prefect's own
 result cache is off. Fetching is retried with backoff when the failure is transient (a server
@@ -13,12 +13,9 @@ error, no answer); the heavy stages once, when they fail for a reason other than
 
 from __future__ import annotations
 
-import contextlib
-
 import logging
 import os
 import re
-from pathlib import Path
 
 import pipeline  # noqa: F401  (switches off phone-home before prefect is imported)
 from prefect import flow, get_run_logger, task
@@ -124,63 +121,33 @@ def meeting_flow(ctx: Context, force_from: str | None = None) -> list[StageResul
     return [STAGE_TASKS[stage.name](ctx, force=stage.name in forced) for stage in STAGES]
 
 
-def _publish(ctx: Context, results: list[StageResult]) -> None:
-    """The draft as a Prefect markdown artifact (shown in the UI), with where its files are."""
-    from prefect.artifacts import create_markdown_artifact
-
-    from pipeline import artifacts as A
-
-    table = "\n".join(f"| {r.name} | {'reused' if r.reused else 'ran'} | {r.seconds:.1f} |" for r in results)
-    body = (f"**Draft minutes ready**: `{ctx.work.path(A.MINUTES)}`  \n"
-            f"Review: `rapporteur review {ctx.work.root}`\n\n| stage | status | seconds |\n|---|---|---|\n{table}\n\n"
-            f"---\n\n{ctx.work.read_text(A.MINUTES)}")
-    create_markdown_artifact(markdown=body, key=f"minutes-{ctx.spec.slug}"[:100],
-                             description=f"Draft minutes of {ctx.spec.meeting.id}")
-
-
 @flow(name="rapporteur-process-meeting", persist_result=False, log_prints=True)
 def process_meeting(spec: str, out: str | None = None, force_from: str | None = None,
                     model: str | None = None, key: str | None = None, webhook: str | None = None,
                     work_root: str | None = None) -> dict:
     """Process one meeting from its spec into ``out``; with ``key`` (from intake), record the
-    outcome in the ledger under ``work_root`` and skip a recording already done."""
-    from pipeline import artifacts as A
-    from pipeline.service.ledger import Ledger
+    outcome in the ledger under ``work_root`` and skip a recording already done
+    (:class:`pipeline.service.runs.ServiceRun`); the draft is published as a Prefect artifact."""
+    from prefect.artifacts import create_markdown_artifact
 
-    quiet_user_errors()
-    from pipeline.service.notify import notify
     from pipeline.engine.runner import prepare
     from pipeline.engine.registry import RunOptions
+    from pipeline.service.runs import ServiceRun, publication
 
+    quiet_user_errors()
     logger = get_run_logger()
-    ledger = Ledger(Path(work_root)) if key and work_root else None
-    if ledger is not None:
-        entry = ledger.get(key) or {}
-        if entry.get("status") == "done":
-            logger.info("%s: already processed into %s", spec, entry.get("run_dir"))
-            return {"status": "skipped", "run_dir": entry.get("run_dir")}
-        from prefect.runtime import flow_run
+    run = ServiceRun(spec, key=key, webhook=webhook, work_root=work_root)
+    skipped = run.already_done()
+    if skipped is not None:
+        logger.info("%s: already processed into %s", spec, skipped["run_dir"])
+        return skipped
+    from prefect.runtime import flow_run
 
-        ledger.update(key, status="running", flow_run=str(flow_run.id), pid=os.getpid())
-    summary: dict = {"spec": spec}
-    try:
-        # The heartbeat tells other intakes this run is alive; a worker killed mid-meeting stops
-        # it, and the entry is taken again once stale (``Ledger.stale``), resuming in this folder.
-        with ledger.heartbeat(key) if ledger is not None else contextlib.nullcontext():
-            ctx = prepare(spec, out, RunOptions(model=model))
-            summary.update(meeting_id=ctx.spec.meeting.id, run_dir=str(ctx.work.root))
-            results = meeting_flow(ctx, force_from)
-            _publish(ctx, results)
-    except BaseException as exc:
-        summary.update(status="failed", error=f"{type(exc).__name__}: {exc}")
-        if ledger is not None:
-            ledger.update(key, status="failed", error=summary["error"])
-        notify(webhook, {"event": "run-failed", **summary})
-        raise
-    summary.update(status="done", minutes=str(ctx.work.path(A.MINUTES)),
-                   stages={r.name: "reused" if r.reused else "ran" for r in results})
-    if ledger is not None:
-        ledger.update(key, status="done", minutes=summary["minutes"])
-    notify(webhook, {"event": "draft-ready", **summary})
-    logger.info("draft ready: %s", summary["minutes"])
-    return summary
+    with run.running(flow_run=str(flow_run.id) if run.ledger is not None else None):
+        ctx = prepare(spec, out, RunOptions(model=model))
+        run.prepared(ctx)
+        results = meeting_flow(ctx, force_from)
+        create_markdown_artifact(**publication(ctx, results))
+        run.finished(ctx, results)
+    logger.info("draft ready: %s", run.summary["minutes"])
+    return run.summary

@@ -72,108 +72,120 @@ class _Transcripts:
             return self.data
 
 
-def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> Starlette:
-    import pipeline.engine.runner  # noqa: F401  (its imports take ~0.3 s: at start, not in the first request)
-    from pipeline.minutes import render
+def _refuse(status: int, message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=status, headers=HEADERS)
 
-    work = WorkDir(Path(run_dir))
-    review = Review(work)
-    transcripts = _Transcripts(review)
-    allowed_hosts = {f"{host}:{port}", f"[{host}]:{port}"}
-    if host in LOOPBACK:
-        allowed_hosts |= {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
-    env = render.environment(True)
-    env.loader.searchpath.append(str(WEB))
 
-    def refuse(status: int, message: str) -> Response:
-        return JSONResponse({"error": message}, status_code=status, headers=HEADERS)
+class _Access:
+    """Who may read and who may change the run (the module's security rules, in one place)."""
 
-    def check(request: Request, write: bool) -> Response | None:
-        if request.headers.get("host", "") not in allowed_hosts:
-            return refuse(403, "unexpected Host header")
-        if not hmac.compare_digest(request.cookies.get(COOKIE, ""), token):
-            return refuse(401, "open the address printed by `rapporteur review` (it carries the access token)")
+    def __init__(self, token: str, host: str, port: int):
+        self.token = token
+        self.hosts = {f"{host}:{port}", f"[{host}]:{port}"}
+        if host in LOOPBACK:
+            self.hosts |= {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+
+    def denied(self, request: Request, write: bool) -> Response | None:
+        """The refusal for a request that may not go on, or None."""
+        if request.headers.get("host", "") not in self.hosts:
+            return _refuse(403, "unexpected Host header")
+        if not hmac.compare_digest(request.cookies.get(COOKIE, ""), self.token):
+            return _refuse(401, "open the address printed by `rapporteur review` (it carries the access token)")
         if write:
-            if not hmac.compare_digest(request.headers.get("x-rapporteur-token", ""), token):
-                return refuse(403, "missing or wrong X-Rapporteur-Token header")
+            if not hmac.compare_digest(request.headers.get("x-rapporteur-token", ""), self.token):
+                return _refuse(403, "missing or wrong X-Rapporteur-Token header")
             origin = request.headers.get("origin")
             if origin is not None and origin.split("://", 1)[-1] != request.headers["host"]:
-                return refuse(403, "cross-origin request refused")
+                return _refuse(403, "cross-origin request refused")
             if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-                return refuse(403, "cross-site request refused")
+                return _refuse(403, "cross-site request refused")
             if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-                return refuse(415, "send JSON")
+                return _refuse(415, "send JSON")
         return None
 
-    def guarded(write: bool = False):
-        def wrap(handler):
-            async def endpoint(request: Request) -> Response:
-                denied = check(request, write)
-                if denied is not None:
-                    return denied
-                try:
-                    body = {}
-                    if write:
-                        raw = await request.body()
-                        if len(raw) > MAX_BODY:
-                            return refuse(413, "request too large")
-                        import json
+    def login(self, request: Request, given: str) -> Response:
+        """The printed address's token swapped for the cookie (and the address without it)."""
+        if request.headers.get("host", "") not in self.hosts or not hmac.compare_digest(given, self.token):
+            return _refuse(401, "wrong access token")
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict", path="/")
+        response.headers.update(HEADERS)
+        return response
 
-                        body = json.loads(raw or b"{}")
-                        if not isinstance(body, dict):
-                            return refuse(400, "send a JSON object")
-                        body.setdefault("author", author)
-                    response = await _in_thread(handler, request, body)
-                except (ConflictsPending, EditConflict) as exc:
-                    return refuse(409, str(exc))
-                except LayerUnreadable as exc:  # the rapporteur's work is in it: say so, reset nothing
-                    return refuse(500, str(exc))
-                except (ReviewError, ValueError, KeyError) as exc:
-                    return refuse(400, str(exc) or type(exc).__name__)
-                response.headers.update(HEADERS)
-                return response
-            return endpoint
-        return wrap
 
-    async def index(request: Request) -> Response:
-        given = request.query_params.get("token")
-        if given is not None:
-            if request.headers.get("host", "") not in allowed_hosts or not hmac.compare_digest(given, token):
-                return refuse(401, "wrong access token")
-            response = RedirectResponse("/", status_code=303)
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
-            response.headers.update(HEADERS)
-            return response
-        denied = check(request, False)
+def _guarded(access: _Access, author: str, handler, write: bool = False):
+    """An endpoint: the access check, the JSON body (a write's), the handler off the event loop,
+    and the review layer's errors as HTTP statuses."""
+    async def endpoint(request: Request) -> Response:
+        denied = access.denied(request, write)
         if denied is not None:
             return denied
-        page = env.get_template("review.html").render(token=token, meeting_id=transcripts.get()["meeting_id"])
+        try:
+            body = {}
+            if write:
+                raw = await request.body()
+                if len(raw) > MAX_BODY:
+                    return _refuse(413, "request too large")
+                import json
+
+                body = json.loads(raw or b"{}")
+                if not isinstance(body, dict):
+                    return _refuse(400, "send a JSON object")
+                body.setdefault("author", author)
+            response = await _in_thread(handler, request, body)
+        except (ConflictsPending, EditConflict) as exc:
+            return _refuse(409, str(exc))
+        except LayerUnreadable as exc:  # the rapporteur's work is in it: say so, reset nothing
+            return _refuse(500, str(exc))
+        except (ReviewError, ValueError, KeyError) as exc:
+            return _refuse(400, str(exc) or type(exc).__name__)
+        response.headers.update(HEADERS)
+        return response
+    return endpoint
+
+
+def _stages_of(results) -> dict:
+    return {r.name: "reused" if r.reused else "ran" for r in results}
+
+
+class _Handlers:
+    """What each address of the page does with the run: read its state, change it, re-draft."""
+
+    def __init__(self, work: WorkDir, author: str):
+        from pipeline.minutes import render
+
+        self.work, self.author, self.render = work, author, render
+        self.review = Review(work)
+        self.transcripts = _Transcripts(self.review)
+        self.env = render.environment(True)
+        self.env.loader.searchpath.append(str(WEB))
+
+    def page(self, token: str) -> Response:
+        page = self.env.get_template("review.html").render(token=token,
+                                                            meeting_id=self.transcripts.get()["meeting_id"])
         return HTMLResponse(page, headers=HEADERS)
 
-    @guarded()
-    def state(request: Request, body: dict) -> Response:
-        data = transcripts.get()
+    def state(self, request: Request, body: dict) -> Response:
+        review, data = self.review, self.transcripts.get()
         minutes, conflicts = review.reviewed()
         rows = data["rows"]
-        labels = review.labels()
         fixed = review.corrections().speakers
         speakers = [{"id": s, "label": label, "corrected": s in fixed,
                      "seconds": round(sum(r["end"] - r["start"] for r in rows if r["speaker"] == s), 1)}
                     for s, label in review.speaker_labels(rows).items()]
         return JSONResponse({
-            "meeting_id": data["meeting_id"], "duration": data["duration"], "labels": labels,
+            "meeting_id": data["meeting_id"], "duration": data["duration"], "labels": review.labels(),
             "speakers": speakers, "utterances": len(rows), "flagged": sum(r["review"] for r in rows),
-            "page_size": PAGE_SIZE, "minutes_html": render.html_body(minutes, "/audio"),
+            "page_size": PAGE_SIZE, "minutes_html": self.render.html_body(minutes, "/audio"),
             "conflicts": [c.__dict__ for c in conflicts], "journal": review.journal(limit=50)[::-1],
             # what the page shows of each point, sent back with an edit (version check, base)
             "points": {p["id"]: {"version": p.get("edited", {}).get("version", 0), "draft": p.get("draft_text", p["text"])}
                        for p in iter_points(minutes)},
-            "author": author,
+            "author": self.author,
         })
 
-    @guarded()
-    def utterances(request: Request, body: dict) -> Response:
-        rows = transcripts.get()["rows"]
+    def utterances(self, request: Request, body: dict) -> Response:
+        rows = self.transcripts.get()["rows"]
         limit = max(1, min(int(request.query_params.get("limit", PAGE_SIZE)), 1000))
         if "at" in request.query_params:
             at = float(request.query_params["at"])
@@ -183,63 +195,73 @@ def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> 
             offset = max(0, int(request.query_params.get("offset", 0)))
         return JSONResponse({"offset": offset, "total": len(rows), "rows": rows[offset:offset + limit]})
 
-    @guarded()
-    def timeline(request: Request, body: dict) -> Response:
+    def timeline(self, request: Request, body: dict) -> Response:
         """Every turn as [start, end, speaker, label, flagged]: compact enough for three hours."""
-        data = transcripts.get()
+        data = self.transcripts.get()
         return JSONResponse({"duration": data["duration"],
                              "turns": [[round(r["start"], 2), round(r["end"], 2), r["speaker"], r["attribution"],
                                         bool(r["review"])] for r in data["rows"]]})
 
-    @guarded()
-    def audio(request: Request, body: dict) -> Response:
-        return FileResponse(work.path(A.AUDIO), media_type="audio/wav")  # honours Range requests
+    def audio(self, request: Request, body: dict) -> Response:
+        return FileResponse(self.work.path(A.AUDIO), media_type="audio/wav")  # honours Range requests
 
-    @guarded(write=True)
-    def relabel(request: Request, body: dict) -> Response:
-        review.relabel(str(body["scope"]), str(body["target"]), str(body["label"]), str(body["author"]))
-        results = review.redraft(str(body["author"]))
-        return JSONResponse({"ok": True, "stages": {r.name: "reused" if r.reused else "ran" for r in results}})
+    def relabel(self, request: Request, body: dict) -> Response:
+        self.review.relabel(str(body["scope"]), str(body["target"]), str(body["label"]), str(body["author"]))
+        return JSONResponse({"ok": True, "stages": _stages_of(self.review.redraft(str(body["author"])))})
 
-    @guarded(write=True)
-    def edit(request: Request, body: dict) -> Response:
+    def edit(self, request: Request, body: dict) -> Response:
         version, base = body.get("version"), body.get("base")
-        saved = review.edit(str(body["point"]), str(body["text"]), str(body["author"]),
-                            version=None if version is None else int(version),
-                            base=None if base is None else str(base))
+        saved = self.review.edit(str(body["point"]), str(body["text"]), str(body["author"]),
+                                 version=None if version is None else int(version),
+                                 base=None if base is None else str(base))
         return JSONResponse({"ok": True, "version": saved.version})
 
-    @guarded(write=True)
-    def resolve(request: Request, body: dict) -> Response:
-        review.resolve(str(body["point"]), str(body["keep"]), str(body["author"]))
+    def resolve(self, request: Request, body: dict) -> Response:
+        self.review.resolve(str(body["point"]), str(body["keep"]), str(body["author"]))
         return JSONResponse({"ok": True})
 
-    @guarded(write=True)
-    def redraft(request: Request, body: dict) -> Response:
-        results = review.redraft(str(body["author"]))
-        return JSONResponse({"ok": True, "stages": {r.name: "reused" if r.reused else "ran" for r in results}})
+    def redraft(self, request: Request, body: dict) -> Response:
+        return JSONResponse({"ok": True, "stages": _stages_of(self.review.redraft(str(body["author"])))})
 
-    @guarded()
-    def export(request: Request, body: dict) -> Response:
-        data = review.export(request.query_params.get("author") or author)
-        name = f"minutes-{work.root.name}-reviewed.docx".replace('"', "")
+    def export(self, request: Request, body: dict) -> Response:
+        data = self.review.export(request.query_params.get("author") or self.author)
+        name = f"minutes-{self.work.root.name}-reviewed.docx".replace('"', "")
         return Response(data, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    @guarded()
-    def static(request: Request, body: dict) -> Response:
+    def static(self, request: Request, body: dict) -> Response:
         name = request.path_params["name"]
         if name not in ("review.js", "review.css"):
-            return refuse(404, "not found")
+            return _refuse(404, "not found")
         media = "text/javascript" if name.endswith(".js") else "text/css"
         return FileResponse(WEB / name, media_type=media)
 
+
+def create_app(run_dir: Path, token: str, host: str, port: int, author: str) -> Starlette:
+    """The review page's app: :class:`_Handlers` behind :class:`_Access` at each address."""
+    import pipeline.engine.runner  # noqa: F401  (its imports take ~0.3 s: at start, not in the first request)
+
+    access = _Access(token, host, port)
+    handlers = _Handlers(WorkDir(Path(run_dir)), author)
+
+    async def index(request: Request) -> Response:
+        given = request.query_params.get("token")
+        if given is not None:
+            return access.login(request, given)
+        denied = access.denied(request, False)
+        return denied if denied is not None else handlers.page(token)
+
+    read = lambda handler: _guarded(access, author, handler)  # noqa: E731
+    write = lambda handler: _guarded(access, author, handler, write=True)  # noqa: E731
     routes = [
-        Route("/", index), Route("/api/state", state), Route("/api/utterances", utterances),
-        Route("/api/timeline", timeline), Route("/audio", audio), Route("/export.docx", export),
-        Route("/static/{name}", static),
-        Route("/api/relabel", relabel, methods=["POST"]), Route("/api/edit", edit, methods=["POST"]),
-        Route("/api/resolve", resolve, methods=["POST"]), Route("/api/redraft", redraft, methods=["POST"]),
+        Route("/", index), Route("/api/state", read(handlers.state)),
+        Route("/api/utterances", read(handlers.utterances)), Route("/api/timeline", read(handlers.timeline)),
+        Route("/audio", read(handlers.audio)), Route("/export.docx", read(handlers.export)),
+        Route("/static/{name}", read(handlers.static)),
+        Route("/api/relabel", write(handlers.relabel), methods=["POST"]),
+        Route("/api/edit", write(handlers.edit), methods=["POST"]),
+        Route("/api/resolve", write(handlers.resolve), methods=["POST"]),
+        Route("/api/redraft", write(handlers.redraft), methods=["POST"]),
     ]
     return Starlette(routes=routes)
 

@@ -296,84 +296,110 @@ def discover(config: ServiceConfig, log=print) -> list[NewRecording]:
 
     A problem with one spec or one link is logged and skipped; the others still come through.
     """
-    from pipeline.stages.ingest import IngestError, is_url, resolve_local
-
-    ledger = Ledger(config.resolve(config.work_root), log=log)
-    intake = config.resolve(config.work_root) / INTAKE_DIR
-    new: list[NewRecording] = []
-
-    def taken(sha256: str) -> bool:
-        """Processed, or being processed: nothing to prepare for it (a failed or stale one, or
-        an unreadable entry, is offered again: :meth:`Ledger.offered`)."""
-        return not ledger.offered(ledger.get(recording_key(sha256)))
-
-    def take(sha256: str, spec_path: Path, slug: str, origin: str) -> None:
-        if taken(sha256):
-            return
-        key = recording_key(sha256)
-        entry = ledger.get(key)  # a failed one is retried in the folder it had
-        run_dir = Path(entry["run_dir"]) if entry and entry.get("run_dir") else _run_dir(config, slug, sha256)
-        if ledger.claim(key, origin=origin, spec=str(spec_path), run_dir=str(run_dir)):
-            new.append(NewRecording(key, spec_path, run_dir, origin, (ledger.get(key) or {}).get("attempts", 1)))
-
+    discovery = _Discovery(config, log)
     for source in config.sources:
         if isinstance(source, FolderSource):
-            folder = config.resolve(source.path)
-            if not folder.is_dir():
-                log(f"intake: {folder}: folder not found")
-                continue
-            seen = ledger.seen(str(folder))
-            for spec_path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
-                try:
-                    spec = load_spec(spec_path)
-                    recording = spec.meeting.recording
-                    if is_url(recording):
-                        sha256 = seen.get(recording)
-                        if sha256 is None:
-                            _, sha256 = _stage(config, recording)
-                            ledger.remember(str(folder), recording, sha256)
-                        if taken(sha256):
-                            continue
-                        staged = intake / sha256[:16]
-                        data = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-                        data["meeting"]["recording"] = next(staged.glob("recording.*")).name
-                        data["meeting"].setdefault("link", recording)
-                        run_spec = _write_spec(staged, data)
-                    else:
-                        path = resolve_local(recording, spec_path.parent)
-                        stat = path.stat()
-                        signature = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
-                        sha256 = seen.get(signature)
-                        if sha256 is None:  # hashed once; each later pass only stats the file
-                            sha256 = sha256_file(path)
-                            ledger.remember(str(folder), signature, sha256)
-                        run_spec = spec_path
-                    take(sha256, run_spec, spec.slug, str(spec_path))
-                except (SpecError, IngestError, OSError) as exc:
-                    log(f"intake: skipped {spec_path.name}: {exc}")
+            discovery.folder(source)
         else:
-            template = config.resolve(source.template)
-            intake.mkdir(parents=True, exist_ok=True)
+            discovery.listing(source)
+    return discovery.new
+
+
+class _Discovery:
+    """One pass over the sources: what is new, staged and claimed in the ledger."""
+
+    def __init__(self, config: ServiceConfig, log):
+        self.config, self.log = config, log
+        self.ledger = Ledger(config.resolve(config.work_root), log=log)
+        self.intake = config.resolve(config.work_root) / INTAKE_DIR
+        self.new: list[NewRecording] = []
+
+    def taken(self, sha256: str) -> bool:
+        """Processed, or being processed: nothing to prepare for it (a failed or stale one, or
+        an unreadable entry, is offered again: :meth:`Ledger.offered`)."""
+        return not self.ledger.offered(self.ledger.get(recording_key(sha256)))
+
+    def take(self, sha256: str, spec_path: Path, slug: str, origin: str) -> None:
+        key = recording_key(sha256)
+        entry = self.ledger.get(key)
+        if not self.ledger.offered(entry):
+            return
+        # a failed one is retried in the folder it had
+        run_dir = Path(entry["run_dir"]) if entry and entry.get("run_dir") else _run_dir(self.config, slug, sha256)
+        if self.ledger.claim(key, origin=origin, spec=str(spec_path), run_dir=str(run_dir)):
+            attempt = (self.ledger.get(key) or {}).get("attempts", 1)
+            self.new.append(NewRecording(key, spec_path, run_dir, origin, attempt))
+
+    def folder(self, source: FolderSource) -> None:
+        folder = self.config.resolve(source.path)
+        if not folder.is_dir():
+            self.log(f"intake: {folder}: folder not found")
+            return
+        from pipeline.stages.ingest import IngestError
+
+        seen = self.ledger.seen(str(folder))
+        for spec_path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
             try:
-                with tempfile.TemporaryDirectory(dir=intake, prefix=".listing-") as tmp:
-                    _fetch(source.url, Path(tmp) / "listing", LISTING_MAX_BYTES)
-                    listed = parse_listing((Path(tmp) / "listing").read_bytes(), source.url, source.links)
-            except (IngestError, ValueError, ET.ParseError) as exc:
-                log(f"intake: {source.url}: cannot read the listing ({exc})")
-                continue
-            seen = ledger.seen(source.url)
-            for entry in listed:
-                try:
-                    sha256 = seen.get(entry.url)
-                    if sha256 is None:
-                        _, sha256 = _stage(config, entry.url)
-                        ledger.remember(source.url, entry.url, sha256)
-                    if taken(sha256):
-                        continue
-                    staged = intake / sha256[:16]
-                    data = spec_from_template(template, entry, next(staged.glob("recording.*")).name, sha256)
-                    run_spec = _write_spec(staged, data)
-                    take(sha256, run_spec, slugify(data["meeting"]["id"]), entry.url)
-                except (SpecError, IngestError, OSError, ValueError, StopIteration) as exc:
-                    log(f"intake: skipped {entry.url}: {exc}")
-    return new
+                self._folder_spec(folder, seen, spec_path)
+            except (SpecError, IngestError, OSError) as exc:
+                self.log(f"intake: skipped {spec_path.name}: {exc}")
+
+    def _folder_spec(self, folder: Path, seen: dict, spec_path: Path) -> None:
+        """One spec of an inbox folder: its recording a URL (fetched once, staged with a copy of
+        the spec naming the staged file) or a file beside it (hashed once, then only stat'ed)."""
+        from pipeline.stages.ingest import is_url, resolve_local
+
+        spec = load_spec(spec_path)
+        recording = spec.meeting.recording
+        if is_url(recording):
+            sha256 = seen.get(recording)
+            if sha256 is None:
+                _, sha256 = _stage(self.config, recording)
+                self.ledger.remember(str(folder), recording, sha256)
+            if self.taken(sha256):
+                return
+            staged = self.intake / sha256[:16]
+            data = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+            data["meeting"]["recording"] = next(staged.glob("recording.*")).name
+            data["meeting"].setdefault("link", recording)
+            run_spec = _write_spec(staged, data)
+        else:
+            path = resolve_local(recording, spec_path.parent)
+            stat = path.stat()
+            signature = f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+            sha256 = seen.get(signature)
+            if sha256 is None:  # hashed once; each later pass only stats the file
+                sha256 = sha256_file(path)
+                self.ledger.remember(str(folder), signature, sha256)
+            run_spec = spec_path
+        self.take(sha256, run_spec, spec.slug, str(spec_path))
+
+    def listing(self, source: HttpSource) -> None:
+        """A published listing (JSON, RSS/Atom or an HTML index): each linked recording fetched once,
+        its spec made from the source's template."""
+        from pipeline.stages.ingest import IngestError
+
+        template = self.config.resolve(source.template)
+        self.intake.mkdir(parents=True, exist_ok=True)
+        try:
+            with tempfile.TemporaryDirectory(dir=self.intake, prefix=".listing-") as tmp:
+                _fetch(source.url, Path(tmp) / "listing", LISTING_MAX_BYTES)
+                listed = parse_listing((Path(tmp) / "listing").read_bytes(), source.url, source.links)
+        except (IngestError, ValueError, ET.ParseError) as exc:
+            self.log(f"intake: {source.url}: cannot read the listing ({exc})")
+            return
+        seen = self.ledger.seen(source.url)
+        for entry in listed:
+            try:
+                sha256 = seen.get(entry.url)
+                if sha256 is None:
+                    _, sha256 = _stage(self.config, entry.url)
+                    self.ledger.remember(source.url, entry.url, sha256)
+                if self.taken(sha256):
+                    continue
+                staged = self.intake / sha256[:16]
+                data = spec_from_template(template, entry, next(staged.glob("recording.*")).name, sha256)
+                run_spec = _write_spec(staged, data)
+                self.take(sha256, run_spec, slugify(data["meeting"]["id"]), entry.url)
+            except (SpecError, IngestError, OSError, ValueError, StopIteration) as exc:
+                self.log(f"intake: skipped {entry.url}: {exc}")

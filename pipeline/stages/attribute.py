@@ -427,6 +427,32 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     agenda_votes(turns, cues_of, spec, votes)
     said = _said(votes, labels)
     banked = bank_votes(turns, labels, said, voices or {})
+    fixed = _corrected(turns, corrections, labels, said)
+    vectors = turn_prints(turns, prints, MIN_PRINT_SECONDS)  # short sentences' prints say too little
+    shares, similarity = voice_likeness(said, vectors, prints.encoder if prints else "")
+    short = ~np.all(np.isfinite(vectors), axis=1)
+    shares[short] = voice_shares(said, turns)[short]
+    voiced = options.voice * shares
+    emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options)
+    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options)
+    strongest = _strongest(turns, votes, banked)
+    for t, (turn, column) in enumerate(zip(turns, path)):
+        if t in fixed:
+            label, phrase = fixed[t]
+            turn.attribution, turn.confidence, turn.review = label, 1.0, False
+            turn.evidence = [Evidence(kind="rapporteur", phrase=phrase, time=turn.start, weight=1.0)]
+        elif column == len(labels):
+            turn.attribution, turn.confidence, turn.evidence, turn.review = None, 0.0, [], True
+        else:
+            _explain(turn, labels[column], column, emission[t, :-1], said[t], shares[t], voiced[t],
+                     similarity[t], bool(short[t]), votes[t], strongest, options)
+    return _rejoin(turns, origin)
+
+
+def _corrected(turns: list[Utterance], corrections: Corrections, labels: list[str],
+               said: np.ndarray) -> dict[int, tuple[str, str]]:
+    """The turns the rapporteur labelled (by turn, or by voice), with how; each counts as strong
+    evidence for its label in ``said`` (in place), so the rest of its voice leans that way."""
     fixed: dict[int, tuple[str, str]] = {}
     for t, turn in enumerate(turns):
         by_turn = corrections.utterances.get(utterance_key(turn.start))
@@ -434,13 +460,15 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         if label in labels:
             fixed[t] = (label, "this turn" if by_turn else f"every turn of {turn.speaker}")
             said[t, labels.index(label)] += CORRECTED_WEIGHT
-    speakers = [t.speaker for t in turns]
-    vectors = turn_prints(turns, prints, MIN_PRINT_SECONDS)  # short sentences' prints say too little
-    shares, similarity = voice_likeness(said, vectors, prints.encoder if prints else "")
-    short = ~np.all(np.isfinite(vectors), axis=1)
-    shares[short] = voice_shares(said, turns)[short]
-    voiced = options.voice * shares
-    emission = np.hstack([said + voiced, np.full((len(turns), 1), options.unknown)])
+    return fixed
+
+
+def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, fixed: dict,
+              options: AttributeOptions) -> np.ndarray:
+    """turns x (labels + "unknown"): what the words and the voice say for each label, with what
+    a turn's own words rule out (nobody thanks themselves or gives themselves the floor), and
+    the rapporteur's labels fixed."""
+    emission = np.hstack([evidence, np.full((len(turns), 1), options.unknown)])
     chair = labels.index("Chair")
     for t, cues in enumerate(cues_of):
         for label in named_by([c for c in cues if c.act]):  # nobody thanks themselves, or gives themselves the floor
@@ -455,8 +483,11 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     for t, (label, _) in fixed.items():
         emission[t, :] = -np.inf
         emission[t, labels.index(label)] = FIXED
-    path = decode(emission, speakers, chair, options)
+    return emission
 
+
+def _strongest(turns, votes, banked) -> dict[tuple[str, str], Evidence]:
+    """(voice, label) -> the strongest evidence any turn of that voice has for that label."""
     strongest: dict[tuple[str, str], Evidence] = {(s, e.kind.split(":", 1)[1]): e for s, e in banked.items()}
     for turn, vote in zip(turns, votes):
         for name, evidence in vote.items():
@@ -464,33 +495,27 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
                 best = strongest.get((turn.speaker, name))
                 if best is None or e.weight > best.weight:
                     strongest[(turn.speaker, name)] = e
+    return strongest
 
-    for t, (turn, column) in enumerate(zip(turns, path)):
-        if t in fixed:
-            label, phrase = fixed[t]
-            turn.attribution, turn.confidence, turn.review = label, 1.0, False
-            turn.evidence = [Evidence(kind="rapporteur", phrase=phrase, time=turn.start, weight=1.0)]
-            continue
-        if column == len(labels):
-            turn.attribution, turn.confidence, turn.evidence, turn.review = None, 0.0, [], True
-            continue
-        label = labels[column]
-        support = np.clip(emission[t, :-1], 0, None)
-        turn.attribution = label
-        turn.confidence = round(float(support[column] / (support.sum() + options.prior)), 3)
-        # A label resting on the voice alone needs at least a clear cue's worth from the voice's
-        # other turns (a share of one half, against VOICE_PRIOR).
-        turn.review = bool(turn.confidence < options.review_below or (said[t, column] == 0 and shares[t, column] < 0.5))
-        turn.evidence = sorted(votes[t].get(label, []), key=lambda e: -e.weight)[:3]
-        if voiced[t, column] > 0:
-            turn.evidence.append(Evidence(kind=f"voice:{label}", time=turn.start, weight=round(float(voiced[t, column]), 3),
-                                          phrase=(f"{round(100 * shares[t, column])} % of what names the other turns "
-                                                  f"of {turn.speaker} names {label}" if short[t] else
-                                                  f"voice {similarity[t, column]:.2f} similar to the turns named "
-                                                  f"{label} ({round(100 * shares[t, column])} % likely theirs)")))
-        if not votes[t].get(label):
-            cited = strongest.get((turn.speaker, label))
-            if cited is not None:  # cite the strongest cue given to this voice for that label
-                turn.evidence.insert(0, cited)
-    return _rejoin(turns, origin)
 
+def _explain(turn: Utterance, label: str, column: int, emitted: np.ndarray, said: np.ndarray,
+             shares: np.ndarray, voiced: np.ndarray, similarity: np.ndarray, short: bool, vote: dict,
+             strongest: dict, options: AttributeOptions) -> None:
+    """Set the decoded ``label`` on ``turn`` with its confidence, review flag and evidence."""
+    support = np.clip(emitted, 0, None)
+    turn.attribution = label
+    turn.confidence = round(float(support[column] / (support.sum() + options.prior)), 3)
+    # A label resting on the voice alone needs at least a clear cue's worth from the voice's
+    # other turns (a share of one half, against VOICE_PRIOR).
+    turn.review = bool(turn.confidence < options.review_below or (said[column] == 0 and shares[column] < 0.5))
+    turn.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
+    if voiced[column] > 0:
+        turn.evidence.append(Evidence(kind=f"voice:{label}", time=turn.start, weight=round(float(voiced[column]), 3),
+                                      phrase=(f"{round(100 * shares[column])} % of what names the other turns "
+                                              f"of {turn.speaker} names {label}" if short else
+                                              f"voice {similarity[column]:.2f} similar to the turns named "
+                                              f"{label} ({round(100 * shares[column])} % likely theirs)")))
+    if not vote.get(label):
+        cited = strongest.get((turn.speaker, label))
+        if cited is not None:  # cite the strongest cue given to this voice for that label
+            turn.evidence.insert(0, cited)
