@@ -34,7 +34,7 @@ import numpy as np
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
                             find_cues, named_by)
-from pipeline.text.utterances import sentence_starts, split_at, text_of
+from pipeline.text.utterances import ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
 from pipeline.stages.voiceprint import turn_prints
 
@@ -58,6 +58,11 @@ class AttributeOptions:
         Consecutive turns of one voice: bonus for keeping the label.
     new_voice : float
         Cost of one label (not the chair's) on consecutive turns of two different voices.
+    continued : float
+        Bonus for keeping the label when a turn goes on with the sentence the one before left
+        unfinished (no full stop, its first word in lower case, no pause): people do not finish
+        each other's sentences, so that is one speaker whose turn diarization split between two
+        voices. A clear cue's worth: a floor given there still decides.
     """
 
     prior: float = 0.5
@@ -66,6 +71,7 @@ class AttributeOptions:
     unknown: float = 0.3
     same_voice: float = 0.5
     new_voice: float = 0.3
+    continued: float = 1.0
 
 
 MIN_TARGET_WORDS = 4  # who is given the floor (or thanked) says more than a few words
@@ -377,11 +383,25 @@ def bank_votes(turns: list[Utterance], labels: list[str], said: np.ndarray, voic
 
 # ---- 3. decoding -----------------------------------------------------------------------------------
 
-def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions) -> list[int]:
+PAUSE = 0.5  # seconds: less between two voices is no pause (as merge's mending of split sentences)
+
+
+def continues(before: Utterance, turn: Utterance) -> bool:
+    """Whether ``turn`` goes on with the sentence ``before`` left unfinished, without a pause."""
+    if not before.words or not turn.words or turn.start - before.end > PAUSE:
+        return False
+    first = turn.words[0].word.strip()
+    return not ends_sentence(before.words[-1]) and first[:1].islower()
+
+
+def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions,
+           continued: list[bool] | None = None) -> list[int]:
     """The best label sequence (column indices; the last column is "nobody we can name") for
     turns with these emission scores, by Viterbi. Transitions: the same voice again tends to
     keep its label (a bonus of ``same_voice``); one label on two different voices in a row costs
-    ``new_voice``, except the chair's, whose voice diarization often splits."""
+    ``new_voice``, except the chair's, whose voice diarization often splits; a turn that goes on
+    with the sentence before it (``continued[t]``) keeps its label whatever the voice (a bonus of
+    ``continued``)."""
     n, k = emission.shape
     unknown = k - 1
     same = np.zeros((k, k))
@@ -390,10 +410,15 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
     new = np.zeros((k, k))
     np.fill_diagonal(new, -options.new_voice)
     new[chair, chair] = new[unknown, unknown] = 0.0
+    going_on = np.zeros((k, k))
+    np.fill_diagonal(going_on, options.continued)
+    going_on[unknown, unknown] = 0.0
     score = emission[0].copy()
     back = np.zeros((n, k), dtype=int)
     for t in range(1, n):
         step = score[:, None] + (same if speakers[t] == speakers[t - 1] else new)
+        if continued and continued[t]:
+            step = step + going_on
         back[t] = step.argmax(axis=0)
         score = step.max(axis=0) + emission[t]
     path = [int(score.argmax())]
@@ -434,7 +459,8 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     shares[short] = voice_shares(said, turns)[short]
     voiced = options.voice * shares
     emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options)
-    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options)
+    continued = [False] + [continues(a, b) for a, b in zip(turns, turns[1:])]
+    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued)
     strongest = _strongest(turns, votes, banked)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:

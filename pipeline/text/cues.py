@@ -121,6 +121,20 @@ def _phonetic(phrase: str, window: str) -> float:
     return PHONETIC_WEIGHT * fuzz.ratio(a, b) if len(a.replace(" ", "")) >= MIN_SKELETON else 0.0
 
 
+GENITIVES = {"of", "de", "do", "da", "du", "des"}  # "the delegation of", "la delegación de", "délégation du"
+
+
+def _in_delegation_slot(phrase: str, window: str, before: list[str]) -> float:
+    """A short name ("Perú", "Cuba", "Chile") heard after "delegation of" / "delegación de", by
+    its whole consonant skeleton: the slot says a country comes, so "de peor" is "de Perú" (a
+    spelling ratio of two four-letter words says little either way). Anywhere else, and with a
+    single consonant, a short name must be heard exactly."""
+    if not before or before[-1] not in GENITIVES or " " in phrase or " " in window:
+        return 0.0
+    a, b = skeleton(phrase), skeleton(window)
+    return PHONETIC_WEIGHT * 100.0 if len(a) >= 2 and a == b else 0.0
+
+
 def _per_word(phrase: str, window: str) -> float:
     """Mean of word-by-word scores, for names of two or more words: "Martin Darshanikov" for
     "Martin Gershanik" keeps an exact first name and a recognisable surname."""
@@ -132,16 +146,18 @@ def _per_word(phrase: str, window: str) -> float:
 
 
 def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: float = 84.0,
-               max_skip: int = MAX_SKIP):
+               max_skip: int = MAX_SKIP, preceding: str = ""):
     """The roster entry a span names, with its match score, or (None, 0).
 
     ``at_start``: the name must open the span ("to Canada and then..."), else end it
-    ("..., Canada, you have the floor"), after at most ``max_skip`` words.
+    ("..., Canada, you have the floor"), after at most ``max_skip`` words. ``preceding``: the
+    text just before the span (what a cue's pattern took, e.g. "... delegación de").
     """
     span = span.strip(" ,.;:")
     if not span:
         return None, 0.0
     words = [w.strip(",;:") for w in span.split()]
+    context = [w.strip(",;:") for w in preceding.split()][-1:]
     best, best_score = None, 0.0
     for entry in entries:
         for phrase in entry.phrases:
@@ -152,8 +168,9 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
                 window = " ".join(chosen).strip(".")
                 if len(window) < 2:
                     continue
-                if len(phrase) <= 5:  # short names ("peru", "usa") must match exactly
-                    score = 100.0 if phrase == window else 0.0
+                if len(phrase) <= 5:  # short names ("peru", "usa") must match exactly, or in
+                    first = skip if at_start else len(words) - n - skip  # a delegation's slot
+                    score = 100.0 if phrase == window else _in_delegation_slot(phrase, window, context + words[:first])
                 else:
                     score = max(fuzz.ratio(phrase, window), _phonetic(phrase, window), _per_word(phrase, window))
                 score -= SKIP_PENALTY * skip
@@ -169,7 +186,8 @@ def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP):
     ("X, you have the floor")."""
     after = match.groupdict().get("after")
     if after is not None:
-        return best_entry(after, entries, at_start=True, max_skip=max_skip)
+        return best_entry(after, entries, at_start=True, max_skip=max_skip,
+                          preceding=match.string[:match.start("after")])
     return best_entry(match.group("before"), entries, at_start=False, max_skip=max_skip)
 
 

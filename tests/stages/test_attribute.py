@@ -137,6 +137,22 @@ def test_several_speakers_in_one_voice_each_keep_their_own_label():
         "Chair", "Canada", "Chair", "Brazil", "Chair", "Peru", "Chair"]
 
 
+def test_a_sentence_that_goes_on_in_another_voice_keeps_its_speaker():
+    """Diarization split Canada's turn mid-sentence into Peru's voice (S2): "... Canada would
+    like to" | "support the proposal ..." is one speaker (no full stop, lower case, no pause),
+    not Peru, whose voice it is."""
+    meeting = [
+        utterance("S0", "Peru, you have the floor.", 0),
+        utterance("S2", "Thank you, Chair. Peru supports the work of the secretariat.", 3),
+        utterance("S0", "Thank you, Peru. Canada, you have the floor.", 10),
+        utterance("S1", "Thank you, Chair. Canada would like to", 14),
+        utterance("S2", "support the proposal and thanks the secretariat for its report.", 16.6),
+        utterance("S0", "Thank you, Canada. The meeting is adjourned.", 25),
+    ]
+    assert [u.attribution for u in attribute(meeting, SPEC)] == [
+        "Chair", "Peru", "Chair", "Canada", "Canada", "Chair"]
+
+
 def test_a_turn_without_a_cue_takes_its_voice_only_when_the_voice_is_clear():
     """A voice's other turns name it: a turn of that voice with no cue of its own takes the label
     (its evidence says so). Its turn in another language (a delegation merged into Canada's voice
