@@ -51,7 +51,7 @@ LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_CPU_ALL_VARIANTS=OFF -DGGML_BACKEND_D
 hash="$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)"
 runtime_stamp=".venv/.installed-$hash" test_stamp=".venv/.installed-test-$hash"
 if [ "$TEST" = 1 ] && [ ! -f "$test_stamp" ]; then
-  echo "install: Python packages and the test extra into .venv (first time: several minutes, about 6 GB; llama.cpp is compiled)"
+  echo "install: Python packages and the test extra into .venv (first time: several minutes, about 7.5 GB; llama.cpp is compiled)"
   if [ "$(uname -m)" = x86_64 ]; then
     CMAKE_ARGS="$LLAMA_CMAKE_ARGS" FORCE_CMAKE=1 .venv/bin/python -m pip install --quiet \
       --disable-pip-version-check --no-cache-dir --force-reinstall --no-deps "$LLAMA_CPP"
@@ -60,7 +60,7 @@ if [ "$TEST" = 1 ] && [ ! -f "$test_stamp" ]; then
   rm -f .venv/.installed-*
   touch "$runtime_stamp" "$test_stamp"
 elif [ ! -f "$runtime_stamp" ]; then
-  echo "install: Python packages into .venv (first time: several minutes, about 5 GB)"
+  echo "install: Python packages into .venv (first time: a few minutes, about 7 GB)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
   rm -f .venv/.installed-*
   touch "$runtime_stamp"
