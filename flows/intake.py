@@ -16,6 +16,25 @@ from flows.meeting import process_meeting
 PROCESS_DEPLOYMENT = "rapporteur-process-meeting/process"
 
 
+def mark_crashed(flow_run_id: str, why: str, logger) -> None:
+    """Tell the server that a flow run whose process died is over (CRASHED), so it is not shown
+    running forever: nothing else would, a SIGKILLed process sends no last state. Best effort: a
+    server that cannot be reached, or a run already final, is left as it is."""
+    from uuid import UUID
+
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed
+
+    try:
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(UUID(flow_run_id))
+            if run.state is not None and not run.state.is_final():
+                client.set_flow_run_state(run.id, Crashed(message=why), force=True)
+                logger.warning("flow run %s (%s) marked crashed: %s", run.name, flow_run_id, why)
+    except Exception as exc:  # noqa: BLE001  (the server is the user's: never stop the intake for it)
+        logger.warning("flow run %s: could not mark it crashed (%s)", flow_run_id, exc)
+
+
 @flow(name="rapporteur-intake", persist_result=False)
 def intake_flow(config: str, deployment: str | None = None) -> list[dict]:
     from pipeline.service.intake import discover, load_config
@@ -28,6 +47,9 @@ def intake_flow(config: str, deployment: str | None = None) -> list[dict]:
     logger.info("%d new recording(s)", len(found))
     started = []
     for new in found:
+        for abandoned in new.abandoned_flow_runs:  # the meeting's own, and the intake's that ran it
+            mark_crashed(abandoned, f"its process stopped beating; {new.origin} taken again "
+                                    f"(attempt {new.attempt})", logger)
         parameters = {"spec": str(new.spec), "out": str(new.run_dir), "model": service.model, "key": new.key,
                       "webhook": service.notify.webhook, "work_root": str(work_root)}
         if deployment:

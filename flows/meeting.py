@@ -143,7 +143,8 @@ def process_meeting(spec: str, out: str | None = None, force_from: str | None = 
         return skipped
     from prefect.runtime import flow_run
 
-    with run.running(flow_run=str(flow_run.id) if run.ledger is not None else None):
+    own, root = str(flow_run.id), str(flow_run.root_flow_run_id or flow_run.id)
+    with run.running(flow_run=own, root_flow_run=root if root != own else None):
         ctx = prepare(spec, out, RunOptions(model=model))
         run.prepared(ctx)
         results = meeting_flow(ctx, force_from)

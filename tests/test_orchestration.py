@@ -294,7 +294,8 @@ def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
     """#20 item 1: intake processing a meeting (the Prefect flow) is killed with SIGKILL in the
     middle of transcription. Its ledger entry stops beating; once stale, the next intake takes it
     again (attempt 2) into the same folder, transcription resumes from its checkpoint, and the
-    meeting ends done exactly once; a third intake finds nothing new."""
+    meeting ends done exactly once; the killed run's flow run is marked CRASHED (it would read
+    RUNNING forever); a third intake finds nothing new."""
     import signal
 
     inbox = tmp_path / "inbox"
@@ -304,7 +305,8 @@ def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
     config = tmp_path / "rapporteur.yaml"
     config.write_text("work_root: runs\nsources:\n  - {kind: folder, path: inbox}\n")
     ready, killed_after = tmp_path / "ready", 2
-    stale = {"RAPPORTEUR_STALE_AFTER": "3"}
+    home = {"PREFECT_HOME": str(tmp_path / "prefect-home")}  # the flow runs' database, this test's own
+    stale = {"RAPPORTEUR_STALE_AFTER": "3", **home}
     worker = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "intake", str(config)], cwd=ROOT,
                               start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, **stale, "PYTHONPATH": str(ROOT / "tests" / "killpoints"),
@@ -318,7 +320,7 @@ def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
     (entry_path,) = (tmp_path / "runs" / ".ledger").glob("*-v*.json")
     assert load_json(entry_path)["status"] == "running"
     # Before it is stale, nobody takes it (it may be a slow worker, not a dead one) ...
-    done = run_cli("intake", str(config), env={"RAPPORTEUR_STALE_AFTER": "600"})
+    done = run_cli("intake", str(config), env={"RAPPORTEUR_STALE_AFTER": "600", **home})
     assert done.returncode == 0 and "no new recordings" in done.stdout, done.stdout + done.stderr[-2000:]
     time.sleep(4)
     # ... after, the next pass finishes it, resuming.
@@ -326,6 +328,17 @@ def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     entry = load_json(entry_path)
     assert entry["status"] == "done" and entry["attempts"] == 2
+    # The killed process's flow run is over on the server, not left running forever.
+    abandoned = entry["abandoned_flow_runs"]  # the meeting's flow run and the intake's that ran it
+    assert len(abandoned) == 2 and entry["flow_run"] not in abandoned, entry
+    assert (done.stderr + done.stdout).count("marked crashed") == 2, done.stdout + done.stderr[-2000:]
+    states = subprocess.run([sys.executable, "-c", "import sys, uuid, pipeline\n"
+                             "from prefect.client.orchestration import get_client\n"
+                             "with get_client(sync_client=True) as client:\n"
+                             "    for run in sys.argv[1:]:\n"
+                             "        print(client.read_flow_run(uuid.UUID(run)).state.type.value)", *abandoned],
+                            cwd=ROOT, env={**os.environ, **home}, capture_output=True, text=True, timeout=120)
+    assert states.stdout.split() == ["CRASHED", "CRASHED"], states.stdout + states.stderr[-2000:]
     runs = [p for p in (tmp_path / "runs").iterdir() if not p.name.startswith(".")]
     assert len(runs) == 1 and Path(entry["run_dir"]) == runs[0]
     info = load_json(runs[0] / "manifest.json")["stages"]["transcribe"]["info"]

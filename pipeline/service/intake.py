@@ -18,7 +18,7 @@ import string
 import tempfile
 import urllib.parse
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 
@@ -101,6 +101,7 @@ class NewRecording:
     run_dir: Path
     origin: str
     attempt: int = 1  # the ledger's count: a retry is submitted as a new flow run
+    abandoned_flow_runs: list = field(default_factory=list)  # flow runs of a process that died with it
 
 
 @dataclass
@@ -327,8 +328,9 @@ class _Discovery:
         # a failed one is retried in the folder it had
         run_dir = Path(entry["run_dir"]) if entry and entry.get("run_dir") else _run_dir(self.config, slug, sha256)
         if self.ledger.claim(key, origin=origin, spec=str(spec_path), run_dir=str(run_dir)):
-            attempt = (self.ledger.get(key) or {}).get("attempts", 1)
-            self.new.append(NewRecording(key, spec_path, run_dir, origin, attempt))
+            claimed = self.ledger.get(key) or {}
+            self.new.append(NewRecording(key, spec_path, run_dir, origin, claimed.get("attempts", 1),
+                                         claimed.get("abandoned_flow_runs") or []))
 
     def folder(self, source: FolderSource) -> None:
         folder = self.config.resolve(source.path)

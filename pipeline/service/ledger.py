@@ -149,6 +149,9 @@ class Ledger:
             if current["status"] != "failed":
                 self.log(f"ledger: {key[:12]}… was {current['status']} and untouched for "
                          f"{_age(current, time.time()):.0f} s: its process is gone, taken again")
+            # the flow run of a process that died: the scheduler marks it crashed (flows.intake)
+            entry["abandoned_flow_runs"] = ([r for r in (current.get("flow_run"), current.get("root_flow_run")) if r]
+                                            if current["status"] == "running" else [])
             entry["attempts"] = current.get("attempts", 1) + 1
             self.update(key, **entry)
             return True

@@ -42,13 +42,16 @@ class ServiceRun:
         self._finished = (ctx, results)
 
     @contextlib.contextmanager
-    def running(self, flow_run: Optional[str] = None) -> Iterator["ServiceRun"]:
+    def running(self, flow_run: Optional[str] = None, root_flow_run: Optional[str] = None) -> Iterator["ServiceRun"]:
         """Mark the entry running and keep it fresh while the block runs (a worker killed
         mid-meeting stops the heartbeat, and the entry is taken again once stale,
         ``Ledger.stale``, resuming in this folder); afterwards record the outcome and notify.
-        The heartbeat is stopped before the last update, which it must never overwrite."""
+        The heartbeat is stopped before the last update, which it must never overwrite.
+        ``flow_run``, ``root_flow_run``: the scheduler's runs of it (the second when an intake ran
+        it in its own process), marked crashed if this process dies (:mod:`flows.intake`)."""
         if self.ledger is not None:
-            self.ledger.update(self.key, status="running", flow_run=flow_run, pid=os.getpid())
+            self.ledger.update(self.key, status="running", flow_run=flow_run, root_flow_run=root_flow_run,
+                               pid=os.getpid())
         try:
             with self.ledger.heartbeat(self.key) if self.ledger is not None else contextlib.nullcontext():
                 yield self
