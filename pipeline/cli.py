@@ -390,6 +390,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rapporteur: interrupted; finished stages are kept, re-run to resume", file=sys.stderr)
         return 130
+    except RuntimeError as exc:  # Prefect's own check of PREFECT_API_URL, before any flow starts
+        if not str(exc).startswith("Failed to reach API at"):
+            raise
+        url = str(exc).removeprefix("Failed to reach API at").strip()
+        print(f"rapporteur: error: the Prefect server at {url} cannot be reached; nothing was started "
+              "or taken from the sources: start it (`prefect server start`) and run again, or unset "
+              "PREFECT_API_URL to run without a server", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -350,8 +351,9 @@ def test_a_worker_killed_mid_meeting_is_taken_again_and_finished_once(tmp_path):
 
 def test_the_prefect_server_restarted_while_a_meeting_runs(prefect_server, tmp_path):
     """#20 item 2: the server is stopped while a worker's flow run is transcribing and started
-    again on the same database: the worker reconnects, the meeting finishes once, the server
-    knows it COMPLETED, and a second intake submits nothing."""
+    again on the same database: an intake scheduled meanwhile says so in one line and takes
+    nothing, the worker reconnects, the meeting finishes once, the server knows it COMPLETED,
+    and a second intake submits nothing."""
     env = prefect_server
     port = env["PREFECT_API_URL"].split(":")[2].split("/")[0]
 
@@ -380,12 +382,19 @@ def test_the_prefect_server_restarted_while_a_meeting_runs(prefect_server, tmp_p
             time.sleep(0.5)
         # Stop the server the fixture started (by its port), keep it down a while, start it again.
         subprocess.run(["pkill", "-f", f"prefect server start --host 127.0.0.1 --port {port}"], check=True)
-        time.sleep(8)
+        time.sleep(2)
+        # An intake scheduled while the server is down says so in one line and takes nothing.
+        entry_dir = tmp_path / "runs" / ".ledger"
+        before = {p.name: p.read_bytes() for p in entry_dir.glob("*.json")}
+        down = run_cli("intake", str(config), "--submit", "rapporteur-process-meeting/process", env=env)
+        assert down.returncode == 2 and re.fullmatch(r"rapporteur: error: the Prefect server at \S+ cannot be "
+                                                     r"reached; nothing was started .*\n", down.stderr), down.stderr[-2000:]
+        assert {p.name: p.read_bytes() for p in entry_dir.glob("*.json")} == before
+        time.sleep(4)
         log = tmp_path / "prefect-server-2.log"
         server = subprocess.Popen([*PREFECT, "server", "start", "--host", "127.0.0.1", "--port", port], env=env,
                                   stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
         wait_until_serving(f"http://127.0.0.1:{port}/api/health", server, log)
-        entry_dir = tmp_path / "runs" / ".ledger"
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
             (entry,) = [load_json(p) for p in entry_dir.glob("*-v*.json")]
