@@ -158,6 +158,9 @@ def third_person(sentence: str, subject: str, names: list[str], group: bool = Tr
     "Canada urges ..." -> "The delegation of Canada urged ..."; "We support ..." -> "The
     delegation of Canada supported ..."; anything else -> "The delegation of Canada stated that ...".
     """
+    asked = question(sentence, subject, group)
+    if asked is not None:
+        return asked
     body = spoken_clean(sentence).rstrip(".!?;")
     lead = re.match(r"^(?:the\s+)?(?:delegation\s+of\s+)?(?P<name>" +
                     "|".join(map(re.escape, names)) + r")\s+(?P<rest>.+)$", body, re.IGNORECASE) if names else None
@@ -184,6 +187,92 @@ def third_person(sentence: str, subject: str, names: list[str], group: bool = Tr
     if not _proper_opening(said, names):
         said = said[0].lower() + said[1:]
     return f"{subject} stated that {said}"
+
+
+WH = {"what", "why", "how", "when", "where", "which", "who", "whom", "whose"}
+ADVERBIAL_WH = {"why", "how", "when", "where"}  # never the subject: the auxiliary after them is inverted
+AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "shall",
+               "should", "may", "might", "must"}
+MODALS = {"will", "would", "can", "could", "shall", "should", "may", "might", "must"}
+PRONOUN_SUBJECTS = {"it", "they", "we", "he", "she", "i", "there", "this", "that"}
+DETERMINERS = {"the", "this", "that", "these", "those", "our", "its", "their", "a", "an", "my", "his", "her",
+               "any", "some", "all", "every", "each", "no", "such"}
+IRREGULAR_PARTICIPLES = {"been", "done", "made", "spent", "taken", "given", "seen", "held", "met", "known",
+                         "shown", "built", "paid", "sent", "set", "put", "cut", "kept", "led", "left", "lost",
+                         "found", "heard", "told", "brought", "bought", "thought", "begun", "written", "chosen"}
+VOCATIVE = re.compile(r"^(?:(?:deputy\s+)?minister|madam\s+chair|chair|sir|madam|(?:mr|ms|mrs|dr)\.?\s+\w+)\s*,\s*",
+                      re.IGNORECASE)
+
+
+TELL_US = re.compile(r"^(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|explain\s+to|inform|update)\s+"
+                     r"(?:the\s+committee|us|the\s+members)\s+(?:on\s+)?(?P<wh>why|how|what|when|where|whether|if|who|which)"
+                     r"\s+(?P<rest>.+)$", re.IGNORECASE)
+
+
+def _verbish(word: str) -> bool:
+    """A word that can only be the verb after a question's subject: a participle or "be"/"have"."""
+    return (word in IRREGULAR_PARTICIPLES or word in ("be", "have", "being") or
+            (len(word) > 4 and word.endswith(("ed", "ing"))))
+
+
+def _subject_end(lw: list[str], start: int, modal: bool) -> int | None:
+    """Where the subject that an inverted auxiliary precedes ends (``lw[start:end]``), or None
+    when it cannot be told without a parser (then the question is quoted)."""
+    if start >= len(lw):
+        return None
+    if lw[start] in PRONOUN_SUBJECTS:
+        return start + 1
+    verb = next((i for i in range(start + 1, min(len(lw), start + 7)) if _verbish(lw[i])), None)
+    if verb is not None:
+        return verb
+    if modal and lw[start] in DETERMINERS and start + 2 <= len(lw):
+        return start + 2  # "will the department publish ...": a determiner and its noun
+    if modal or len(lw) - start > 4:  # a long rest with no verb in it is not a subject to move
+        return None
+    return len(lw)  # "what is the timeline": all of it
+
+
+def question(sentence: str, subject: str, group: bool = True) -> str | None:
+    """A question as the minutes report it: "Why were the targets lowered?" -> "X asked why the
+    targets had been lowered"; "Has the department assessed ...?" -> "X asked whether the department
+    had assessed ..."; a question this cannot turn around without a parser (do-support, "you") is
+    quoted as said. None for a sentence that is not a question."""
+    if not sentence.rstrip().endswith("?"):
+        return None
+    body = VOCATIVE.sub("", spoken_clean(sentence)).rstrip("?!. ")
+    words = body.split()
+    if not words:
+        return None
+    table = PRONOUNS_GROUP if group else PRONOUNS_PERSON
+    request = TELL_US.match(body)  # "Can you tell the committee why ..." asks why ...
+    if request:
+        said = _third(request.group("rest"), table)
+        return f"{subject} asked {request.group('wh').lower()} {said[0].lower() + said[1:]}."
+    lw = [w.lower().strip(",;:") for w in words]
+    clause = None
+    if lw[0] in WH:
+        k = next((i for i, w in enumerate(lw) if i > 0 and w in AUXILIARIES), None)
+        if k is not None and "you" not in lw[k + 1:k + 2]:
+            inverted = lw[0] in ADVERBIAL_WH and k == 1 or (k + 1 < len(lw) and (
+                lw[k + 1] in DETERMINERS or lw[k + 1] in PRONOUN_SUBJECTS))
+            if not inverted:
+                clause = words  # the wh-phrase is the subject: "how many inspectors will be hired"
+            else:
+                end = _subject_end(lw, k + 1, lw[k] in MODALS)
+                if end is not None:
+                    clause = words[:k] + words[k + 1:end] + [lw[k]] + words[end:]
+        lead = ""
+    elif lw[0] in AUXILIARIES and len(lw) > 2 and lw[1] != "you":
+        end = _subject_end(lw, 1, lw[0] in MODALS)
+        if end is not None:
+            clause = words[1:end] + [lw[0]] + words[end:]
+        lead = "whether "
+    if clause is None:
+        return f"{subject} asked: \u201c{body}?\u201d"
+    said = _third(" ".join(clause), table)
+    if not _proper_opening(said, []):
+        said = said[0].lower() + said[1:]
+    return f"{subject} asked {lead}{said}."
 
 
 def _proper_opening(said: str, names: list[str]) -> bool:

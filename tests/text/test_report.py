@@ -28,3 +28,27 @@ def test_reported_speech():
 ])
 def test_reported_speech_keeps_capitals_only_for_names(said, reported):
     assert third_person(said, "The delegation of Brazil", ["Brazil"]) == f"The delegation of Brazil {reported}"
+
+
+@pytest.mark.parametrize("said, reported", [
+    ("What share of the funding has actually been spent in rural communities?",
+     "Ms. Fraser asked what share of the funding had actually been spent in rural communities."),
+    ("Why were the targets lowered in the latest plan?", "Ms. Fraser asked why the targets were lowered in the latest plan."),
+    ("Minister, how many new inspectors will be hired under this plan?",
+     "Ms. Fraser asked how many new inspectors would be hired under this plan."),
+    ("How will small businesses be consulted?", "Ms. Fraser asked how small businesses would be consulted."),
+    ("Will the department publish the evaluation?", "Ms. Fraser asked whether the department would publish the evaluation."),
+    ("Has the department assessed the impact on our communities?",
+     "Ms. Fraser asked whether the department had assessed the impact on their communities."),
+    ("Can you tell the committee why the program was delayed by two years?",
+     "Ms. Fraser asked why the program was delayed by two years."),
+    ("What is the timeline?", "Ms. Fraser asked what the timeline was."),
+    # what cannot be turned around without a parser is quoted as said, never garbled
+    ("Why did the department lower the targets?", "Ms. Fraser asked: \u201cWhy did the department lower the targets?\u201d"),
+    ("Why were the target's law of invalidist plan?", "Ms. Fraser asked: \u201cWhy were the target's law of invalidist plan?\u201d"),
+])
+def test_questions_are_reported_as_asked(said, reported):
+    """A question is reported with "asked" (and "whether" for yes or no), its subject and
+    auxiliary in the order of a statement: "stated that why were the targets lowered" was the
+    draft before."""
+    assert third_person(said, "Ms. Fraser", ["Sofia Fraser"], group=False) == reported
