@@ -164,7 +164,10 @@ def third_person(sentence: str, subject: str, names: list[str], group: bool = Tr
     body = spoken_clean(sentence).rstrip(".!?;")
     lead = re.match(r"^(?:the\s+)?(?:delegation\s+of\s+)?(?P<name>" +
                     "|".join(map(re.escape, names)) + r")\s+(?P<rest>.+)$", body, re.IGNORECASE) if names else None
-    first = re.match(r"^(?:we|i|my delegation|our delegation|our country)\s+(?P<rest>.+)$", body, re.IGNORECASE)
+    # A person speaking as "we" speaks for an institution: "X were working" would be wrong, so
+    # only "I" takes the person as the subject ("they were working" is reported below).
+    opening = r"^(?:we|i|my delegation|our delegation|our country)\s+" if group else r"^i\s+"
+    first = re.match(opening + r"(?P<rest>.+)$", body, re.IGNORECASE)
     table = PRONOUNS_GROUP if group else PRONOUNS_PERSON
     if lead or first:
         rest = (lead or first).group("rest")
