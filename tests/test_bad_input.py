@@ -124,7 +124,7 @@ def test_a_playlist_named_mp3_makes_ffmpeg_fetch_nothing(tmp_path):
 def test_ffmpeg_runs_under_a_memory_cap(tmp_path, monkeypatch):
     """The address-space cap is applied to the tools: under a cap too small to start them, the
     recording is refused in one line instead of the tool taking the machine's memory."""
-    from pipeline.engine.registry import ingest
+    from pipeline.stages import ingest
     from pipeline.artifacts import WorkDir
 
     shutil.copy(SAMPLE / "meeting.mp3", tmp_path / "meeting.mp3")
