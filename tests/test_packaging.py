@@ -45,7 +45,8 @@ def test_the_wheel_carries_the_templates_and_renders_the_minutes(sample_run, tmp
     wheel, = dist.glob("rapporteur-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"rapporteur_prompts/minutes.md.j2", "rapporteur_prompts/minutes.html.j2",
-            "pipeline/web/review.html", "pipeline/stages/translate.py", "flows/meeting.py"} <= names, sorted(names)
+            "pipeline/review/web/review.html", "pipeline/stages/translate.py", "pipeline/text/agenda.py",
+            "pipeline/stages/diarize/campplus.py", "flows/meeting.py"} <= names, sorted(names)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
                     "--disable-pip-version-check", "--target", str(site), str(wheel)], check=True, cwd=tmp_path)
     env = {**os.environ, "PYTHONPATH": str(site)}
