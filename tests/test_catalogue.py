@@ -319,11 +319,14 @@ def test_six_hour_recording_is_decoded_in_bounded_memory(tmp_path):
                     "-i", "anullsrc=r=8000:cl=mono", "-filter_complex",
                     "[0:a]aresample=8000,aformat=channel_layouts=mono[s];[s][1:a]concat=n=2:v=0:a=1",
                     "-t", "21600", "-c:a", "libmp3lame", "-b:a", "8k", str(recording)], check=True)
-    probe = ("import resource, sys; from pathlib import Path; from pipeline.stages.ingest import ingest; from pipeline.audio import read_window; "
+    probe = ("import sys; from pathlib import Path; from pipeline.stages.ingest import ingest; from pipeline.audio import read_window; "
              "from pipeline.artifacts import WorkDir; "
              "r = ingest('six-hours.mp3', Path(sys.argv[1]), WorkDir(Path(sys.argv[2]))); "
              "w = read_window(Path(sys.argv[2]) / 'audio.wav', 5 * 3600, 5 * 3600 + 30); "
-             "print(r.duration, r.truncated, len(w), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+             # VmHWM is this process image's own peak: ru_maxrss would carry over the RSS of the
+             # (forked) pytest process, gigabytes once an earlier test loaded models in it.
+             "hwm = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')); "
+             "print(r.duration, r.truncated, len(w), hwm // 1024)")
     done = subprocess.run([sys.executable, "-c", probe, str(tmp_path), str(tmp_path / "out")], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -244,8 +244,8 @@ def test_reprocess_from_a_stage_reruns_only_that_stage_and_later(sample_run, tmp
 
 def test_a_changed_helper_reruns_every_stage_that_imports_it(sample_run, tmp_path):
     """A stage's cache key covers every project module its code reaches by import (derived from
-    the source, no hand list): change the floor cues, which attribution and the draft import
-    (draft through align), and those stages rerun while ingest, transcription, diarization and
+    the source, no hand list): change the floor cues, which attribution and the draft import,
+    and those stages rerun while ingest, transcription, diarization and
     merge, which do not use them, are reused."""
     import shutil
 
@@ -254,12 +254,12 @@ def test_a_changed_helper_reruns_every_stage_that_imports_it(sample_run, tmp_pat
     from pipeline.engine.registry import STAGES, code_modules
 
     modules = {stage.name: code_modules(stage.run) for stage in STAGES}
-    assert {"pipeline.text.cues", "pipeline.stages.align", "pipeline.text.report", "pipeline.text.roster"} <= set(modules["draft"])
+    assert {"pipeline.text.cues", "pipeline.text.agenda", "pipeline.text.report", "pipeline.text.roster"} <= set(modules["draft"])
     assert "pipeline.text.cues" not in modules["merge"] and "pipeline.text.cues" not in modules["transcribe"]
     tree = tmp_path / "tree"
     for folder in ("pipeline", "flows", "prompts"):
         shutil.copytree(ROOT / folder, tree / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    with open(tree / "pipeline" / "cues.py", "a") as handle:
+    with open(tree / "pipeline" / "text" / "cues.py", "a") as handle:
         handle.write("\n# a changed helper\n")
     out = tmp_path / "run"
     shutil.copytree(sample_run["out"], out)
