@@ -186,7 +186,7 @@ def _local_prefect_server(port: int = 4200):
 
 def _execute(ctx, no_prefect: bool, force_from: str | None) -> int:
     results = _run(ctx, no_prefect, force_from)
-    rows = [(r.name, "reused" if r.reused else "ran", f"{r.seconds:.1f}") for r in results]
+    rows = [(r.name, r.status, f"{r.seconds:.1f}") for r in results]
     print(_table(rows, ("stage", "status", "seconds")))
     print(f"transcript: {ctx.work.path(A.TRANSCRIPT)}")
     print(f"minutes: {ctx.work.path(A.MINUTES)}")

@@ -35,6 +35,11 @@ class StageResult:
     seconds: float
     info: dict
 
+    @property
+    def status(self) -> str:
+        """How the stage went, as every report says it: "reused" or "ran"."""
+        return "reused" if self.reused else "ran"
+
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -145,7 +145,7 @@ def _guarded(access: _Access, author: str, handler, write: bool = False):
 
 
 def _stages_of(results) -> dict:
-    return {r.name: "reused" if r.reused else "ran" for r in results}
+    return {r.name: r.status for r in results}
 
 
 class _Handlers:

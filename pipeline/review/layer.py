@@ -307,7 +307,7 @@ class Review:
         with self.lock():
             results = [run_stage(ctx, get_stage(name)) for name in REDRAFT]
             self._log("redraft", _clean_author(author), "minutes", None,
-                      {r.name: ("reused" if r.reused else "ran") for r in results})
+                      {r.name: r.status for r in results})
         return results
 
     def recover(self, author: str = "") -> list[str]:

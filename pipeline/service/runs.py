@@ -63,7 +63,7 @@ class ServiceRun:
             raise
         ctx, results = self._finished
         self.summary.update(status="done", minutes=str(ctx.work.path(A.MINUTES)),
-                            stages={r.name: "reused" if r.reused else "ran" for r in results})
+                            stages={r.name: r.status for r in results})
         if self.ledger is not None:
             self.ledger.update(self.key, status="done", minutes=self.summary["minutes"])
         notify(self.webhook, {"event": "draft-ready", **self.summary})
@@ -72,7 +72,7 @@ class ServiceRun:
 def publication(ctx, results) -> dict:
     """What the service publishes of a finished draft (as a Prefect markdown artifact: the UI
     shows it): where its files are, how each stage went, and the minutes themselves."""
-    table = "\n".join(f"| {r.name} | {'reused' if r.reused else 'ran'} | {r.seconds:.1f} |" for r in results)
+    table = "\n".join(f"| {r.name} | {r.status} | {r.seconds:.1f} |" for r in results)
     body = (f"**Draft minutes ready**: `{ctx.work.path(A.MINUTES)}`  \n"
             f"Review: `rapporteur review {ctx.work.root}`\n\n| stage | status | seconds |\n|---|---|---|\n{table}\n\n"
             f"---\n\n{ctx.work.read_text(A.MINUTES)}")

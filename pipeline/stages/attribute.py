@@ -34,7 +34,7 @@ import numpy as np
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
                             find_cues, named_by)
-from pipeline.text.utterances import ends_sentence, sentence_starts, split_at, text_of
+from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
 from pipeline.stages.voiceprint import turn_prints
 
@@ -383,12 +383,9 @@ def bank_votes(turns: list[Utterance], labels: list[str], said: np.ndarray, voic
 
 # ---- 3. decoding -----------------------------------------------------------------------------------
 
-PAUSE = 0.5  # seconds: less between two voices is no pause (as merge's mending of split sentences)
-
-
 def continues(before: Utterance, turn: Utterance) -> bool:
     """Whether ``turn`` goes on with the sentence ``before`` left unfinished, without a pause."""
-    if not before.words or not turn.words or turn.start - before.end > PAUSE:
+    if not before.words or not turn.words or turn.start - before.end > NO_PAUSE:
         return False
     first = turn.words[0].word.strip()
     return not ends_sentence(before.words[-1]) and first[:1].islower()

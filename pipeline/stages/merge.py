@@ -10,7 +10,7 @@ import bisect
 from dataclasses import dataclass
 
 from pipeline.artifacts import Diarization, Transcription, Turn, Utterance, Word
-from pipeline.text.utterances import ends_sentence, text_of
+from pipeline.text.utterances import NO_PAUSE, ends_sentence, text_of
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _mend_split_sentences(utterances: list[Utterance], sliver: float) -> list[Ut
     i = 0
     while i + 1 < len(utterances):
         a, b = utterances[i], utterances[i + 1]
-        if a.speaker == b.speaker or ends_sentence(a.words[-1]) or b.start - a.end > 0.5:
+        if a.speaker == b.speaker or ends_sentence(a.words[-1]) or b.start - a.end > NO_PAUSE:
             i += 1
             continue
         tail = len(a.words)  # a's unfinished sentence: words after its last full stop

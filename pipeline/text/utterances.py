@@ -11,6 +11,8 @@ import dataclasses
 from pipeline.artifacts import Utterance, Word
 from pipeline.text.roster import ABBREVIATIONS
 
+NO_PAUSE = 0.5  # seconds: less between two voices' words is one flow of speech, no turn-taking pause
+
 
 def text_of(words: list[Word]) -> str:
     return "".join(w.word for w in words).strip()
