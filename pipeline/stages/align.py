@@ -43,6 +43,9 @@ OPENER = re.compile(
     r"(?:now\s+)?(?:move|turn)|moving\s+on|now\s+we\s+(?:move|turn)|finally|lastly|pasamos|passons|"
     r"passamos|finalmente|por\s+ultimo|enfin)\b")
 ORDINAL_OPENER = re.compile(r"^(?:the\s+|our\s+|this\s+)?(?:first|next|following|last|final)\s+(?:item|block)\b")
+# "..., we'll now proceed to ..." after a comma, its pronoun misheard ("It is a great, where you
+# will now proceed to report on ..."): what a clause says in "now <verb> to" is the announcing.
+NOW_TO = re.compile(r"^(?:[a-z']+\s+){0,3}now\s+(?:move|turn|proceed|pass|go|come)\s+(?:on\s+)?to\b")
 JOINERS = {"the", "to", "of", "our", "this", "el", "al", "la", "le", "au", "a", "o", "ao"}  # "move to the | last item"
 
 
@@ -54,6 +57,8 @@ def _clause_starts(utterance: Utterance) -> list[int]:
     for i in range(1, len(words)):
         clause = fold(text_of(words[i:i + 5]))
         if OPENER.match(clause) or (ORDINAL_OPENER.match(clause) and fold(words[i - 1].word) not in JOINERS):
+            starts.add(i)
+        elif words[i - 1].word.rstrip().endswith(",") and NOW_TO.match(fold(text_of(words[i:i + 7]))):
             starts.add(i)
     return sorted(starts)
 

@@ -69,6 +69,7 @@ STOCK_ITEMS = (
     ("statements by members", "general statements", "statements by delegations", "declaraciones",
      "intervenciones de las delegaciones", "declaracoes", "declarations des"),
 )
+OTHER_BUSINESS = STOCK_ITEMS[2]
 STOCK_MATCH = 90.0
 
 
@@ -105,14 +106,14 @@ def _said(phrase: str, folded: str) -> bool:
     return fuzz.partial_ratio(phrase, folded) >= STOCK_MATCH
 
 
-def _stock_hit(folded: str, titles: list[str], current: int) -> int | None:
-    """1-based index of the first item after ``current`` whose kind (:data:`STOCK_ITEMS`) the
-    text names in any of the four languages."""
+def _stock_hit(folded: str, titles: list[str], current: int, kinds=STOCK_ITEMS) -> int | None:
+    """1-based index of the first item after ``current`` whose kind (one of ``kinds``, by
+    default every one of :data:`STOCK_ITEMS`) the text names in any of the four languages."""
     for index, title in enumerate(titles, 1):
         if index <= current:
             continue
         title = fold(title)
-        for phrases in STOCK_ITEMS:
+        for phrases in kinds:
             if any(_said(p, title) for p in phrases) and any(_said(p, folded) for p in phrases):
                 return index
     return None
@@ -152,4 +153,7 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
     if ANNOUNCE.search(folded):
         hit = title_hit(folded, titles)
         return hit if hit and hit > current else _stock_hit(folded, titles, current) or hit
-    return None
+    # Other business is opened by naming it ("Any other business?", "Seeing no other business,
+    # ..."): when it is the next item, its name needs no announcing verb.
+    stock = _stock_hit(folded, titles, current, kinds=(OTHER_BUSINESS,))
+    return stock if stock == current + 1 else None

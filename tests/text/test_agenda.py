@@ -36,3 +36,39 @@ def test_mentions_that_announce_no_item(text, current):
     titles = [item.title for item in SPEC.order_of_business.items]
     number = announced(text, ITEM_PATTERNS, titles, current)
     assert number is None or number <= current
+
+
+OTHER_BUSINESS_TITLES = ["Adoption of the order of business", "Report of the Inter-American Drug Abuse Control "
+                         "Commission", "Other business"]
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    ("Is there any other business?", 2, 3),                     # naming it opens it
+    ("Seeing no other business, the meeting is adjourned.", 2, 3),
+    ("Say no to the business, the making business, thank you all.", 2, 3),  # the same, misheard
+    ("That is a matter for other business.", 1, None),  # not the next item: a mention
+])
+def test_other_business_is_opened_by_its_name(text, current, expected):
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
+
+    assert announced(text, ITEM_PATTERNS, OTHER_BUSINESS_TITLES, current) == expected
+
+
+def test_an_announcing_clause_after_a_comma_starts_the_item():
+    """"It is agreed, we'll now proceed to ..." heard as "It is a great, it is a great, where you
+    will now proceed to ...": the decision closes item one, the clause after the comma opens two."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = SPEC.model_copy(deep=True)
+    for item, title in zip(spec.order_of_business.items, OTHER_BUSINESS_TITLES):
+        item.title, item.blocks = title, []
+    spec.order_of_business.items = spec.order_of_business.items[:3]
+    meeting = [utterance("S0", "Let us turn to the first item, the order of business. It is a great, it is a great, "
+                               "where you will now proceed to report on Inter-American Drug Abuse Control Commission.", 0)]
+    meeting[0].attribution = "Chair"
+    aligned = align(meeting, spec)
+    assert [(u.text, u.item) for u in aligned] == [
+        ("Let us turn to the first item, the order of business. It is a great, it is a great,", 1),
+        ("where you will now proceed to report on Inter-American Drug Abuse Control Commission.", 2)]
