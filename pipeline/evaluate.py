@@ -123,8 +123,12 @@ def _source_line(point: dict, lines: list[dict]) -> dict | None:
     from rapidfuzz import fuzz
 
     around = [u for u in lines if u["start"] - 0.5 <= point["end"] and point["start"] <= u["end"] + 0.5]
-    body = re.sub(r"^.*?\b(?:stated that|urged|supported|proposed|believed|called|welcomed)\s+", "",
-                  normalise(point["text"]))
+    body = normalise(point["text"])
+    speaker = normalise(point.get("speaker") or "")
+    if speaker and speaker in " ".join(body.split()[:8]):  # "The delegation of Canada urged ...",
+        body = body.split(speaker, 1)[1]  # "Gordon Dhaliwal asked why ...": what was reported,
+    body = re.sub(r"^\s*\S+\s+(?:that|why|how|whether|if|what|when|where|who|which)?\s*", "", body)  # without the name
+    # and the verb: else "Gordon Dhaliwal, please." is the best match of every point of his
     return max(around, key=lambda u: fuzz.partial_ratio(body, normalise(u["text"])), default=None)
 
 

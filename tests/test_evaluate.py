@@ -27,3 +27,19 @@ def test_scores_against_a_hand_made_truth():
     assert abs(scores.unflagged_precision - 10 / 13) < 0.01  # 10 s right of 13 s unflagged
     assert abs(scores.wer - 1 / 7) < 1e-9  # "it" heard as "that"
     assert abs(scores.speech_seconds - 20) < 0.2  # sampled 10 times a second
+
+
+def test_a_point_is_traced_to_what_it_reports_not_to_the_call_of_its_speakers_name():
+    """"Gordon Dhaliwal asked why ..." overlaps the chair's "Gordon Dhaliwal, please." and his
+    own question: its source is the question (the name and the reporting verb say nothing), so
+    it is not counted as a point taken from floor management."""
+    from pipeline.evaluate import _source_line
+
+    lines = [{"start": 0.0, "end": 1.5, "text": "Gordon Dhaliwal, please.", "kind": "floor"},
+             {"start": 1.6, "end": 6.0, "text": "Why was the program delayed by two years?"}]
+    point = {"start": 0.0, "end": 6.0, "speaker": "Gordon Dhaliwal",
+             "text": "Gordon Dhaliwal asked why the program had been delayed by two years."}
+    assert _source_line(point, lines) is lines[1]
+    point = {"start": 0.0, "end": 6.0, "speaker": "Canada",
+             "text": "The delegation of Canada stated that the program was delayed by two years."}
+    assert _source_line(point, lines) is lines[1]

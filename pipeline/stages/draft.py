@@ -40,6 +40,30 @@ DECIDED = re.compile(r"\bit\s+is\s+(?:so\s+)?(?:decided|agreed|ordered|approved)
                      r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
                      r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b")
 
+# The same decisions as a whole clause sounds ("It is a great, it is a great," for "Is it
+# agreed? It is agreed."): compared by :func:`sound_key`, exactly, so no cut-off is needed.
+DECISION_CLAUSES = ("it is agreed", "it is so agreed", "it is so decided", "it is so adopted", "it is adopted",
+                    "so decided", "so agreed", "asi se acuerda", "asi se decide", "queda aprobado", "se aprueba",
+                    "il en est ainsi decide", "c'est adopte", "assim fica decidido", "fica aprovado")
+VOICING = str.maketrans("dbgvz", "tpkfs")  # ASR slips most between voiced and voiceless pairs
+
+
+def sound_key(text: str) -> str:
+    """A clause's consonant frame (:func:`pipeline.text.roster.skeleton`) with word breaks and
+    voicing ignored: "it is a great" and "it is agreed" are both ``itisakrt``."""
+    from pipeline.text.roster import skeleton
+
+    return skeleton(text).replace(" ", "").translate(VOICING)
+
+
+DECISION_KEYS = {sound_key(c) for c in DECISION_CLAUSES}
+
+
+def sounds_decided(sentence: str) -> bool:
+    """Whether a clause of ``sentence`` is, by its sound, a decision of :data:`DECISION_CLAUSES`."""
+    return any(sound_key(clause) in DECISION_KEYS for clause in re.split(r"[,;:.!?¿¡]", sentence)
+               if clause.strip())
+
 
 @dataclass
 class Point:
@@ -152,8 +176,10 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
     of their words: nothing substantive in them, and either the last before another speaker or the
     first after one ("thank get on Canada, the next speaker"; "I'll see you in there for as long
     as right", a Spanish floor-giving heard as English), or the meeting's last (its adjournment,
-    "See you all of the people of the meeting, imagine, thank you all."), or naming someone on
-    the roster ("el siguiente amor es la delegación de Brasil")."""
+    "See you all of the people of the meeting, imagine, thank you all."), or the first of an
+    item (its announcement: "Where you know the presence of the business." for "We'll now proceed
+    to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
+    de Brasil")."""
     from pipeline.text.cues import mentioned
     from pipeline.text.report import SUBSTANCE
 
@@ -162,7 +188,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
     edges = set()
     if said and (index + 1 == len(utterances) or utterances[index + 1].attribution != u.attribution):
         edges.add(said[-1])
-    if index and utterances[index - 1].attribution != u.attribution and said:
+    if index and said and (utterances[index - 1].attribution != u.attribution
+                           or (u.item is not None and utterances[index - 1].item != u.item)):
         edges.add(said[0])
     edges |= {s for s in said if mentioned(s, entries)}
     return {s for s in edges if not SUBSTANCE.search(s)}
@@ -203,7 +230,7 @@ def decision(sentence: str, title: str) -> str | None:
         if not what or len(what.split()) > 8:
             what = f"the item “{title}”" if title else "it"
         return f"The Committee took note of {what}."
-    if DECIDED.search(folded):
+    if DECIDED.search(folded) or sounds_decided(sentence):
         return "It was so decided."
     return None
 
@@ -387,7 +414,8 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=N
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
                               closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
         if ADOPTION.search(item.title):
-            adopted = any(ADOPTED.search(u.text) or DECIDED.search(fold(u.text)) for u in said) or _agreed(said)
+            adopted = any(ADOPTED.search(u.text) or DECIDED.search(fold(u.text)) or sounds_decided(u.text)
+                          for u in said) or _agreed(said)
             minutes.decision = "adopted" if adopted else "considered"
         else:
             minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title)

@@ -16,6 +16,13 @@ COURTESY = re.compile(
     r"^(?:i|we)\s+(?:thank|would\s+like\s+to\s+thank)\b[^.!?]*(?:chair|panel\w*|presenter\w*)[^.!?]*[.!?]?$",
     re.IGNORECASE,
 )
+# A speaker introducing themselves in a turn's opening ("Thank you, Chair. I'm Anne Umarov.", heard
+# "I'm an young man off."): how the floor is taken, whatever the name became, never a point.
+INTRODUCTION = re.compile(
+    r"^(?:i'm|i\s+am|my\s+name\s+is|this\s+is|me\s+llamo|mi\s+nombre\s+es|soy|je\s+suis|je\s+m'appelle|"
+    r"meu\s+nome\s+[eé]|sou)\s+(?:[^\s.!?,;:]+\s*){1,4}[.!?]?$", re.IGNORECASE)
+OPENING_SENTENCES = 2  # a courtesy, then the introduction
+
 # Words of substance in the four languages (stems): what a point says, not how a meeting is run.
 SUBSTANCE = re.compile(
     r"\b(?:urge|support|call|propose|stress|believe|need|must|should|importance|important|"
@@ -110,7 +117,8 @@ def key_sentences(text: str, limit: int = 2, skip=None) -> list[str]:
     announcing items), on top of courtesies and fragments.
     """
     candidates = [(i, s) for i, s in enumerate(sentences(text))
-                  if not COURTESY.match(s) and len(s.split()) >= 5 and not (skip and skip(s))]
+                  if not COURTESY.match(s) and len(s.split()) >= 5 and not (skip and skip(s))
+                  and not (i < OPENING_SENTENCES and INTRODUCTION.match(s) and not SUBSTANCE.search(s))]
     ranked = sorted(candidates, key=lambda p: (-len(SUBSTANCE.findall(p[1])), -len(p[1].split())))
     chosen = sorted(ranked[:limit])
     return [s for _, s in chosen]

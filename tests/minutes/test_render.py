@@ -314,3 +314,40 @@ def test_renderings_in_doubt():
     assert doubt(rendering("Apoyamos la propuesta de crear un grupo.")) == "not English"
     assert doubt(rendering("The Soviet Union should be a consultant.", -1.05)).startswith("doubtful")
     assert doubt(rendering("Yes.")) == "empty"
+
+
+def test_what_asr_garbled_in_the_floor_protocol_stays_out_and_decisions_are_heard_by_sound():
+    """From the merged-voices and committee samples: "It is agreed" heard as "It is a great" (and
+    "It is so decided" as "It is a grid") is a decision by its sound, "It is a great honour" is
+    not; a member's garbled introduction ("I'm an young man off.") is no point; the first
+    sentence of an item, its announcement garbled ("Where you know the presence of the
+    business."), is no point either."""
+    from pipeline.stages.draft import sounds_decided
+
+    assert sounds_decided("It is a great, it is a great,") and sounds_decided("It is a grid.")
+    assert sounds_decided("Así se acuerda.") and sounds_decided("So decided.")
+    assert not sounds_decided("It is a great honour to be here.") and not sounds_decided("It is great.")
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    items = spec.order_of_business.items
+    items[-1].title = "Other business"
+    said = [
+        utterance("S0", "I call to order this meeting. We now move to item one, the adoption of the order of business. "
+                        "It is a great, it is a great,", 0),
+        utterance("S0", f"We now move to item two, {items[1].title}. I give the floor to Ms. Alison Treppel.", 20),
+        utterance("S1", "Thank you, Mr. Chair. I'm an young man off. The secretariat trained officials from "
+                        "twelve member states this year.", 30),
+        utterance("S0", "Thank you. The Committee takes note of the presentation. We now move to item three. "
+                        "Canada, you have the floor.", 45),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 60),
+        utterance("S0", "Thank you, Canada.", 70),
+        utterance("S0", "Where you know the presence of the business. Any other business? Seeing none, cooperation "
+                        "among states is essential for our region.", 75),
+    ]
+    utterances = align(attribute(said, spec), spec)
+    minutes = draft(utterances, spec)
+    assert minutes.items[0].decision == "adopted"
+    assert [u.item for u in utterances][-1] == 4
+    texts = [p.text for item in minutes.items for p in item.remarks + item.closing_points + item.points]
+    assert any("trained officials" in t for t in texts), texts
+    assert not [t for t in texts if re.search(r"young man|presence", t, re.I)], texts
