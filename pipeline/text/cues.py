@@ -203,6 +203,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 continue  # thanks only count when they open the utterance
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries)
+                if entry is None and direction == PREVIOUS and position + 1 < len(sentences):
+                    entry, score, match = _thanks_cut_short(match, pattern, sentences[position + 1], entries)
                 if entry is not None:
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score))
         for pattern, weight, max_skip in SELF_PATTERNS:
@@ -220,6 +222,32 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
             cues.append(Cue(PREVIOUS, entry.label if entry else None, match.group(0).strip(),
                             CORRECTION_WEIGHT, score, correction=True))
     return cues
+
+
+THANKS_CUT_WORDS = 2  # "Thanks, Emis." + "Fraser, the next question ...": ASR ended the thanks at a title
+# Thanks that are whole as they stand: "Thank you, sir." names nobody, and the next sentence is the speaker's.
+ADDRESSES = {"sir", "madam", "madame", "senor", "senora", "senhor", "senhora", "monsieur", "all", "everyone",
+             "colleagues", "excellency", "everybody", "very much", "so much", "again", "a lot", "muito", "beaucoup"}
+
+
+def _thanks_cut_short(match: re.Match, pattern: re.Pattern, following: str, entries: list[Entry]):
+    """Thanks whose name ASR put in the next sentence ("Thanks, Emis. Fraser, the next question
+    goes to ..." for "Thanks, Ms. Fraser."): a thanks of at most :data:`THANKS_CUT_WORDS` words
+    after the courtesy, named by nobody, read on with the next sentence's first clause."""
+    after = match.group("after").strip(" .")
+    name = " ".join(following.split()[:3])  # a name's words at most
+    if not after or after in ADDRESSES or len(after.split()) > THANKS_CUT_WORDS or not name:
+        return None, 0.0, match
+    joined = pattern.match(f"{match.group(0).rstrip(' .')} {name}")
+    entry, score = _named(joined, entries) if joined else (None, 0.0)
+    if entry is None:
+        return None, 0.0, match
+    # "Thank you, Emis. Canada, you have the floor.": Canada is next; "Thank you very much, sir.
+    # Colombia supports ...": Colombia speaks. The name must be the thanks', nothing else's.
+    others = [(p, MAX_SKIP) for p, direction, _ in PATTERNS if direction == NEXT] + [(p, m) for p, _, m in SELF_PATTERNS]
+    if any(_named(m, entries, skip)[0] is entry for p, skip in others for m in p.finditer(following)):
+        return None, 0.0, match
+    return entry, score, joined
 
 
 VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short sentence around a name

@@ -140,3 +140,15 @@ def test_a_short_name_in_a_delegations_slot_keeps_its_consonants(text, expected)
     heard (found on a session chaired in Spanish, where Peru's name was never heard right)."""
     given = [c.label for c in find_cues(text, ENTRIES) if c.direction == NEXT and c.act]
     assert given == ([expected] if expected else []), find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text, thanked", [
+    ("Thanks, Emis. Treppel, the next question goes to Canada.", "Alison Treppel"),  # "Thanks, Ms. Treppel."
+    ("Thank you, Emis. Canada, you have the floor.", None),       # Canada is given the floor, not thanked
+    ("Thank you very much, sir. Canada supports this initiative.", None),  # whole thanks; Canada speaks
+    ("Thank you, sir. Peru is a country of the region.", None),
+    ("Thank you. Peru, the next question goes to Canada.", None),  # nothing cut short
+])
+def test_thanks_whose_name_asr_put_in_the_next_sentence(text, thanked):
+    found = {c.label for c in find_cues(text, ENTRIES) if c.direction == PREVIOUS and c.label != "Chair"}
+    assert found == ({thanked} if thanked else set()), find_cues(text, ENTRIES)
