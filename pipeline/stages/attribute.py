@@ -35,6 +35,7 @@ from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, ut
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
                             find_cues, named_by)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
+from pipeline.text.report import COURTESY, INTRODUCTION
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
 from pipeline.stages.voiceprint import turn_prints
 
@@ -60,9 +61,11 @@ class AttributeOptions:
         Cost of one label (not the chair's) on consecutive turns of two different voices.
     continued : float
         Bonus for keeping the label when a turn goes on with the sentence the one before left
-        unfinished (no full stop, its first word in lower case, no pause): people do not finish
-        each other's sentences, so that is one speaker whose turn diarization split between two
-        voices. A clear cue's worth: a floor given there still decides.
+        unfinished (no full stop, its first word in lower case, no pause), or follows at once a
+        turn that only opened a statement ("Thank you, Chair. I'm Anne Umarov."): people do not
+        finish each other's sentences, nor take the floor to say only that, so that is one
+        speaker whose turn diarization split between two voices. A clear cue's worth: a floor
+        given there still decides.
     """
 
     prior: float = 0.5
@@ -383,12 +386,21 @@ def bank_votes(turns: list[Utterance], labels: list[str], said: np.ndarray, voic
 
 # ---- 3. decoding -----------------------------------------------------------------------------------
 
-def continues(before: Utterance, turn: Utterance) -> bool:
-    """Whether ``turn`` goes on with the sentence ``before`` left unfinished, without a pause."""
+def continues(before: Utterance, turn: Utterance, entries: list[Entry]) -> bool:
+    """Whether ``turn`` goes on, without a pause, with the sentence ``before`` left unfinished,
+    or after a ``before`` that only opened a statement ("Thank you, Mr. Chair. I'm Anne Umarov.":
+    nobody takes the floor to say only that, so what follows at once is the same speaker's)."""
     if not before.words or not turn.words or turn.start - before.end > NO_PAUSE:
         return False
     first = turn.words[0].word.strip()
-    return not ends_sentence(before.words[-1]) and first[:1].islower()
+    return (not ends_sentence(before.words[-1]) and first[:1].islower()) or opening_only(before.text, entries)
+
+
+def opening_only(text: str, entries: list[Entry]) -> bool:
+    """Whether ``text`` is nothing but a speaker's opening: courtesies and an introduction."""
+    said = split_sentences(text)
+    return bool(said) and all(COURTESY.match(s) or INTRODUCTION.match(s) or thanks_the_chair(s, entries)
+                              for s in said)
 
 
 def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions,
@@ -456,7 +468,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     shares[short] = voice_shares(said, turns)[short]
     voiced = options.voice * shares
     emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options)
-    continued = [False] + [continues(a, b) for a, b in zip(turns, turns[1:])]
+    continued = [False] + [continues(a, b, entries) for a, b in zip(turns, turns[1:])]
     path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued)
     strongest = _strongest(turns, votes, banked)
     for t, (turn, column) in enumerate(zip(turns, path)):

@@ -292,3 +292,23 @@ def test_decoding_carries_a_label_through_a_turn_that_names_nobody():
     assert path == [0, 1, 1, 0]
     path = decode(np.array(emission), ["S0", "S1", "S2", "S0"], 0, AttributeOptions())
     assert path == [0, 1, 3, 0]  # a new voice with nothing said: nobody we can name
+
+
+def test_what_follows_at_once_a_turn_that_only_opened_a_statement_is_the_same_speakers():
+    """"Thank you, Mr. Chair. I'm Anne Umarov." in one voice, her question at once in another
+    (diarization split her turn at the sentence, into a voice that holds another member): nobody
+    takes the floor to say only that, so the question is hers."""
+    meeting = [
+        utterance("S0", "I give the floor to Ms. Alison Treppel.", 0),
+        utterance("S1", "Thank you, Mr. Chair. I'm Alison Treppel.", 5),
+        utterance("S2", "The secretariat trained officials from twelve member states this year.", 7.8),
+        utterance("S0", "Thank you. Canada, you have the floor.", 15),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the convention.", 20),
+        utterance("S0", "Thank you, Canada. The meeting is adjourned.", 30),
+    ]
+    assert meeting[2].start - meeting[1].end <= 0.5
+    attributed = attribute(meeting, SPEC)
+    assert [u.attribution for u in attributed] == [
+        "Chair", "Alison Treppel", "Alison Treppel", "Chair", "Canada", "Chair"], [(u.attribution, u.text) for u in attributed]
+    later = [utterance(u.speaker, u.text, u.start + (3.0 if i == 2 else 0.0)) for i, u in enumerate(meeting)]
+    assert attribute(later, SPEC)[2].attribution != "Alison Treppel"  # after a pause: anyone's
