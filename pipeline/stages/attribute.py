@@ -33,7 +33,7 @@ import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            find_cues, named_by)
+                            find_cues, floor_to_the_unnamed, named_by)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
@@ -289,6 +289,25 @@ def agenda_votes(turns: list[Utterance], cues_of: list[list[Cue]], spec, votes) 
                                                     time=turn.start, weight=AGENDA_WEIGHT))
 
 
+def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry], said: np.ndarray,
+                    labels: list[str], votes) -> None:
+    """Votes for the floor given to a name not made out, read among the labels nothing else in
+    the meeting names (:func:`pipeline.text.cues.floor_to_the_unnamed`): "over to Ms. Osain" is
+    Ms. Hussain when no other cue ever named her. Added to ``votes`` in place."""
+    unnamed_labels = {label for k, label in enumerate(labels) if label != "Chair" and not said[:, k].any()}
+    unnamed = [e for e in entries if e.label in unnamed_labels]
+    if not unnamed:
+        return
+    acts = [bool(chair_acts(t.text)) or any(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
+            for t, cues in zip(turns, cues_of)]
+    for i, turn in enumerate(turns):
+        for cue in floor_to_the_unnamed(turn.text, entries, unnamed):
+            target = _neighbour(turns, acts, i, 1)
+            if target is not None:
+                votes[target][cue.label].append(Evidence(kind=f"{NEXT}:{cue.label}", phrase=cue.phrase, time=turn.start,
+                                                         weight=round(cue.weight * cue.score / 100.0, 3)))
+
+
 def _said(votes, labels: list[str]) -> np.ndarray:
     """turns x labels: the weight of what was said for each label."""
     said = np.zeros((len(votes), len(labels)))
@@ -397,10 +416,13 @@ def continues(before: Utterance, turn: Utterance, entries: list[Entry]) -> bool:
 
 
 def opening_only(text: str, entries: list[Entry]) -> bool:
-    """Whether ``text`` is nothing but a speaker's opening: courtesies and an introduction."""
+    """Whether ``text`` is nothing but a speaker's opening: courtesies and an introduction, the
+    chair thanked or the speaker named, and nobody given the floor (the chair's "Thank you,
+    Canada, over to Peru." is courtesy too, but it hands the floor on)."""
     said = split_sentences(text)
-    return bool(said) and all(COURTESY.match(s) or INTRODUCTION.match(s) or thanks_the_chair(s, entries)
-                              for s in said)
+    addressed = [thanks_the_chair(s, entries) or bool(INTRODUCTION.match(s)) for s in said]
+    return (any(addressed) and all(a or COURTESY.match(s) for a, s in zip(addressed, said))
+            and not _floor_cues(text, entries))
 
 
 def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions,
@@ -459,6 +481,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     closing_calls(turns, cues_of, entries)
     votes = collect_votes(turns, cues_of)
     agenda_votes(turns, cues_of, spec, votes)
+    unclaimed_votes(turns, cues_of, entries, _said(votes, labels), labels, votes)
     said = _said(votes, labels)
     banked = bank_votes(turns, labels, said, voices or {})
     fixed = _corrected(turns, corrections, labels, said)

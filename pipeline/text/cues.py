@@ -19,6 +19,7 @@ MAX_SKIP = 4  # words of courtesy that may stand before a name
 SKIP_PENALTY = 1.0
 CORRECTION_WEIGHT = 2.0  # a correction outweighs the floor wrongly given before it
 PHONETIC_WEIGHT = 0.9  # a phonetic match counts a little less than a spelled one
+RECOGNISABLE = 60.0  # a name's (or a word of it) score below which nothing of it is recognisable
 
 _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
 _DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
@@ -142,7 +143,7 @@ def _per_word(phrase: str, window: str) -> float:
     if len(a) < 2 or len(a) != len(b):
         return 0.0
     scores = [max(fuzz.ratio(x, y), _phonetic(x, y)) for x, y in zip(a, b)]
-    return sum(scores) / len(scores) if min(scores) >= 60 else 0.0
+    return sum(scores) / len(scores) if min(scores) >= RECOGNISABLE else 0.0
 
 
 def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: float = 84.0,
@@ -181,14 +182,34 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
     return None, 0.0
 
 
-def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP):
+def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP, threshold: float = 84.0):
     """The entry a cue's match names: in the text after the cue ("the floor to X") or before it
     ("X, you have the floor")."""
     after = match.groupdict().get("after")
     if after is not None:
-        return best_entry(after, entries, at_start=True, max_skip=max_skip,
+        return best_entry(after, entries, at_start=True, max_skip=max_skip, threshold=threshold,
                           preceding=match.string[:match.start("after")])
-    return best_entry(match.group("before"), entries, at_start=False, max_skip=max_skip)
+    return best_entry(match.group("before"), entries, at_start=False, max_skip=max_skip, threshold=threshold)
+
+
+
+def floor_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) -> list[Cue]:
+    """The floor given to a name not made out ("over to Ms. Osain"), read among the roster's
+    ``unnamed`` entries (those nothing else in the meeting names) only: a closed roster, so a
+    name nobody else answers to is the likeliest, if anything of it is recognisable. A weak cue
+    (:data:`VOCATIVE_WEIGHT`), whatever the pattern's."""
+    cues = []
+    for sentence in split_sentences(fold(text)):
+        for pattern, direction, _ in PATTERNS:
+            if direction != NEXT:
+                continue
+            for match in pattern.finditer(sentence):
+                if _named(match, entries)[0] is not None:
+                    continue
+                entry, score = _named(match, unnamed, threshold=RECOGNISABLE)
+                if entry is not None:
+                    cues.append(Cue(NEXT, entry.label, match.group(0).strip(), VOCATIVE_WEIGHT, score))
+    return cues
 
 
 def find_cues(text: str, entries: list[Entry]) -> list[Cue]:

@@ -312,3 +312,45 @@ def test_what_follows_at_once_a_turn_that_only_opened_a_statement_is_the_same_sp
         "Chair", "Alison Treppel", "Alison Treppel", "Chair", "Canada", "Chair"], [(u.attribution, u.text) for u in attributed]
     later = [utterance(u.speaker, u.text, u.start + (3.0 if i == 2 else 0.0)) for i, u in enumerate(meeting)]
     assert attribute(later, SPEC)[2].attribution != "Alison Treppel"  # after a pause: anyone's
+
+
+def test_a_floor_given_to_a_name_not_made_out_goes_to_whom_nothing_else_names():
+    """"Over to Ms. Osain" for Ms. Hussain: no entry matches the name well enough, but the roster
+    is closed, so among those nothing else in the meeting names a recognisable likeness is the
+    likeliest (a weak cue); a name that other cues already account for is not read again."""
+    meeting = [
+        utterance("S0", "I give the floor to Ms. Alison Treppel.", 0),
+        utterance("S1", "Thank you, Chair. The secretariat trained officials from twelve member states.", 5),
+        utterance("S0", "Thank you. Over to Mr. Gashani.", 15),
+        utterance("S2", "The legal framework must be applied across the region without delay.", 20),
+        utterance("S0", "Thank you. The meeting is adjourned.", 30),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[3].attribution == "Martin Gershanik", attributed[3]
+    assert any(e.kind == "next:Martin Gershanik" and "gashani" in e.phrase for e in attributed[3].evidence)
+    named = [utterance("S3", "Thank you. I'm Martin Gershanik, and I support the convention.", 32)]
+    again = attribute(meeting + named, SPEC)
+    assert not any("gashani" in e.phrase for e in again[3].evidence), again[3].evidence
+
+
+def test_floor_to_the_unnamed_reads_only_names_not_made_out():
+    from meetings import ENTRIES
+
+    from pipeline.text.cues import floor_to_the_unnamed
+
+    people = [e for e in ENTRIES if e.kind == "person"]
+    assert [c.label for c in floor_to_the_unnamed("Thank you. Over to Mr. Gashani.", ENTRIES, people)] == ["Martin Gershanik"]
+    assert floor_to_the_unnamed("Over to Mr. Martin Gershanik.", ENTRIES, people) == []  # made out: a cue of its own
+    assert floor_to_the_unnamed("Over to the next item.", ENTRIES, people) == []  # nothing recognisable
+
+
+def test_an_opening_is_a_speakers_not_the_chairs_hand_over():
+    from meetings import ENTRIES
+
+    from pipeline.stages.attribute import opening_only
+
+    assert opening_only("Thank you, Mr. Chair. I'm Alison Treppel.", ENTRIES)
+    assert opening_only("Good afternoon. I'm Alison Treppel.", ENTRIES)
+    assert not opening_only("Thank you very much, Canada, over to Peru.", ENTRIES)  # the chair's hand-over
+    assert not opening_only("Thank you very much, Canada.", ENTRIES)  # the chair's thanks
+    assert not opening_only("Thank you, Chair. Canada supports the convention.", ENTRIES)  # a statement
