@@ -233,6 +233,10 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 entry, score = _named(match, entries, max_skip)
                 if entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
+        # "Thanks, Inez Oibalova, Mr. Barrett, please.": the thanks' name window reached the name
+        # the floor is given to; nobody is thanked and called in one breath.
+        given = {c.label for c in cues[before:] if c.direction == NEXT}
+        cues[before:] = [c for c in cues[before:] if not (c.direction == PREVIOUS and c.label in given)]
         if len(cues) == before:
             cues += _vocative(sentence, entries)
     for pattern in CORRECTIONS:

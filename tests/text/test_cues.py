@@ -152,3 +152,12 @@ def test_a_short_name_in_a_delegations_slot_keeps_its_consonants(text, expected)
 def test_thanks_whose_name_asr_put_in_the_next_sentence(text, thanked):
     found = {c.label for c in find_cues(text, ENTRIES) if c.direction == PREVIOUS and c.label != "Chair"}
     assert found == ({thanked} if thanked else set()), find_cues(text, ENTRIES)
+
+
+def test_nobody_is_thanked_and_called_in_one_breath():
+    """"Thanks, Ms. Ivanova. Mr. Barrett, please." heard as one sentence, Ivanova garbled: the
+    thanks' window reaches Barrett, who is being called, not thanked."""
+    cues = [(c.direction, c.label) for c in find_cues("Thanks, Inez Oibalova, Mr. Treppel, please.", ENTRIES)]
+    assert (NEXT, "Alison Treppel") in cues and (PREVIOUS, "Alison Treppel") not in cues, cues
+    cues = [(c.direction, c.label) for c in find_cues("Thank you, Chile, the delegation of Peru, you're on the floor.", ENTRIES)]
+    assert (PREVIOUS, "Chile") in cues and (NEXT, "Peru") in cues, cues
