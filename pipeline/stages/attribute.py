@@ -203,12 +203,17 @@ def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: lis
             cues_of[i].append(Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False))
 
 
+def _acts(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[bool]:
+    """For each turn, whether it does what a chair does (gives or thanks for the floor, announces)."""
+    return [bool(chair_acts(t.text)) or any(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
+            for t, cues in zip(turns, cues_of)]
+
+
 def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
     """For each turn, the evidence for each label that the meeting's cues (``cues_of``: each
     turn's, from :func:`find_cues`) give it."""
     votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in turns]
-    acts = [bool(chair_acts(t.text)) or any(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
-            for t, cues in zip(turns, cues_of)]
+    acts = _acts(turns, cues_of)
     for i, (turn, cues) in enumerate(zip(turns, cues_of)):
         for cue in cues:
             if cue.label == "Chair":
@@ -298,8 +303,7 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
     unnamed = [e for e in entries if e.label in unnamed_labels]
     if not unnamed:
         return
-    acts = [bool(chair_acts(t.text)) or any(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
-            for t, cues in zip(turns, cues_of)]
+    acts = _acts(turns, cues_of)
     for i, turn in enumerate(turns):
         for cue in floor_to_the_unnamed(turn.text, entries, unnamed):
             target = _neighbour(turns, acts, i, 1)
