@@ -33,7 +33,7 @@ import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            find_cues, floor_to_the_unnamed, named_by)
+                            find_cues, floor_to_the_unnamed, manages_the_floor, named_by)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
@@ -84,6 +84,7 @@ BANK_WEIGHT = 0.6  # a voice confirmed in an earlier meeting: one clear cue's wo
 FIXED = 1e6  # a rapporteur's label, in the decoding: certain
 CORRECTED_WEIGHT = 3.0  # ... and as evidence for the rest of its voice: more than any cue said
 CLOSING_WORDS = 12  # "El siguiente amor es a mí sin divina de lación de Brasil.": a garbled call
+FLOOR_IS_THE_CHAIRS = 1.0  # a turn that only gives the floor is not a member's: a clear cue's worth against
 COURTESY_TO_CHAIR = 1.0  # a turn opening "Thank you, Chair" is not the chair's: a clear cue's worth against
 
 
@@ -539,6 +540,12 @@ def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, 
         for cue in cues:  # a bare name ("I agree, Mendes." for "I'm Louis Mendes") forbids nothing
             if not cue.act and cue.direction != SELF and cue.label in labels and cue.label != "Chair":
                 emission[t, labels.index(cue.label)] -= cue.weight * cue.score / 100.0
+        if any(c.direction == NEXT and c.act for c in cues) and all(
+                manages_the_floor(s, entries) for s in split_sentences(turns[t].text)):
+            # Only a chair hands the floor on: a turn that does nothing else (the chair's call cut
+            # off the end of a member's statement, in the member's voice) is the chair's.
+            others = np.arange(len(labels)) != chair
+            emission[t, :-1][others] -= FLOOR_IS_THE_CHAIRS
         starts = sentence_starts(turns[t]) + [len(turns[t].words)]
         if thanks_the_chair(text_of(turns[t].words[:starts[1]]), entries):  # its opening sentence
             emission[t, chair] -= COURTESY_TO_CHAIR

@@ -354,3 +354,19 @@ def test_an_opening_is_a_speakers_not_the_chairs_hand_over():
     assert not opening_only("Thank you very much, Canada, over to Peru.", ENTRIES)  # the chair's hand-over
     assert not opening_only("Thank you very much, Canada.", ENTRIES)  # the chair's thanks
     assert not opening_only("Thank you, Chair. Canada supports the convention.", ENTRIES)  # a statement
+
+
+def test_a_turn_that_only_hands_the_floor_on_is_the_chairs_in_any_voice():
+    """The chair's "Over to Peru." diarized into the end of Canada's statement: it is cut off
+    (a call after a statement) and, doing nothing but give the floor, is the chair's."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention without delay. "
+                        "Over to Peru.", 3),
+        utterance("S2", "Peru supports the proposal of the delegation of Canada.", 12),
+        utterance("S0", "Thank you, Peru. The meeting is adjourned.", 20),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert [(u.attribution, u.text.split(".")[0]) for u in attributed] == [
+        ("Chair", "Canada, you have the floor"), ("Canada", "Thank you, Chair"), ("Chair", "Over to Peru"),
+        ("Peru", "Peru supports the proposal of the delegation of Canada"), ("Chair", "Thank you, Peru")]
