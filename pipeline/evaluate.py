@@ -123,12 +123,14 @@ def _source_line(point: dict, lines: list[dict]) -> dict | None:
     from rapidfuzz import fuzz
 
     around = [u for u in lines if u["start"] - 0.5 <= point["end"] and point["start"] <= u["end"] + 0.5]
+    # What was reported, without the speaker's name and the reporting verb ("The delegation of
+    # Canada urged ...", "Gordon Dhaliwal asked why ..."): else "Gordon Dhaliwal, please." is the
+    # best match of every point of his.
     body = normalise(point["text"])
     speaker = normalise(point.get("speaker") or "")
-    if speaker and speaker in " ".join(body.split()[:8]):  # "The delegation of Canada urged ...",
-        body = body.split(speaker, 1)[1]  # "Gordon Dhaliwal asked why ...": what was reported,
-    body = re.sub(r"^\s*\S+\s+(?:that|why|how|whether|if|what|when|where|who|which)?\s*", "", body)  # without the name
-    # and the verb: else "Gordon Dhaliwal, please." is the best match of every point of his
+    if speaker and speaker in " ".join(body.split()[:8]):
+        body = body.split(speaker, 1)[1]
+    body = re.sub(r"^\s*\S+\s+(?:that|why|how|whether|if|what|when|where|who|which)?\s*", "", body)
     return max(around, key=lambda u: fuzz.partial_ratio(body, normalise(u["text"])), default=None)
 
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 from pipeline.artifacts import Utterance
 from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
-from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
+from pipeline.text.roster import english_sort_key, fold, skeleton, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
@@ -51,8 +51,6 @@ VOICING = str.maketrans("dbgvz", "tpkfs")  # ASR slips most between voiced and v
 def sound_key(text: str) -> str:
     """A clause's consonant frame (:func:`pipeline.text.roster.skeleton`) with word breaks and
     voicing ignored: "it is a great" and "it is agreed" are both ``itisakrt``."""
-    from pipeline.text.roster import skeleton
-
     return skeleton(text).replace(" ", "").translate(VOICING)
 
 
@@ -63,6 +61,12 @@ def sounds_decided(sentence: str) -> bool:
     """Whether a clause of ``sentence`` is, by its sound, a decision of :data:`DECISION_CLAUSES`."""
     return any(sound_key(clause) in DECISION_KEYS for clause in re.split(r"[,;:.!?¿¡]", sentence)
                if clause.strip())
+
+
+def decides(text: str) -> bool:
+    """Whether ``text`` states that something is decided: by its words (:data:`DECIDED`) or its
+    sound (:func:`sounds_decided`)."""
+    return bool(DECIDED.search(fold(text))) or sounds_decided(text)
 
 
 @dataclass
@@ -230,7 +234,7 @@ def decision(sentence: str, title: str) -> str | None:
         if not what or len(what.split()) > 8:
             what = f"the item “{title}”" if title else "it"
         return f"The Committee took note of {what}."
-    if DECIDED.search(folded) or sounds_decided(sentence):
+    if decides(sentence):
         return "It was so decided."
     return None
 
@@ -414,8 +418,7 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=N
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
                               closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
         if ADOPTION.search(item.title):
-            adopted = any(ADOPTED.search(u.text) or DECIDED.search(fold(u.text)) or sounds_decided(u.text)
-                          for u in said) or _agreed(said)
+            adopted = any(ADOPTED.search(u.text) or decides(u.text) for u in said) or _agreed(said)
             minutes.decision = "adopted" if adopted else "considered"
         else:
             minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title)

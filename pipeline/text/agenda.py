@@ -57,19 +57,19 @@ TITLE_MATCH = 85.0
 # The items every committee has, by the words chairs use for them in the four languages: a
 # Spanish-speaking chair announces "el orden del día" under an English title "Adoption of the
 # order of business". An item whose title holds one of these phrases is announced by any other.
+OTHER_BUSINESS = ("other business", "other matters", "any other", "otros asuntos", "asuntos varios",
+                  "outros assuntos", "assuntos gerais", "questions diverses", "autres questions")
 STOCK_ITEMS = (
     ("order of business", "agenda", "order of the day", "orden del dia", "ordem do dia", "pauta",
      "ordre du jour"),
     ("approval of the minutes", "minutes of the previous", "aprobacion del acta", "acta de la",
      "aprovacao da ata", "proces-verbal", "proces verbal"),
-    ("other business", "other matters", "any other", "otros asuntos", "asuntos varios",
-     "outros assuntos", "assuntos gerais", "questions diverses", "autres questions"),
+    OTHER_BUSINESS,
     ("closing remarks", "closing of the meeting", "closing session", "palabras de clausura",
      "clausura", "cierre de la sesion", "encerramento", "cloture", "mots de cloture"),
     ("statements by members", "general statements", "statements by delegations", "declaraciones",
      "intervenciones de las delegaciones", "declaracoes", "declarations des"),
 )
-OTHER_BUSINESS = STOCK_ITEMS[2]
 STOCK_MATCH = 90.0
 
 

@@ -81,6 +81,10 @@ CORRECTIONS: list[re.Pattern] = [
                r"(?P<after>.{0,50})"),
 ]
 
+# How a speaker introduces themselves, in the four languages (also read by the draft, on text
+# that is not folded: hence "é").
+INTRODUCING = (r"(?:i'm|i\s+am|my\s+name\s+is|this\s+is|soy|me\s+llamo|mi\s+nombre\s+es|je\s+suis|"
+               r"je\s+m'appelle|sou|meu\s+nome\s+[eé])")
 # One title at most between "I'm" and the name ("I'm Dr. Okafor"): "I'm grateful to Ms. Jensen"
 # names someone else.
 INTRO_SKIP = 1
@@ -88,8 +92,7 @@ INTRO_SKIP = 1
 # "on behalf of Mexico", "la delegación de Chile desea...".
 SELF_PATTERNS: list[tuple[re.Pattern, float, int]] = [  # (pattern, weight, words allowed before the name)
     # A person introducing themselves: "Thank you, Chair. I'm Dave Epp", "mi nombre es ...".
-    (re.compile(r"(?:^|[.!?,]\s+)(?:i'm|i\s+am|my\s+name\s+is|this\s+is|soy|me\s+llamo|mi\s+nombre\s+es|"
-                r"je\s+suis|je\s+m'appelle|sou|meu\s+nome\s+e)\s+(?P<after>.{0,40})"), 1.0, INTRO_SKIP),
+    (re.compile(r"(?:^|[.!?,]\s+)" + INTRODUCING + r"\s+(?P<after>.{0,40})"), 1.0, INTRO_SKIP),
     # ... also after a greeting the ASR garbled, where folding has removed the comma ("John Aldous,
     # I'm Grace Jensen" for "Good afternoon, ..."): the unambiguous first-person phrases only.
     (re.compile(r"(?<=\s)(?:i'm|my\s+name\s+is|me\s+llamo|mi\s+nombre\s+es|je\s+m'appelle|meu\s+nome\s+e)\s+"
@@ -190,7 +193,6 @@ def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP, thre
         return best_entry(after, entries, at_start=True, max_skip=max_skip, threshold=threshold,
                           preceding=match.string[:match.start("after")])
     return best_entry(match.group("before"), entries, at_start=False, max_skip=max_skip, threshold=threshold)
-
 
 
 def floor_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) -> list[Cue]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.text.cues import INTRODUCING
 from pipeline.text.roster import split_sentences
 
 COURTESY = re.compile(
@@ -18,9 +19,7 @@ COURTESY = re.compile(
 )
 # A speaker introducing themselves in a turn's opening ("Thank you, Chair. I'm Anne Umarov.", heard
 # "I'm an young man off."): how the floor is taken, whatever the name became, never a point.
-INTRODUCTION = re.compile(
-    r"^(?:i'm|i\s+am|my\s+name\s+is|this\s+is|me\s+llamo|mi\s+nombre\s+es|soy|je\s+suis|je\s+m'appelle|"
-    r"meu\s+nome\s+[eé]|sou)\s+(?:[^\s.!?,;:]+\s*){1,4}[.!?]?$", re.IGNORECASE)
+INTRODUCTION = re.compile(r"^" + INTRODUCING + r"\s+(?:[^\s.!?,;:]+\s*){1,4}[.!?]?$", re.IGNORECASE)
 OPENING_SENTENCES = 2  # a courtesy, then the introduction
 
 # Words of substance in the four languages (stems): what a point says, not how a meeting is run.
