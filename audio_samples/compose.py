@@ -1,6 +1,8 @@
 """Compose a meeting script at random: who sits, in which voice, who speaks when, in what words.
 
 Usage: python audio_samples/compose.py NAME [NAME ...]   (then generate.py renders the folder)
+       python audio_samples/compose.py NAME --seed N --into DIR   (a held-out meeting of the same
+       kind, drawn from another seed, written outside the repo: nothing was tuned on it)
 
 The hand-written samples were built with the pipeline in mind: their voices were chosen to be
 distinct. These are not. Each plan below fixes only the kind of meeting (its size, languages, how
@@ -23,7 +25,7 @@ import random
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -333,10 +335,10 @@ def identical_voices(voices: dict) -> list[list[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def write(name: str) -> None:
-    plan = PLANS[name]
-    folder = HERE / name
-    folder.mkdir(exist_ok=True)
+def write(name: str, seed: int | None = None, into: Path | None = None) -> None:
+    plan = PLANS[name] if seed is None else replace(PLANS[name], seed=seed)
+    folder = into or HERE / name
+    folder.mkdir(parents=True, exist_ok=True)
     spec, script = compose(plan)
     same = identical_voices(script["voices"])
     header = (f"# Composed at random by audio_samples/compose.py (plan {name!r}, seed {plan.seed}); rendered by\n"
@@ -350,6 +352,15 @@ def write(name: str) -> None:
 
 
 if __name__ == "__main__":
+    import argparse
+
     sys.path.insert(0, str(HERE.parent))
-    for arg in sys.argv[1:]:
-        write(arg)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="+", choices=sorted(PLANS))
+    parser.add_argument("--seed", type=int, help="draw from this seed instead of the plan's")
+    parser.add_argument("--into", type=Path, help="folder to write (with one name only)")
+    args = parser.parse_args()
+    if args.into and len(args.names) > 1:
+        parser.error("--into takes one plan")
+    for name in args.names:
+        write(name, args.seed, args.into)
