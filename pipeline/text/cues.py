@@ -333,7 +333,13 @@ CHAIR_ACTS = re.compile(
     r"\b(?:i\s+call\s+to\s+order|call\s+(?:this|the)\s+[a-z ]{0,60}?\bto\s+order|"
     r"declaro\s+abierta|declaro\s+aberta|je\s+declare\s+ouverte|the\s+floor\s+is\s+open|open\s+the\s+floor|we\s+(?:now\s+)?move\s+(?:on\s+)?to|"
     r"(?:is|are)\s+(?:so\s+)?adopted|meeting\s+is\s+adjourned|i\s+give\s+the\s+floor|you\s+have\s+the\s+floor|"
-    r"se\s+levanta\s+la\s+sesion|pasamos\s+al|la\s+seance\s+est\s+levee|passons\s+au)\b"
+    r"se\s+levanta\s+la\s+sesion|pasamos\s+al|la\s+seance\s+est\s+levee|passons\s+au|"
+    # Holding the floor: asking a speaker to wait, the list of speakers. "at the moment" is a
+    # statement's, so only "one moment", "just a moment" and "wait a moment" count.
+    r"(?:one|just\s+a)\s+moment(?:,?\s+please)?(?!\s+(?:in|of|when|that|where)\b)|wait\s+(?:a|one)\s+moment|"
+    r"(?:i\s+will|i'll)\s+come\s+back\s+to\s+you|(?:we\s+have|there\s+is|on)\s+(?:a|the|my|our)\s+speakers'?\s+list|"
+    r"un\s+momento,?\s+por\s+favor|um\s+momento,?\s+por\s+favor|un\s+instant,?\s+s'il\s+vous\s+pla[i]t|"
+    r"lista\s+de\s+oradores|liste\s+des\s+orateurs)\b"
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from meetings import ENTRIES, SPEC, words
 
-from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues
+from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues, manages_the_floor
 from pipeline.text.roster import build_roster
 
 
@@ -81,6 +81,20 @@ def test_the_many_ways_of_giving_the_floor(text, expected):
 ])
 def test_requests_and_announcements_give_no_floor(text):
     assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text, runs_the_meeting", [
+    ("Ms., one moment please, we have a speakers' list.", True),
+    ("In this one moment, Grace, we have a stake at least.", True),  # the same, as ASR heard it
+    ("Minister, please wait a moment; I will come back to you.", True),
+    ("Un momento, por favor, tenemos una lista de oradores.", True),
+    ("At the moment the department has no plan for the bridges.", False),
+    ("At one moment in the year the estimates are reviewed.", False),
+])
+def test_holding_the_floor_runs_the_meeting(text, runs_the_meeting):
+    """Asking a speaker to wait gives no floor, and is no point of the minutes either."""
+    assert manages_the_floor(text, ENTRIES) is runs_the_meeting
+    assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT and c.label]
 
 
 @pytest.mark.parametrize("text, expected", [
