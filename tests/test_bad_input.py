@@ -166,3 +166,25 @@ def test_the_flows_report_of_a_user_error_stays_at_debug_level(tmp_path):
                    env={"PREFECT_LOGGING_LEVEL": "DEBUG"})
     assert "notes.mp3" in one_line_error(done)
     assert any("| DEBUG" in line and "IngestError" in line for line in done.stderr.splitlines()), done.stderr[-3000:]
+
+
+def test_a_second_run_on_a_busy_work_folder_is_refused_and_harms_nothing(tmp_path):
+    """A scheduled run and a CLI reprocess of the same meeting at once: the second is refused
+    with one line, through the flow, and the first's half-written files stay where they are."""
+    import fcntl
+
+    (tmp_path / "notes.mp3").write_text("not audio\n" * 50)
+    spec = write_spec(tmp_path, recording="notes.mp3")
+    out = tmp_path / "out"
+    out.mkdir()
+    writing = out / ".transcript.json.tmp"  # the running one's atomic write, not yet renamed
+    writing.write_text("{")
+    with open(out / ".run.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        line = one_line_error(run_cli("run", str(spec), "--out", str(out)))
+    assert "another rapporteur run is using this work folder" in line and str(out) in line
+    assert writing.exists() and not (out / "manifest.json").exists()
+    # Once the first is done (its lock died with it), the folder is the next run's again.
+    line = one_line_error(run_cli("run", str(spec), "--out", str(out)))
+    assert "notes.mp3" in line and "audio" in line
+    assert not writing.exists()

@@ -156,6 +156,41 @@ def heavy_slot(heavy: bool, poll: float = 1.0):
         time.sleep(poll)
 
 
+class WorkFolderBusy(UserError):
+    """Another process is running a stage of this work folder."""
+
+
+_HELD: set[Path] = set()  # work folders whose lock this process holds
+
+
+@contextlib.contextmanager
+def work_folder_lock(work: WorkDir):
+    """Hold the work folder's lock (:data:`pipeline.artifacts.LOCK`) while a stage runs or the
+    folder is prepared, or refuse at once: two runs of one meeting at a time (a scheduled run and
+    a CLI reprocess) would remove each other's half-written files and overwrite each other's
+    manifest. Taken again by the process that holds it, it is a no-op; it dies with its process,
+    so a killed run leaves nothing to clean up."""
+    import fcntl
+
+    if work.root in _HELD:
+        yield
+        return
+    handle = open(work.path(A.LOCK), "a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise WorkFolderBusy(f"{work.root}: another rapporteur run is using this work folder; wait for it to "
+                             "finish (or stop it) and run again") from None
+    _HELD.add(work.root)
+    try:
+        yield
+    finally:
+        _HELD.discard(work.root)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
 def stage_key(ctx: Context, stage: Stage) -> tuple[str, dict]:
     inputs = {name: ctx.work.hash(name) for name in stage.inputs}
     key = sha256_json({"stage": stage.name, "code": stage.code_hash(), "inputs": inputs,
@@ -188,7 +223,13 @@ def _invalidate_after(ctx: Context, manifest: Manifest, stage: Stage) -> None:
 
 
 def run_stage(ctx: Context, stage: Stage, force: bool = False) -> StageResult:
-    """Run one stage unless its outputs are fresh; record the outcome in the manifest."""
+    """Run one stage unless its outputs are fresh; record the outcome in the manifest. Refused
+    (:class:`WorkFolderBusy`) while another process runs a stage of the same folder."""
+    with work_folder_lock(ctx.work):
+        return _run_stage(ctx, stage, force)
+
+
+def _run_stage(ctx: Context, stage: Stage, force: bool) -> StageResult:
     manifest = Manifest(ctx.work, ctx.spec.meeting.id)
     key, inputs = stage_key(ctx, stage)
     if not force and manifest.is_fresh(stage, key):
@@ -238,12 +279,13 @@ def prepare(spec_path: str | Path, out: str | Path | None = None,
     spec = load_spec(spec_path)
     root = Path(out) if out else default_out(spec)
     root.mkdir(parents=True, exist_ok=True)
-    for leftover in root.glob(".*.tmp"):  # a write cut short by a killed run: never an artifact
-        leftover.unlink(missing_ok=True)
     ctx = Context(spec=spec, spec_path=spec_path, work=WorkDir(root), options=options or RunOptions())
-    manifest = Manifest(ctx.work, spec.meeting.id)
-    manifest.data["run"] = {"spec": str(spec_path), "options": asdict(ctx.options)}
-    manifest.save()
+    with work_folder_lock(ctx.work):  # the leftovers of a killed run, not a live run's writes
+        for leftover in root.glob(".*.tmp"):  # a write cut short by a killed run: never an artifact
+            leftover.unlink(missing_ok=True)
+        manifest = Manifest(ctx.work, spec.meeting.id)
+        manifest.data["run"] = {"spec": str(spec_path), "options": asdict(ctx.options)}
+        manifest.save()
     return ctx
 
 
