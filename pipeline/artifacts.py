@@ -37,8 +37,6 @@ MINUTES_DOCX = "minutes.docx"
 SRT = "transcript.srt"
 VTT = "transcript.vtt"
 MANIFEST = "manifest.json"
-# Held (flock) by the process running a stage of this folder: a second run on it is refused.
-LOCK = ".run.lock"
 # The rapporteur's layer: written only by the review page (never by a stage), so no re-run
 # can overwrite it. Corrections feed the attribute stage; edits are applied over the draft.
 CORRECTIONS = "review/corrections.json"

@@ -160,12 +160,15 @@ class WorkFolderBusy(UserError):
     """Another process is running a stage of this work folder."""
 
 
+# In the work folder, held (flock) by the process running a stage of it. Named here, not in
+# pipeline.artifacts: every stage's cache key hashes that module, and the lock is no artifact.
+LOCK = ".run.lock"
 _HELD: set[Path] = set()  # work folders whose lock this process holds
 
 
 @contextlib.contextmanager
 def work_folder_lock(work: WorkDir):
-    """Hold the work folder's lock (:data:`pipeline.artifacts.LOCK`) while a stage runs or the
+    """Hold the work folder's lock (:data:`LOCK`) while a stage runs or the
     folder is prepared, or refuse at once: two runs of one meeting at a time (a scheduled run and
     a CLI reprocess) would remove each other's half-written files and overwrite each other's
     manifest. Taken again by the process that holds it, it is a no-op; it dies with its process,
@@ -175,7 +178,7 @@ def work_folder_lock(work: WorkDir):
     if work.root in _HELD:
         yield
         return
-    handle = open(work.path(A.LOCK), "a")
+    handle = open(work.path(LOCK), "a")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
