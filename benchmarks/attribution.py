@@ -43,8 +43,15 @@ def rapporteur(tree: Path, *args: str) -> str:
     return done.stdout
 
 
+def key_of(sample: Path) -> str:
+    """The sample's name in the cache and scratch folders: a held-out meeting of a sample's kind
+    (``compose.py NAME --seed N --into DIR``) shares the sample's name, so it takes its folder's too."""
+    sample = sample.resolve()
+    return sample.name if sample.parent == ROOT / "audio_samples" else f"{sample.parent.name}-{sample.name}"
+
+
 def scored(tree: Path, base: Path, sample: Path, scratch: Path) -> dict:
-    work = scratch / f"{sample.name}-{tree.name}"
+    work = scratch / f"{key_of(sample)}-{tree.name}"
     shutil.copytree(base, work)
     report = rapporteur(tree, "reprocess", str(work), "--from", "attribute", "--no-prefect")
     ran = [name for name, status in re.findall(r"\| (\w+)\s+\| (reused|ran)", report)
@@ -73,7 +80,7 @@ def main(argv: list[str]) -> None:
                        capture_output=True)
         try:
             for sample in samples:
-                base = args.cache / sample.name
+                base = args.cache / key_of(sample)
                 rapporteur(ROOT, "run", str(sample.resolve() / "meeting.yaml"), "--out", str(base), "--no-prefect")
                 truth = json.loads((sample / "truth.json").read_text())
                 people = len({u["attribution"] for u in truth["utterances"]})

@@ -33,7 +33,8 @@ import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            find_cues, floor_to_the_unnamed, manages_the_floor, named_by)
+                            find_cues, floor_to_the_unnamed, manages_the_floor, named_by,
+                            thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
@@ -204,10 +205,15 @@ def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: lis
             cues_of[i].append(Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False))
 
 
+def _act_count(turn: Utterance, cues: list[Cue]) -> int:
+    """How many things a chair does (gives or thanks for the floor, announces) turn ``turn`` does."""
+    return (chair_acts(turn.text) + sum(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
+            + thanks_unnamed(turn.text, cues))
+
+
 def _acts(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[bool]:
-    """For each turn, whether it does what a chair does (gives or thanks for the floor, announces)."""
-    return [bool(chair_acts(t.text)) or any(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
-            for t, cues in zip(turns, cues_of)]
+    """For each turn, whether it does what a chair does."""
+    return [bool(_act_count(t, cues)) for t, cues in zip(turns, cues_of)]
 
 
 def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
@@ -243,7 +249,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
                         Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,
                                  time=turn.start, weight=round(cue.weight * cue.score / 100.0, 3)))
         # Giving the floor, thanking and announcing are what a chair does.
-        count = chair_acts(turn.text) + sum(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
+        count = _act_count(turn, cues)
         if count:
             votes[i]["Chair"].append(Evidence(kind="chair-act", phrase=turn.text[:80],
                                               time=turn.start, weight=0.5 * count))

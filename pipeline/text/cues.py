@@ -214,11 +214,44 @@ def floor_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) 
     return cues
 
 
+def _clause_ends(text: str) -> set[int]:
+    """Indices of the words of ``fold(text)`` that end a clause (a comma, semicolon or colon after
+    them in ``text``): folding drops the commas that tell "Gracias, Canadá, adelante, Paraguay"
+    (two people) from "Gracias, Paraguay" (one)."""
+    ends, count = set(), 0
+    for raw in text.split():
+        count += len(fold(raw).split())
+        if count and raw.rstrip(")\"'»”").endswith((",", ";", ":")):
+            ends.add(count - 1)
+    return ends
+
+
+def _thanked_in_first_clause(match: re.Match, entry: Entry, ends: set[int], entries: list[Entry]) -> bool:
+    """Whether the name thanks found is in the first clause after the courtesy (clauses of
+    courtesy words only passed over): "Muchas gracias, Canama, Amerante, Paraguay." thanks
+    Canada misheard and gives Paraguay the floor; the thanks' name window must not reach it.
+    Thanks open the utterance, so ``match`` is in its first sentence: word indices are the same."""
+    start = len(match.string[:match.start("after")].split())
+    words = match.group("after").split()
+    end = len(words)
+    for k in range(len(words)):
+        if start + k in ends:
+            if all(w in COURTESY_WORDS or w.rstrip(".") in TITLES for w in words[:k + 1]):
+                continue
+            end = k + 1
+            break
+    if end == len(words):
+        return True
+    found, _ = best_entry(" ".join(words[:end]), entries, at_start=True)
+    return found is entry
+
+
 def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     """All cues in one utterance's text, most specific first."""
     folded = fold(text)
     cues: list[Cue] = []
     sentences = split_sentences(folded)
+    ends = _clause_ends(text)
     for position, sentence in enumerate(sentences):
         before = len(cues)
         for pattern, direction, weight in PATTERNS:
@@ -226,6 +259,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 continue  # thanks only count when they open the utterance
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries)
+                if entry is not None and direction == PREVIOUS and not _thanked_in_first_clause(
+                        match, entry, ends, entries):
+                    entry, score = None, 0.0
                 if entry is None and direction == PREVIOUS and position + 1 < len(sentences):
                     entry, score, match = _thanks_cut_short(match, pattern, sentences[position + 1], entries)
                 if entry is not None:
@@ -255,6 +291,14 @@ THANKS_CUT_WORDS = 2  # "Thanks, Emis." + "Fraser, the next question ...": ASR e
 # Thanks that are whole as they stand: "Thank you, sir." names nobody, and the next sentence is the speaker's.
 ADDRESSES = {"sir", "madam", "madame", "senor", "senora", "senhor", "senhora", "monsieur", "all", "everyone",
              "colleagues", "excellency", "everybody", "very much", "so much", "again", "a lot", "muito", "beaucoup"}
+
+# Words a clause of courtesy between the thanks and the name may hold ("Muchas gracias, señor,
+# Paraguay"); any other clause there is the name's, heard or not.
+TITLES = {"mr", "ms", "mrs", "dr", "sr", "sra", "prof", "hon", "amb"}
+COURTESY_WORDS = {"thank", "you", "very", "much", "so", "again", "the",
+                  "distinguished", "honourable", "honorable", "dear", "muchas", "gracias", "muito", "obrigado",
+                  "obrigada", "merci", "beaucoup", "distinguida", "distinguido", "querido", "querida", "estimado",
+                  "estimada"} | {w for a in ADDRESSES for w in a.split()}
 
 
 def _thanks_cut_short(match: re.Match, pattern: re.Pattern, following: str, entries: list[Entry]):
@@ -358,6 +402,31 @@ def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
                 or any(c.direction != SELF for c in find_cues(sentence, entries))
                 or any(p.search(folded) for p, direction, _ in PATTERNS if direction == NEXT)
                 or any(p.search(folded) for p in CORRECTIONS))
+
+
+SHORT_THANKS_WORDS = 12  # "Muchas gracias, Camarra. ¡Avemente!": the chair's thanks between two speakers
+CHAIR_WORDS = re.compile(r"\b(?:chair|chairman|chairwoman|chairperson|president|presidente|presidenta|presidencia|"
+                         r"presidencia|presidence)\b")
+
+
+def thanks_unnamed(text: str, cues: list[Cue]) -> bool:
+    """Whether a short turn opens by thanking someone whose name was not made out (not the
+    chair, nor "sir" or "everyone", nor "for the question"): between two speakers that is the chair thanking the one who
+    spoke, as a thanks whose name was heard is; ``cues``: the turn's, from :func:`find_cues`."""
+    folded = fold(text)
+    if len(folded.split()) > SHORT_THANKS_WORDS or any(c.direction == PREVIOUS for c in cues):
+        return False
+    first = split_sentences(folded)[:1]
+    thanks = [p for p, direction, _ in PATTERNS if direction == PREVIOUS][0]
+    match = thanks.match(first[0]) if first else None
+    after = match.group("after").strip(" .") if match else ""
+    return (bool(after) and after not in ADDRESSES and not CHAIR_WORDS.search(after)
+            and after.split()[0] not in NOT_A_NAME)
+
+
+# Thanks for something, not someone: "Thank you for the question", "Gracias por su pregunta".
+NOT_A_NAME = {"for", "por", "pour", "pelo", "pela", "pelos", "pelas", "to", "a", "al", "de", "that", "this", "your",
+              "you", "so", "very", "again", "everyone", "all", "nuevamente", "otra", "encore", "mais", "muito"}
 
 
 def named_by(cues: list[Cue]) -> set[str]:

@@ -175,3 +175,13 @@ def test_nobody_is_thanked_and_called_in_one_breath():
     assert (NEXT, "Alison Treppel") in cues and (PREVIOUS, "Alison Treppel") not in cues, cues
     cues = [(c.direction, c.label) for c in find_cues("Thank you, Chile, the delegation of Peru, you're on the floor.", ENTRIES)]
     assert (PREVIOUS, "Chile") in cues and (NEXT, "Peru") in cues, cues
+
+
+@pytest.mark.parametrize("text, thanked", [
+    ("Muchas gracias, Canama, Amerante, Guatemala.", None),  # Canadá thanked, misheard; Guatemala called
+    ("Muchas gracias, señor, Guatemala.", "Guatemala"),  # a clause of courtesy is passed over
+    ("Thank you, Ms., Treppel.", "Alison Treppel"),
+])
+def test_the_thanked_name_is_in_the_first_clause(text, thanked):
+    found = [c.label for c in find_cues(text, ENTRIES) if c.direction == PREVIOUS]
+    assert found == ([thanked] if thanked else []), find_cues(text, ENTRIES)
