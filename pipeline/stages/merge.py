@@ -7,6 +7,7 @@ segment that spans a change of speaker is cut where the voice changes, not where
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from pipeline.artifacts import Diarization, Transcription, Turn, Utterance, Word
@@ -58,9 +59,14 @@ def merge(transcription: Transcription, diarization: Diarization,
     turns = sorted(diarization.exclusive, key=lambda t: t.start)
     starts = [t.start for t in turns]
     utterances: list[Utterance] = []
+    dropped = hallucinated(transcription)
+    hole = None  # (start, speaker) of hallucinated words left out, their time still that voice's
     for segment in transcription.segments:
         for word in segment.words:
             speaker = speaker_of(word, turns, starts) or "SPEAKER_00"
+            if id(word) in dropped:
+                hole = hole if hole is not None and hole[1] == speaker else (word.start, speaker)
+                continue
             last = utterances[-1] if utterances else None
             if (last is not None and last.speaker == speaker and last.language == segment.language
                     and word.start - last.end <= options.max_gap):
@@ -69,12 +75,43 @@ def merge(transcription: Transcription, diarization: Diarization,
             else:
                 utterances.append(Utterance(start=word.start, end=word.end, speaker=speaker,
                                             text="", language=segment.language, words=[word]))
+            if hole is not None and hole[1] == speaker:  # the statement Whisper did not hear is this one's
+                utterances[-1].start = min(utterances[-1].start, hole[0])
+            hole = None
     utterances = _absorb_slivers(utterances, options.sliver)
     utterances = _mend_split_sentences(utterances, options.sliver)
     _widen_to_turns(utterances, turns, options.widen)
     for utterance in utterances:
         utterance.text = text_of(utterance.words)
     return utterances
+
+
+# What Whisper says when it hears speech it cannot make out, learnt from subtitled videos: "Don't
+# forget to subscribe to our channel and click the bell icon" for the chair's "Over to Guatemala."
+# No committee says it, and a floor cue lost under it gives the chair the next statement.
+HALLUCINATIONS = re.compile(
+    r"\bsubscribe\s+to\s+(?:our|my|the)\s+channel|\b(?:click|hit|press|ring)\s+(?:the\s+)?(?:bell|like\s+button)|"
+    r"\blike\s+and\s+subscribe|\bthanks?\s+(?:you\s+)?(?:so\s+much\s+|very\s+much\s+)?for\s+watching|"
+    r"\bsee\s+you\s+in\s+the\s+next\s+video|\bsubtitles\s+by\b|\bamara\.org\b|\bsuscr[ií]bete|"
+    r"\bsubt[ií]tulos?\s+(?:realizados\s+)?por\b|\bgracias\s+por\s+ver\b|\bobrigad[oa]\s+por\s+assistir|"
+    r"\binscreva-se|\bmerci\s+d'avoir\s+regard[ée]|\bsous-titr(?:es|age)\s+(?:r[ée]alis[ée]s\s+)?par\b|"
+    r"\babonnez-vous", re.IGNORECASE)
+
+
+def hallucinated(transcription: Transcription) -> set[int]:
+    """The words (by ``id``) of sentences that are Whisper's stock hallucinations
+    (:data:`HALLUCINATIONS`): left out of the utterances, so the voice that spoke there is read
+    from what is left. A sentence runs across segments to the next word that ends one."""
+    words = [w for segment in transcription.segments for w in segment.words]
+    dropped: set[int] = set()
+    sentence: list[Word] = []
+    for k, word in enumerate(words):
+        sentence.append(word)
+        if ends_sentence(word) or k == len(words) - 1:
+            if HALLUCINATIONS.search(text_of(sentence)):
+                dropped.update(id(w) for w in sentence)
+            sentence = []
+    return dropped
 
 
 FRAGMENT_WORDS = 3

@@ -44,3 +44,19 @@ def test_a_sentence_cut_between_two_voices_goes_to_the_voice_that_says_most_of_i
     utterances = merge(transcription, diarization)
     assert [(u.speaker, u.text) for u in utterances] == [
         ("A", "Canada supports the draft."), ("B", "Muchas gracias, Canadá. Tiene la palabra Chile.")]
+
+
+def test_whispers_stock_hallucination_is_left_out():
+    """"Over to Guatemala." heard as a video's sign-off, across two segments: the sentence goes,
+    the chair's words before it and the statement after it stay."""
+    chair = words("We now move to the report. Don't forget to", 0.0)
+    video = words("subscribe to our channel and click the bell icon.", chair[-1].end + 0.1)
+    statement = words("Resources are limited, so we must set priorities.", video[-1].end + 0.1)
+    transcription = Transcription("en", 1.0, 30.0, "base", [
+        Segment(0.0, chair[-1].end, "", "en", chair), Segment(video[0].start, statement[-1].end, "", "en", video + statement)])
+    diarization = Diarization(turns=[], speakers=["A", "B"], exclusive=[
+        Turn(0.0, chair[-1].end, "A"), Turn(chair[-1].end, 40.0, "B")])
+    chair_said, statement_said = merge(transcription, diarization)
+    assert [(u.speaker, u.text) for u in (chair_said, statement_said)] == [
+        ("A", "We now move to the report."), ("B", "Resources are limited, so we must set priorities.")]
+    assert statement_said.start <= video[0].start  # the time Whisper misheard is still the statement's
