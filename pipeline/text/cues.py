@@ -405,6 +405,7 @@ def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
 
 
 SHORT_THANKS_WORDS = 12  # "Muchas gracias, Camarra. ¡Avemente!": the chair's thanks between two speakers
+THANKS_TAIL_WORDS = 3  # ... and the garbled call after them
 CHAIR_WORDS = re.compile(r"\b(?:chair|chairman|chairwoman|chairperson|president|presidente|presidenta|presidencia|"
                          r"presidencia|presidence)\b")
 
@@ -417,6 +418,11 @@ def thanks_unnamed(text: str, cues: list[Cue]) -> bool:
     if len(folded.split()) > SHORT_THANKS_WORDS or any(c.direction == PREVIOUS for c in cues):
         return False
     first = split_sentences(folded)[:1]
+    # Little after the thanks, and nothing left unfinished: "Thank you very much, care. What
+    # share of the" is a member thanking the chair misheard, her question cut by diarization.
+    if not first or len(folded.split()) - len(first[0].split()) > THANKS_TAIL_WORDS \
+            or not text.rstrip().endswith((".", "!", "?")):
+        return False
     thanks = [p for p, direction, _ in PATTERNS if direction == PREVIOUS][0]
     match = thanks.match(first[0]) if first else None
     after = match.group("after").strip(" .") if match else ""

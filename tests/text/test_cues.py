@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from meetings import ENTRIES, SPEC, words
 
-from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues, manages_the_floor
+from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues, manages_the_floor, thanks_unnamed
 from pipeline.text.roster import build_roster
 
 
@@ -185,3 +185,13 @@ def test_nobody_is_thanked_and_called_in_one_breath():
 def test_the_thanked_name_is_in_the_first_clause(text, thanked):
     found = [c.label for c in find_cues(text, ENTRIES) if c.direction == PREVIOUS]
     assert found == ([thanked] if thanked else []), find_cues(text, ENTRIES)
+
+
+@pytest.mark.parametrize("text, chairs", [
+    ("Muchas gracias, Camarra. ¡Avemente!", True),  # the chair thanks Canadá, misheard, and calls
+    ("Thank you very much, care. What share of the", False),  # a member, her question cut short
+    ("Thank you for the question.", False),  # a witness
+    ("Thank you, sir.", False),
+])
+def test_short_thanks_to_a_name_not_made_out_are_the_chairs(text, chairs):
+    assert thanks_unnamed(text, find_cues(text, ENTRIES)) is chairs
