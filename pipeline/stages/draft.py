@@ -239,10 +239,21 @@ def decision(sentence: str, title: str) -> str | None:
     return None
 
 
+# The question by its sound ("Is it a grade?" for "Is it agreed?"), as :data:`DECISION_CLAUSES`.
+PUT_KEYS = {sound_key(c) for c in ("is it agreed", "is that agreed", "does the committee agree")}
+
+
+def puts_to_the_meeting(text: str) -> bool:
+    """Whether ``text`` puts the item to the meeting: by its words (:data:`PUT_TO_THE_MEETING`) or
+    a clause's sound (:data:`PUT_KEYS`)."""
+    return bool(PUT_TO_THE_MEETING.search(fold(text))) or any(
+        sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
+
+
 def _agreed(said: list[Utterance]) -> bool:
-    """Whether the chair put the item to the meeting (:data:`PUT_TO_THE_MEETING`) and nobody but
+    """Whether the chair put the item to the meeting (:func:`puts_to_the_meeting`) and nobody but
     the chair spoke on it afterwards: adopted without objection."""
-    asked = next((k for k, u in enumerate(said) if u.attribution == "Chair" and PUT_TO_THE_MEETING.search(fold(u.text))), None)
+    asked = next((k for k, u in enumerate(said) if u.attribution == "Chair" and puts_to_the_meeting(u.text)), None)
     return asked is not None and all(u.attribution == "Chair" for u in said[asked + 1:])
 
 

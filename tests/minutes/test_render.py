@@ -351,3 +351,22 @@ def test_what_asr_garbled_in_the_floor_protocol_stays_out_and_decisions_are_hear
     texts = [p.text for item in minutes.items for p in item.remarks + item.closing_points + item.points]
     assert any("trained officials" in t for t in texts), texts
     assert not [t for t in texts if re.search(r"young man|presence", t, re.I)], texts
+
+
+def test_the_question_put_to_the_meeting_is_heard_by_sound():
+    """From the merged-voices sample: "Is it agreed? Is it agreed?" came out of ASR as "Is it a
+    grade? Is it a grade?" (``isitakrt`` either way); with nobody speaking after it, the order of
+    business was adopted. "It is a great honour" puts nothing to the meeting."""
+    from pipeline.stages.draft import puts_to_the_meeting
+
+    assert puts_to_the_meeting("Is it a grade? Is it a grade?") and puts_to_the_meeting("Is it agreed?")
+    assert puts_to_the_meeting("Si no hay objeciones, así se acuerda.")
+    assert not puts_to_the_meeting("It is a great honour to be here.") and not puts_to_the_meeting("Is it great?")
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S0", "Let us turn to the next item, an option on the order of business. Is it a grade? Is it a grade?", 0),
+        utterance("S0", f"We now move to item two, {spec.order_of_business.items[1].title}.", 20),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    assert minutes.items[0].decision == "adopted"
