@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -15,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The voice bank is shared by all meetings on a machine and attribution consults it: the tests get
 # an empty one of their own, never the developer's (a test that files voices sets its own).
 os.environ["RAPPORTEUR_VOICES"] = tempfile.mkdtemp(prefix="rapporteur-test-voices-")
+atexit.register(shutil.rmtree, os.environ["RAPPORTEUR_VOICES"], ignore_errors=True)
 SAMPLE = ROOT / "audio_samples" / "cp-csh-1942"
 NETAUDIT = Path(__file__).resolve().parent / "netaudit"
 
