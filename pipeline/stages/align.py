@@ -76,12 +76,22 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
     presiding = {"Chair"} | {i.moderator for i in items if i.moderator}
     any_presiding = any(u.attribution in presiding for u in utterances)
     may_announce = lambda u: u.attribution in presiding or not any_presiding
-    utterances = split_announcements(utterances, spec, may_announce)
+    queue = split_announcements(utterances, spec, may_announce)[::-1]
+    utterances = []
     item, block = None, None
-    for utterance in utterances:
+    while queue:
+        utterance = queue.pop()
         if may_announce(utterance):
             number = announced(utterance.text, ITEM_PATTERNS, titles, item or 0)
             if number and number > (item or 0):
+                cut = _announcement_clause(utterance, number, titles, item or 0)
+                if cut:  # what comes before the announcing clause closes the current item
+                    head, tail = split_at(utterance, cut)
+                    queue.append(tail)
+                    utterance = head
+                    utterance.item, utterance.block = item, block
+                    utterances.append(utterance)
+                    continue
                 item = number
                 # A dialogue with a single block is that block from its start.
                 block = 1 if len(items[item - 1].blocks) == 1 else None
@@ -95,7 +105,30 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
         if blocks and block is None:
             block = _presenter_block(utterance.attribution or "", blocks)
         utterance.item, utterance.block = item, block
+        utterances.append(utterance)
     return utterances
+
+
+MIN_HEAD_WORDS = 3  # "The Committee takes note of the report" before ", and on other business"
+
+
+def _announcement_clause(utterance: Utterance, number: int, titles: list[str], current: int) -> int:
+    """Where, inside one sentence, the clause announcing item ``number`` begins (0: at the start).
+
+    ASR runs a decision and the next item's announcement into one sentence ("The Committee takes
+    note on the report, and on the Say no to the business, ..."): the item starts at the last
+    clause whose words on still announce it, provided the words before it announce nothing (so
+    "We now move to item three, other business" is not cut after "three")."""
+    words = utterance.words
+    starts = sorted(set(_clause_starts(utterance)) | {
+        i for i in range(MIN_HEAD_WORDS, len(words)) if words[i - 1].word.rstrip().endswith((",", ";", ":"))})
+    for start in reversed(starts):
+        if start < MIN_HEAD_WORDS:
+            break
+        if (announced(text_of(words[start:]), ITEM_PATTERNS, titles, current) == number
+                and not announced(text_of(words[:start]), ITEM_PATTERNS, titles, current)):
+            return start
+    return 0
 
 
 def _presenter_block(text: str, blocks) -> int | None:

@@ -72,3 +72,31 @@ def test_an_announcing_clause_after_a_comma_starts_the_item():
     assert [(u.text, u.item) for u in aligned] == [
         ("Let us turn to the first item, the order of business. It is a great, it is a great,", 1),
         ("where you will now proceed to report on Inter-American Drug Abuse Control Commission.", 2)]
+
+
+def test_a_decision_run_into_the_next_items_name_closes_its_own_item():
+    """From a held-out merged-voices meeting: "The Committee takes note of the report. Other
+    business." came out of ASR as one sentence, "... takes note on the report, and on the Say no to
+    the business, the making business." The item starts at the clause that still names it; the
+    decision before it stays under the report. Naming the item after its number is not cut."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = SPEC.model_copy(deep=True)
+    for item, title in zip(spec.order_of_business.items, OTHER_BUSINESS_TITLES):
+        item.title, item.blocks = title, []
+    spec.order_of_business.items = spec.order_of_business.items[:3]
+    said = ["We now move to item two, the report.",
+            "Thank you, Chile. The Committee takes note on the report, and on the Say no to the business, "
+            "the making business. Thank you all."]
+    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
+    for u in meeting:
+        u.attribution = "Chair"
+    assert [(u.text, u.item) for u in align(meeting, spec)] == [
+        (said[0], 2), ("Thank you, Chile. The Committee takes note on the report,", 2),
+        ("and on the Say no to the business, the making business. Thank you all.", 3)]
+
+    meeting = [utterance("S0", "We now move to item three, other business. Thank you all.", 0)]
+    meeting[0].attribution = "Chair"
+    assert [(u.text, u.item) for u in align(meeting, spec)] == [(meeting[0].text, 3)]
