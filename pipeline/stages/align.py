@@ -87,6 +87,8 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
                 cut = _announcement_clause(utterance, number, titles, item or 0)
                 if cut:  # what comes before the announcing clause closes the current item
                     head, tail = split_at(utterance, cut)
+                    # the pieces keep the utterance's whole span between them
+                    head.start, head.end, tail.end = utterance.start, tail.start, utterance.end
                     queue.append(tail)
                     utterance = head
                     utterance.item, utterance.block = item, block
@@ -117,16 +119,21 @@ def _announcement_clause(utterance: Utterance, number: int, titles: list[str], c
 
     ASR runs a decision and the next item's announcement into one sentence ("The Committee takes
     note on the report, and on the Say no to the business, ..."): the item starts at the last
-    clause whose words on still announce it, provided the words before it announce nothing (so
-    "We now move to item three, other business" is not cut after "three")."""
+    clause whose words on still announce it, provided the words before it announce nothing and
+    its sentence does not open announcing ("We now move to item three, other business" is not
+    cut after "three", nor "Pasamos al punto de los de orden del día, informe sobre ..." for
+    "punto dos ..." after "día")."""
     words = utterance.words
     starts = sorted(set(_clause_starts(utterance)) | {
         i for i in range(MIN_HEAD_WORDS, len(words)) if words[i - 1].word.rstrip().endswith((",", ";", ":"))})
+    sentences = sentence_starts(utterance)
     for start in reversed(starts):
         if start < MIN_HEAD_WORDS:
             break
+        opening = max(k for k in sentences if k <= start)  # the sentence the cut falls in
         if (announced(text_of(words[start:]), ITEM_PATTERNS, titles, current) == number
-                and not announced(text_of(words[:start]), ITEM_PATTERNS, titles, current)):
+                and not announced(text_of(words[:start]), ITEM_PATTERNS, titles, current)
+                and not ANNOUNCE.search(fold(text_of(words[opening:start])))):
             return start
     return 0
 

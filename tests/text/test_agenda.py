@@ -100,3 +100,26 @@ def test_a_decision_run_into_the_next_items_name_closes_its_own_item():
     meeting = [utterance("S0", "We now move to item three, other business. Thank you all.", 0)]
     meeting[0].attribution = "Chair"
     assert [(u.text, u.item) for u in align(meeting, spec)] == [(meeting[0].text, 3)]
+
+
+def test_a_clause_cut_leaves_an_announcement_whole():
+    """From the Spanish-chaired sample: "Pasamos al punto dos del orden del día, informe sobre ..."
+    heard as "Pasamos al punto de los de orden del día, informe sobre ...": the title after the
+    comma announces item two, but the sentence opened announcing it, so nothing is cut off."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = SPEC.model_copy(deep=True)
+    titles = ["Adoption of the order of business", "Informe sobre el programa interamericano de facilitadores judiciales",
+              "Other business"]
+    for item, title in zip(spec.order_of_business.items, titles):
+        item.title, item.blocks = title, []
+    spec.order_of_business.items = spec.order_of_business.items[:3]
+    said = ["A continuación, la aprobación del orden del día.",
+            "Pasamos al punto de los de orden del día, informe sobre el programa Interamericano de facilitadores "
+            "judiciales. El siguiente orador es Uruguay."]
+    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
+    for u in meeting:
+        u.attribution = "Chair"
+    assert [(u.text, u.item) for u in align(meeting, spec)] == [(said[0], 1), (said[1], 2)]
