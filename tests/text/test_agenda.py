@@ -83,10 +83,7 @@ def test_a_decision_run_into_the_next_items_name_closes_its_own_item():
 
     from pipeline.stages.align import align
 
-    spec = SPEC.model_copy(deep=True)
-    for item, title in zip(spec.order_of_business.items, OTHER_BUSINESS_TITLES):
-        item.title, item.blocks = title, []
-    spec.order_of_business.items = spec.order_of_business.items[:3]
+    spec = _three_items(OTHER_BUSINESS_TITLES)
     said = ["We now move to item two, the report.",
             "Thank you, Chile. The Committee takes note on the report, and on the Say no to the business, "
             "the making business. Thank you all."]
@@ -110,12 +107,8 @@ def test_a_clause_cut_leaves_an_announcement_whole():
 
     from pipeline.stages.align import align
 
-    spec = SPEC.model_copy(deep=True)
-    titles = ["Adoption of the order of business", "Informe sobre el programa interamericano de facilitadores judiciales",
-              "Other business"]
-    for item, title in zip(spec.order_of_business.items, titles):
-        item.title, item.blocks = title, []
-    spec.order_of_business.items = spec.order_of_business.items[:3]
+    spec = _three_items(["Adoption of the order of business",
+                         "Informe sobre el programa interamericano de facilitadores judiciales", "Other business"])
     said = ["A continuación, la aprobación del orden del día.",
             "Pasamos al punto de los de orden del día, informe sobre el programa Interamericano de facilitadores "
             "judiciales. El siguiente orador es Uruguay."]
@@ -123,3 +116,12 @@ def test_a_clause_cut_leaves_an_announcement_whole():
     for u in meeting:
         u.attribution = "Chair"
     assert [(u.text, u.item) for u in align(meeting, spec)] == [(said[0], 1), (said[1], 2)]
+
+
+def _three_items(titles: list[str]):
+    """The sample's spec cut to three items with these titles and no blocks."""
+    spec = SPEC.model_copy(deep=True)
+    for item, title in zip(spec.order_of_business.items, titles):
+        item.title, item.blocks = title, []
+    spec.order_of_business.items = spec.order_of_business.items[:3]
+    return spec
