@@ -166,21 +166,53 @@ def _neighbour(turns: list[Utterance], acts: list[bool], index: int, step: int) 
     return None
 
 
-def _given_the_floor(turns: list[Utterance], acts: list[bool], votes, index: int, cue: Cue) -> int | None:
+def _calls_another(cues: list[Cue], label: str) -> bool:
+    """Whether a chair's turn only calls someone other than ``label`` (a witness, to answer the
+    member whose slot it is) without thanking anyone: the slot it is in goes on."""
+    return (any(c.direction == NEXT and c.label not in (None, label, "Chair") for c in cues)
+            and not any(c.direction == PREVIOUS and c.label for c in cues))
+
+
+def _named_as(vote: dict[str, list[Evidence]], label: str) -> bool:
+    return any(e.kind.startswith((NEXT + ":", SELF + ":")) for e in vote.get(label, []))
+
+
+def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, index: int, cue: Cue) -> int | None:
     """The turn named as the label that turn ``index`` thanks (given the floor, or naming itself),
     if one was since the chair last acted: in a hearing the chair thanks the member whose slot it
     was ("Thanks, Mr. Jensen") after the witness answered, so the thanks are not the answer's.
     Either naming counts: a misheard floor ("I now invite Dr. Yomarov") is often followed by the
-    member's own "I'm Anne Umarov"."""
+    member's own "I'm Anne Umarov". The chair's call of the witness in the slot ("Ms. Olsen,
+    please") is passed over once: it gives the floor within the member's slot."""
     if cue.label is None or cue.correction:
         return None
-    naming = (NEXT + ":", SELF + ":")
+    passed_call = False
     for j in range(index - 1, -1, -1):
-        if any(e.kind.startswith(naming) for e in votes[j].get(cue.label, [])):
+        if _named_as(votes[j], cue.label):
             return j
         if acts[j]:
-            return None
+            if passed_call or not _calls_another(cues_of[j], cue.label):
+                return None
+            passed_call = True
     return None
+
+
+def _asked_before(turns: list[Utterance], acts: list[bool], cues_of, votes, target: int, label: str) -> int | None:
+    """The member's turn that thanks for ``label`` are about when the turn just before them
+    (``target``) answered in another voice, called by the chair as someone else: "Thank you,
+    Ms. Petrov" after "Ms. Olsen, please" and Ms. Olsen's answer are for the question before the
+    call. None when that is not the shape (no such call, or the turn before it named otherwise)."""
+    if _named_as(votes[target], label) or not any(
+            e.kind.startswith(NEXT + ":") for name, ev in votes[target].items() if name != label for e in ev):
+        return None
+    k = target - 1
+    if k < 0 or not acts[k] or not _calls_another(cues_of[k], label):
+        return None
+    earlier = _neighbour(turns, acts, k, -1)
+    if (earlier is None or acts[earlier] or turns[earlier].speaker == turns[target].speaker
+            or any(_named_as(votes[earlier], name) for name in votes[earlier] if name != label)):
+        return None
+    return earlier
 
 
 def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> None:
@@ -232,7 +264,11 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             # own) are the same speaker's opening or closing words.
             between = range(min(i, target) + 1, max(i, target)) if cue.direction != SELF else ()
             passed = [j for j in between if not acts[j] or turns[j].speaker != turn.speaker]
-            given = _given_the_floor(turns, acts, votes, i, cue) if cue.direction == PREVIOUS else None
+            given = _given_the_floor(turns, acts, cues_of, votes, i, cue) if cue.direction == PREVIOUS else None
+            asked = (_asked_before(turns, acts, cues_of, votes, target, cue.label)
+                     if cue.direction == PREVIOUS and given is None and cue.label else None)
+            if asked is not None:
+                target, passed = asked, []  # the member asked; the witness called as someone else answered
             if given is not None:
                 # Thanks for whom the floor was given, after a witness answered them: the turns
                 # since in that voice are theirs, the answer in another voice is not.

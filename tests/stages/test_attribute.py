@@ -206,6 +206,41 @@ def test_thanks_go_to_the_turn_that_named_itself_when_the_floor_was_misheard():
     assert not any(e.kind.endswith(":Canada") for e in attributed[2].evidence), attributed[2].evidence
 
 
+def test_thanks_pass_over_the_witness_the_chair_called_within_the_slot():
+    """The chair gives Canada the floor, Canada asks, the chair calls the official to answer
+    ("Ms. Treppel, please."), then thanks Canada: the thanks reach past that call to Canada's
+    question, and the answer keeps the official's name."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+        utterance("S0", "Ms. Treppel, please.", 15),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 18),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[1].attribution == "Canada"
+    assert attributed[3].attribution == "Alison Treppel"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
+
+
+def test_thanks_after_a_called_witness_go_to_the_question_when_the_floor_was_not_heard():
+    """Nobody was named when the member got the floor ("Please, go ahead."); the chair then called
+    the official and thanked Canada after her answer: the thanks are the question's."""
+    meeting = [
+        utterance("S0", "Please, go ahead.", 0),
+        utterance("S1", "When will the secretariat publish the evaluation of the program, and with what figures?", 3),
+        utterance("S0", "Ms. Treppel, please.", 15),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 18),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert any(e.kind == "previous:Canada" for e in attributed[1].evidence), attributed[1].evidence
+    assert attributed[3].attribution == "Alison Treppel"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
+
+
 def test_a_speaker_thanking_the_chair_inside_the_chairs_voice_is_not_the_chair():
     """Diarization merged a delegate into the chair's voice and the floor given was not heard: the
     delegate's "Thank you, Chair." starts a turn of its own, which is not called the Chair."""
