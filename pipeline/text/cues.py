@@ -57,6 +57,9 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:vous\s+avez\s+la\s+parole|usted\s+tiene\s+la\s+palabra|"
                 r"tiene\s+usted\s+la\s+palabra|voce\s+tem\s+a\s+palavra)\b"), NEXT, 1.0),
     (re.compile(r"\b(?:tiene|tendra)\s+la\s+palabra\s+" + _LA + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    # "Adelante, la distinguida delegación de Ecuador": Spanish "go ahead" before the name ("Gracias,
+    # Canadá, adelante, Paraguay": a name before it is the thanks').
+    (re.compile(r"\badelante\s*,?\s+(?!por\s+favor\b)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.8),
     (re.compile(r"\b(?:ofrezco|cedo|doy|concedo)\s+(?:el\s+uso\s+de\s+)?la\s+palabra\s+(?:a\s+)?" + _LA
                 + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\b(?:je\s+)?(?:donne|passe|cede)\s+la\s+parole\s+(?:a\s+)?(?:la\s+)?(?:delegation\s+)?"

@@ -69,6 +69,8 @@ def test_courtesy_is_not_a_correction(text):
     ("Perú, usted tiene la palabra.", (NEXT, "Peru")),
     ("Thank you, Chile, the delegation of Peru, you're on the floor.", (NEXT, "Peru")),
     ("Brazil, you are on the floor.", (NEXT, "Brazil")),
+    ("Adelante, la distinguida delegación de Chile, con la que cerramos la lista de oradores.", (NEXT, "Chile")),
+    ("Gracias, Canadá, adelante, Perú.", (NEXT, "Peru")),
 ])
 def test_the_many_ways_of_giving_the_floor(text, expected):
     assert expected in [(c.direction, c.label) for c in find_cues(text, ENTRIES)], find_cues(text, ENTRIES)
@@ -78,6 +80,7 @@ def test_the_many_ways_of_giving_the_floor(text, expected):
     "Canada, please wait a moment.",
     "Mexico, please bear with us.",
     "We now move to item two, the adoption of the order of business.",
+    "Muchas gracias, Canadá. Adelante, por favor.",
 ])
 def test_requests_and_announcements_give_no_floor(text):
     assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT], find_cues(text, ENTRIES)
