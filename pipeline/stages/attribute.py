@@ -33,7 +33,7 @@ import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            find_cues, floor_to_the_unnamed, manages_the_floor, named_by,
+                            find_cues, cues_to_the_unnamed, manages_the_floor, named_by,
                             thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
@@ -339,19 +339,20 @@ def agenda_votes(turns: list[Utterance], cues_of: list[list[Cue]], spec, votes) 
 
 def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry], said: np.ndarray,
                     labels: list[str], votes) -> None:
-    """Votes for the floor given to a name not made out, read among the labels nothing else in
-    the meeting names (:func:`pipeline.text.cues.floor_to_the_unnamed`): "over to Ms. Osain" is
-    Ms. Hussain when no other cue ever named her. Added to ``votes`` in place."""
+    """Votes for the floor given to, or thanks for, a name not made out, read among the labels
+    nothing else in the meeting names (:func:`pipeline.text.cues.cues_to_the_unnamed`): "over to
+    Ms. Osain" is Ms. Hussain when no other cue ever named her, "Muchas gracias, Cámara" thanks
+    Canada when nothing else did. Added to ``votes`` in place."""
     unnamed_labels = {label for k, label in enumerate(labels) if label != "Chair" and not said[:, k].any()}
     unnamed = [e for e in entries if e.label in unnamed_labels]
     if not unnamed:
         return
     acts = _acts(turns, cues_of)
     for i, turn in enumerate(turns):
-        for cue in floor_to_the_unnamed(turn.text, entries, unnamed):
-            target = _neighbour(turns, acts, i, 1)
+        for cue in cues_to_the_unnamed(turn.text, entries, unnamed):
+            target = _neighbour(turns, acts, i, 1 if cue.direction == NEXT else -1)
             if target is not None:
-                votes[target][cue.label].append(Evidence(kind=f"{NEXT}:{cue.label}", phrase=cue.phrase, time=turn.start,
+                votes[target][cue.label].append(Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase, time=turn.start,
                                                          weight=round(cue.weight * cue.score / 100.0, 3)))
 
 

@@ -198,22 +198,24 @@ def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP, thre
     return best_entry(match.group("before"), entries, at_start=False, max_skip=max_skip, threshold=threshold)
 
 
-def floor_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) -> list[Cue]:
-    """The floor given to a name not made out ("over to Ms. Osain"), read among the roster's
-    ``unnamed`` entries (those nothing else in the meeting names) only: a closed roster, so a
-    name nobody else answers to is the likeliest, if anything of it is recognisable. A weak cue
-    (:data:`VOCATIVE_WEIGHT`), whatever the pattern's."""
+def cues_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) -> list[Cue]:
+    """The floor given to, or short thanks for, a name not made out ("over to Ms. Osain",
+    "Muchas gracias, Cámara." for Canadá), read among the roster's ``unnamed`` entries (those
+    nothing else in the meeting names) only: a closed roster, so a name nobody else answers to is
+    the likeliest, if anything of it is recognisable. A weak cue (:data:`VOCATIVE_WEIGHT`),
+    whatever the pattern's; thanks count only in a sentence as short as a vocative's
+    (:data:`VOCATIVE_WORDS`), where the name can be nothing but the thanked one."""
     cues = []
     for sentence in split_sentences(fold(text)):
         for pattern, direction, _ in PATTERNS:
-            if direction != NEXT:
+            if direction == PREVIOUS and len(sentence.split()) > VOCATIVE_WORDS:
                 continue
             for match in pattern.finditer(sentence):
                 if _named(match, entries)[0] is not None:
                     continue
                 entry, score = _named(match, unnamed, threshold=RECOGNISABLE)
                 if entry is not None:
-                    cues.append(Cue(NEXT, entry.label, match.group(0).strip(), VOCATIVE_WEIGHT, score))
+                    cues.append(Cue(direction, entry.label, match.group(0).strip(), VOCATIVE_WEIGHT, score))
     return cues
 
 

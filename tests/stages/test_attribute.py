@@ -67,7 +67,10 @@ def test_a_correction_whose_name_is_misheard_still_withdraws_the_floor_given():
         utterance("S0", "Thank you, Canada. The meeting is adjourned.", 40),
     ]
     attributed = attribute(meeting, SPEC)
-    assert [u.attribution for u in attributed] == ["Chair", None, "Chair", "Chair", "Canada", "Chair"]
+    # The turn may take a likeness among the names nothing else accounts for (the closed roster's
+    # guess: "Thank you, parent-wide"), never Canada, and always for review.
+    assert [u.attribution for u in attributed][2:] == ["Chair", "Chair", "Canada", "Chair"]
+    assert attributed[0].attribution == "Chair" and attributed[1].attribution != "Canada"
     assert attributed[1].review
 
 
@@ -368,15 +371,33 @@ def test_a_floor_given_to_a_name_not_made_out_goes_to_whom_nothing_else_names():
     assert not any("gashani" in e.phrase for e in again[3].evidence), again[3].evidence
 
 
-def test_floor_to_the_unnamed_reads_only_names_not_made_out():
+def test_thanks_for_a_name_not_made_out_go_to_whom_nothing_else_names():
+    """The chair's Spanish call was lost and its thanks misheard ("Muchas gracias, Gashani." for
+    Mr. Gershanik): among those nothing else names, the likeness names the turn before the thanks."""
+    meeting = [
+        utterance("S0", "I give the floor to Ms. Alison Treppel.", 0),
+        utterance("S1", "Thank you, Chair. The secretariat trained officials from twelve member states.", 5),
+        utterance("S0", "Thank you. Sí, adelante.", 15),
+        utterance("S2", "The legal framework must be applied across the region without delay.", 20),
+        utterance("S0", "Muchas gracias, Gashani. The meeting is adjourned.", 30),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[3].attribution == "Martin Gershanik", attributed[3]
+    assert any(e.kind == "previous:Martin Gershanik" for e in attributed[3].evidence), attributed[3].evidence
+
+
+def test_cues_to_the_unnamed_reads_only_names_not_made_out():
     from meetings import ENTRIES
 
-    from pipeline.text.cues import floor_to_the_unnamed
+    from pipeline.text.cues import cues_to_the_unnamed
 
     people = [e for e in ENTRIES if e.kind == "person"]
-    assert [c.label for c in floor_to_the_unnamed("Thank you. Over to Mr. Gashani.", ENTRIES, people)] == ["Martin Gershanik"]
-    assert floor_to_the_unnamed("Over to Mr. Martin Gershanik.", ENTRIES, people) == []  # made out: a cue of its own
-    assert floor_to_the_unnamed("Over to the next item.", ENTRIES, people) == []  # nothing recognisable
+    assert [c.label for c in cues_to_the_unnamed("Thank you. Over to Mr. Gashani.", ENTRIES, people)] == ["Martin Gershanik"]
+    assert cues_to_the_unnamed("Over to Mr. Martin Gershanik.", ENTRIES, people) == []  # made out: a cue of its own
+    assert cues_to_the_unnamed("Over to the next item.", ENTRIES, people) == []  # nothing recognisable
+    assert [c.direction for c in cues_to_the_unnamed("Muchas gracias, Gashani.", ENTRIES, people)] == ["previous"]
+    assert cues_to_the_unnamed("Muchas gracias, Gashani, for the very clear presentation of the report on"
+                               " the work of the secretariat.", ENTRIES, people) == []  # too long for a bare thanks
 
 
 def test_an_opening_is_a_speakers_not_the_chairs_hand_over():
