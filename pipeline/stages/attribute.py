@@ -215,6 +215,41 @@ def _asked_before(turns: list[Utterance], acts: list[bool], cues_of, votes, targ
     return earlier
 
 
+def _owner(turns: list[Utterance], votes, speaker: str, upto: int) -> str | None:
+    """The label the turns of diarized voice ``speaker`` before turn ``upto`` are named as (given
+    the floor, or naming themselves) most often, if in two turns at least and more than any other."""
+    counts: dict[str, int] = defaultdict(int)
+    for j in range(upto):
+        if turns[j].speaker == speaker:
+            for name in votes[j]:
+                counts[name] += _named_as(votes[j], name)
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] == ranked[0]):
+        return None
+    return max(counts, key=counts.get)
+
+
+def _question_before(turns: list[Utterance], acts: list[bool], votes, index: int, target: int,
+                     label: str) -> int | None:
+    """The member's question that thanks for ``label`` (turn ``index``) are about when the turn
+    just before them (``target``) is in a voice named someone else's all meeting, and a turn of
+    another voice (not the thanking one's) came before it since the chair last acted: a witness
+    answering straight after the question ("Thank you, Mr. Rasmussen" after Ms. Olsen's answer).
+    None when that is not the shape, or that turn is named otherwise."""
+    owner = _owner(turns, votes, turns[target].speaker, index)
+    if owner is None or owner == label:
+        return None
+    for k in range(target - 1, -1, -1):
+        if acts[k]:
+            return None
+        if len(turns[k].words) >= MIN_TARGET_WORDS and turns[k].speaker not in (turns[target].speaker,
+                                                                                 turns[index].speaker):
+            if any(_named_as(votes[k], name) for name in votes[k] if name != label):
+                return None
+            return k
+    return None
+
+
 def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> None:
     """Add to ``cues_of`` the floor given by a name closing a turn, right before another voice, in a
     voice that gives the floor elsewhere: the chair calling the next speaker in words no pattern
@@ -267,6 +302,8 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             given = _given_the_floor(turns, acts, cues_of, votes, i, cue) if cue.direction == PREVIOUS else None
             asked = (_asked_before(turns, acts, cues_of, votes, target, cue.label)
                      if cue.direction == PREVIOUS and given is None and cue.label else None)
+            if asked is None and cue.direction == PREVIOUS and given is None and cue.label and not cue.correction:
+                asked = _question_before(turns, acts, votes, i, target, cue.label)
             if asked is not None:
                 target, passed = asked, []  # the member asked; the witness called as someone else answered
             if given is not None:

@@ -244,6 +244,26 @@ def test_thanks_after_a_called_witness_go_to_the_question_when_the_floor_was_not
     assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
 
 
+def test_thanks_after_a_witness_answering_straight_away_go_to_the_question():
+    """The official, called by name twice before in a voice of her own, answers straight after a
+    question whose floor was not made out; the chair's thanks for Canada are the question's."""
+    meeting = [
+        utterance("S0", "Ms. Treppel, please.", 0),
+        utterance("S2", "The secretariat trained officials from twelve member states this year.", 3),
+        utterance("S0", "Ms. Treppel, you have the floor again.", 12),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
+        utterance("S0", "Please, go ahead.", 25),
+        utterance("S1", "When will the secretariat publish the evaluation of the program, and with what figures?", 28),
+        utterance("S2", "The figures will be in the annex of the report that the secretariat publishes.", 40),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 50),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 55),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert any(e.kind == "previous:Canada" for e in attributed[5].evidence), attributed[5].evidence
+    assert attributed[6].attribution == "Alison Treppel"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[6].evidence), attributed[6].evidence
+
+
 def test_a_speaker_thanking_the_chair_inside_the_chairs_voice_is_not_the_chair():
     """Diarization merged a delegate into the chair's voice and the floor given was not heard: the
     delegate's "Thank you, Chair." starts a turn of its own, which is not called the Chair."""
