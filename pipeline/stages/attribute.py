@@ -26,14 +26,14 @@ only where the speaker changes.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            find_cues, cues_to_the_unnamed, manages_the_floor, named_by,
+                            cues_to_the_unnamed, find_cues, manages_the_floor, named_by,
                             thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
@@ -177,6 +177,17 @@ def _named_as(vote: dict[str, list[Evidence]], label: str) -> bool:
     return any(e.kind.startswith((NEXT + ":", SELF + ":")) for e in vote.get(label, []))
 
 
+def _named_otherwise(vote: dict[str, list[Evidence]], label: str) -> bool:
+    """Whether a turn was given the floor, or named itself, as anyone but ``label``."""
+    return any(_named_as(vote, name) for name in vote if name != label)
+
+
+def _cue_evidence(cue: Cue, time: float) -> Evidence:
+    """What cue ``cue``, said at ``time``, gives its label: its weight times how well the name matched."""
+    return Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase, time=time,
+                    weight=round(cue.weight * cue.score / 100.0, 3))
+
+
 def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, index: int, cue: Cue) -> int | None:
     """The turn named as the label that turn ``index`` thanks (given the floor, or naming itself),
     if one was since the chair last acted: in a hearing the chair thanks the member whose slot it
@@ -210,7 +221,7 @@ def _asked_before(turns: list[Utterance], acts: list[bool], cues_of, votes, targ
         return None
     earlier = _neighbour(turns, acts, k, -1)
     if (earlier is None or acts[earlier] or turns[earlier].speaker == turns[target].speaker
-            or any(_named_as(votes[earlier], name) for name in votes[earlier] if name != label)):
+            or _named_otherwise(votes[earlier], label)):
         return None
     return earlier
 
@@ -218,15 +229,12 @@ def _asked_before(turns: list[Utterance], acts: list[bool], cues_of, votes, targ
 def _owner(turns: list[Utterance], votes, speaker: str, upto: int) -> str | None:
     """The label the turns of diarized voice ``speaker`` before turn ``upto`` are named as (given
     the floor, or naming themselves) most often, if in two turns at least and more than any other."""
-    counts: dict[str, int] = defaultdict(int)
-    for j in range(upto):
-        if turns[j].speaker == speaker:
-            for name in votes[j]:
-                counts[name] += _named_as(votes[j], name)
-    ranked = sorted(counts.values(), reverse=True)
-    if not ranked or ranked[0] < 2 or (len(ranked) > 1 and ranked[1] == ranked[0]):
+    counts = Counter(name for j in range(upto) if turns[j].speaker == speaker
+                     for name in votes[j] if _named_as(votes[j], name))
+    top = counts.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
-    return max(counts, key=counts.get)
+    return top[0][0]
 
 
 def _question_before(turns: list[Utterance], acts: list[bool], votes, index: int, target: int,
@@ -244,9 +252,7 @@ def _question_before(turns: list[Utterance], acts: list[bool], votes, index: int
             return None
         if len(turns[k].words) >= MIN_TARGET_WORDS and turns[k].speaker not in (turns[target].speaker,
                                                                                  turns[index].speaker):
-            if any(_named_as(votes[k], name) for name in votes[k] if name != label):
-                return None
-            return k
+            return None if _named_otherwise(votes[k], label) else k
     return None
 
 
@@ -300,12 +306,12 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             between = range(min(i, target) + 1, max(i, target)) if cue.direction != SELF else ()
             passed = [j for j in between if not acts[j] or turns[j].speaker != turn.speaker]
             given = _given_the_floor(turns, acts, cues_of, votes, i, cue) if cue.direction == PREVIOUS else None
-            asked = (_asked_before(turns, acts, cues_of, votes, target, cue.label)
-                     if cue.direction == PREVIOUS and given is None and cue.label else None)
-            if asked is None and cue.direction == PREVIOUS and given is None and cue.label and not cue.correction:
-                asked = _question_before(turns, acts, votes, i, target, cue.label)
-            if asked is not None:
-                target, passed = asked, []  # the member asked; the witness called as someone else answered
+            if cue.direction == PREVIOUS and given is None and cue.label:
+                asked = _asked_before(turns, acts, cues_of, votes, target, cue.label)
+                if asked is None and not cue.correction:
+                    asked = _question_before(turns, acts, votes, i, target, cue.label)
+                if asked is not None:
+                    target, passed = asked, []  # the member asked; the witness, named otherwise, answered
             if given is not None:
                 # Thanks for whom the floor was given, after a witness answered them: the turns
                 # since in that voice are theirs, the answer in another voice is not.
@@ -318,9 +324,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
                     for label in list(votes[j]):
                         votes[j][label] = [e for e in votes[j][label] if not e.kind.startswith(NEXT + ":")]
                 if cue.label is not None:
-                    votes[j][cue.label].append(
-                        Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase,
-                                 time=turn.start, weight=round(cue.weight * cue.score / 100.0, 3)))
+                    votes[j][cue.label].append(_cue_evidence(cue, turn.start))
         # Giving the floor, thanking and announcing are what a chair does.
         count = _act_count(turn, cues)
         if count:
@@ -389,8 +393,7 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
         for cue in cues_to_the_unnamed(turn.text, entries, unnamed):
             target = _neighbour(turns, acts, i, 1 if cue.direction == NEXT else -1)
             if target is not None:
-                votes[target][cue.label].append(Evidence(kind=f"{cue.direction}:{cue.label}", phrase=cue.phrase, time=turn.start,
-                                                         weight=round(cue.weight * cue.score / 100.0, 3)))
+                votes[target][cue.label].append(_cue_evidence(cue, turn.start))
 
 
 def _said(votes, labels: list[str]) -> np.ndarray:

@@ -227,6 +227,13 @@ def test_thanks_pass_over_the_witness_the_chair_called_within_the_slot():
     assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
 
 
+def _thanks_reach_the_question(attributed, question: int, answer: int) -> None:
+    """The chair's thanks for Canada reached the question; the official's answer keeps her name."""
+    assert any(e.kind == "previous:Canada" for e in attributed[question].evidence), attributed[question].evidence
+    assert attributed[answer].attribution == "Alison Treppel"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[answer].evidence), attributed[answer].evidence
+
+
 def test_thanks_after_a_called_witness_go_to_the_question_when_the_floor_was_not_heard():
     """Nobody was named when the member got the floor ("Please, go ahead."); the chair then called
     the official and thanked Canada after her answer: the thanks are the question's."""
@@ -238,10 +245,7 @@ def test_thanks_after_a_called_witness_go_to_the_question_when_the_floor_was_not
         utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
         utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
     ]
-    attributed = attribute(meeting, SPEC)
-    assert any(e.kind == "previous:Canada" for e in attributed[1].evidence), attributed[1].evidence
-    assert attributed[3].attribution == "Alison Treppel"
-    assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
+    _thanks_reach_the_question(attribute(meeting, SPEC), question=1, answer=3)
 
 
 def test_thanks_after_a_witness_answering_straight_away_go_to_the_question():
@@ -258,10 +262,7 @@ def test_thanks_after_a_witness_answering_straight_away_go_to_the_question():
         utterance("S0", "Thank you, Canada. Peru, you have the floor.", 50),
         utterance("S3", "Peru supports the proposal and asks for a timetable.", 55),
     ]
-    attributed = attribute(meeting, SPEC)
-    assert any(e.kind == "previous:Canada" for e in attributed[5].evidence), attributed[5].evidence
-    assert attributed[6].attribution == "Alison Treppel"
-    assert not any(e.kind.endswith(":Canada") for e in attributed[6].evidence), attributed[6].evidence
+    _thanks_reach_the_question(attribute(meeting, SPEC), question=5, answer=6)
 
 
 def test_a_speaker_thanking_the_chair_inside_the_chairs_voice_is_not_the_chair():
