@@ -34,7 +34,8 @@ PUT_TO_THE_MEETING = re.compile(
 NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<what>[a-z' \-]+))?|"
                    r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
                    r"\btoma(?:mos)?\s+conhecimento\b|\bregistra(?:mos)?\s+(?:a\s+)?(?:sua\s+)?nota\b")
-DECIDED = re.compile(r"\bit\s+is\s+(?:so\s+)?(?:decided|agreed|ordered|approved)\b|"
+# "It is so decided" with its "so" misheard ("It is all decided"): one word between, unless it negates.
+DECIDED = re.compile(r"\bit\s+is\s+(?:(?!not\b|never\b|yet\b)[a-z']+\s+)?(?:decided|agreed|ordered|approved)\b|"
                      r"\b(?:is|are)\s+(?:so\s+)?(?:adopted|approved)\b|\bse\s+aprueba\b|\bqueda\s+(?:asi\s+)?"
                      r"(?:aprobad[oa]|decidido|acordado)\b|\basi\s+(?:se\s+)?(?:acuerda|queda\s+decidido)\b|"
                      r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
@@ -63,10 +64,16 @@ def sounds_decided(sentence: str) -> bool:
                if clause.strip())
 
 
+# "Is it agreed? It is agreed." by its shape, whatever ASR made of the word ("Is it a breed? It
+# is a breed."): the chair asks "is it W" and answers "it is W" with the same words.
+ASKED_AND_ANSWERED = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
+
+
 def decides(text: str) -> bool:
-    """Whether ``text`` states that something is decided: by its words (:data:`DECIDED`) or its
-    sound (:func:`sounds_decided`)."""
-    return bool(DECIDED.search(fold(text))) or sounds_decided(text)
+    """Whether ``text`` states that something is decided: by its words (:data:`DECIDED`), its
+    sound (:func:`sounds_decided`) or the shape of asking and answering (:data:`ASKED_AND_ANSWERED`)."""
+    folded = fold(text)
+    return bool(DECIDED.search(folded) or ASKED_AND_ANSWERED.search(folded)) or sounds_decided(text)
 
 
 @dataclass
@@ -261,8 +268,11 @@ def _decisions(utterances: list[Utterance], title: str) -> list[Point]:
     """The chair's decisions under an item, in the order said, each once."""
     points, seen = [], set()
     for u in utterances:
-        for k, sentence in enumerate(sentences(u.text)):
+        said = sentences(u.text)
+        for k, sentence in enumerate(said):
             text = decision(sentence, title)
+            if text is None and k + 1 < len(said) and ASKED_AND_ANSWERED.search(fold(f"{sentence} {said[k + 1]}")):
+                text = "It was so decided."  # "Is it agreed?" asked, "It is agreed." answered
             if text and text not in seen:
                 seen.add(text)
                 points.append(Point(text, u.attribution, u.start, u.end, point_id(u, k, "d")))

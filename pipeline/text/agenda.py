@@ -54,6 +54,7 @@ ANNOUNCE = re.compile(r"\b(?:move|moving|proceed|turn|go|pass|come|now|pasamos|p
                       r"pasar|passar|passemos|vamos|ahora|agora|maintenant|passer|abordons|examinons|"
                       r"examinar|iniciamos|comenzamos|comecamos|ouvrons|abrimos)\b")
 TITLE_MATCH = 85.0
+TITLE_OPENING = 16  # characters of a title that name it after its number ("informe sobre el ...")
 # The items every committee has, by the words chairs use for them in the four languages: a
 # Spanish-speaking chair announces "el orden del día" under an English title "Adoption of the
 # order of business". An item whose title holds one of these phrases is announced by any other.
@@ -134,15 +135,29 @@ def _announcing(folded: str, match: re.Match) -> bool:
     return bool(ANNOUNCE.search(sentence)) or lead in LEAD_IN
 
 
+def _titled(folded: str, match: re.Match, number: int | None, titles: list[str]) -> bool:
+    """Whether the item named by number in ``match`` is followed by its own title ("el punto uno,
+    aprobación del orden del día"): naming both announces it, whatever ASR made of the verb
+    ("Tenemos a concineación" for "a consideración")."""
+    if not number or not 1 <= number <= len(titles):
+        return False
+    rest = folded[match.end():].lstrip(" .:-")
+    rest = rest.split(". ", 1)[0]
+    title = fold(titles[number - 1])
+    said = min(len(title), len(rest.rstrip(".")))  # the title's opening words are enough
+    return (said >= TITLE_OPENING and fuzz.ratio(title[:said], rest[:said]) >= TITLE_MATCH
+            or _stock_hit(rest, titles, number - 1) == number)
+
+
 def announced(text: str, patterns, titles: list[str], current: int) -> int | None:
     """The item (or block) number an utterance announces, if it announces one."""
     folded = fold(text)
     count = len(titles)
     for pattern in patterns:
         for match in pattern.finditer(folded):
-            if not _announcing(folded, match):
-                continue
             number = _number(match, current, count)
+            if not (_announcing(folded, match) or _titled(folded, match, number, titles)):
+                continue
             if number and match.groupdict().get("rel"):
                 # "the next item, questions to the Minister": the title said beats counting
                 # from an item whose announcement may have been missed.

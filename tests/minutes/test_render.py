@@ -154,6 +154,33 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     assert minutes.items[0].decision == decided, [(u.attribution, u.item, u.text) for u in align(attribute(said, spec), spec)]
 
 
+@pytest.mark.parametrize("text, decided", [
+    ("Is it a breed? It is a breed.", True),      # held-out committee: "Is it agreed? It is agreed."
+    ("Is it a grid? It is a grid.", True),
+    ("It is all decided.", True),                 # "It is so decided", its "so" misheard
+    ("It is not decided.", False),
+    ("It is yet to be decided.", False),
+    ("Is it clear what it is?", False),
+    ("It is a breed of its own.", False),
+])
+def test_a_decision_is_heard_by_its_shape_when_its_words_are_misheard(text, decided):
+    from pipeline.stages.draft import decides
+
+    assert decides(text) is decided
+
+
+def test_asked_and_answered_records_the_decision_under_its_item():
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    title = spec.order_of_business.items[1].title
+    said = [utterance("S0", "I call to order this meeting. We now move to item one, the adoption of the order of "
+                            "business. Is it a breed? It is a breed.", 0),
+            utterance("S0", f"We now move to item two, {title}. Is it a grid? It is a grid. "
+                            "We now move to item three.", 20)]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    assert minutes.items[0].decision == "adopted"
+    assert [p.text for p in minutes.items[1].decisions] == ["It was so decided."]
+
+
 def test_the_meetings_last_words_are_its_adjournment_not_a_point():
     """ASR garbled "Seeing no other business, the meeting is adjourned. Thank you all.": the
     chair's last sentence of the meeting is its adjournment by position, never a point."""

@@ -38,6 +38,22 @@ def test_mentions_that_announce_no_item(text, current):
     assert number is None or number <= current
 
 
+SPANISH_TITLES = ["Aprobación del orden del día", "Informe sobre el Programa Interamericano de Facilitadores Judiciales",
+                  "Otros asuntos"]
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    # held-out Spanish-chaired meeting: "Tenemos a consideración" misheard, so no announcing verb
+    ("De claro, abierta la sesión. Tenemos a concineación el punto uno, aprobación del orden del día.", 0, 1),
+    ("Tenemos el punto dos, informe sobre el programa interamericano.", 1, 2),
+    ("Sobre el punto dos, quisiera agradecer al Canadá.", 1, None),  # the number without its title
+])
+def test_an_item_named_by_number_and_title_is_announced_without_a_verb(text, current, expected):
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
+
+    assert announced(text, ITEM_PATTERNS, SPANISH_TITLES, current) == expected
+
+
 OTHER_BUSINESS_TITLES = ["Adoption of the order of business", "Report of the Inter-American Drug Abuse Control "
                          "Commission", "Other business"]
 
