@@ -258,7 +258,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     sentences = split_sentences(folded)
     ends = _clause_ends(text)
     for position, sentence in enumerate(sentences):
-        before = len(cues)
+        before, introduced = len(cues), False
         for pattern, direction, weight in PATTERNS:
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
@@ -274,13 +274,15 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         for pattern, weight, max_skip in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries, max_skip)
-                if entry is not None and entry.kind != "chair":
+                if entry is not None and _another_given_name(match, entry):
+                    introduced = True  # someone not made out named themselves: nobody is addressed
+                elif entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
         # "Thanks, Inez Oibalova, Mr. Barrett, please.": the thanks' name window reached the name
         # the floor is given to; nobody is thanked and called in one breath.
         given = {c.label for c in cues[before:] if c.direction == NEXT}
         cues[before:] = [c for c in cues[before:] if not (c.direction == PREVIOUS and c.label in given)]
-        if len(cues) == before:
+        if len(cues) == before and not introduced:
             cues += _vocative(sentence, entries)
     for pattern in CORRECTIONS:
         for match in pattern.finditer(folded):
@@ -290,6 +292,17 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
             cues.append(Cue(PREVIOUS, entry.label if entry else None, match.group(0).strip(),
                             CORRECTION_WEIGHT, score, correction=True))
     return cues
+
+
+def _another_given_name(match: re.Match, entry: Entry) -> bool:
+    """"I'm Larry Larsen" is not Rosa Larsen: a speaker introducing themselves says a given name
+    with the surname, and one nothing like the entry's (below :data:`RECOGNISABLE`) says the
+    surname matched by chance, someone else's misheard ("Ravi Rasmussen")."""
+    parts = entry.phrases[0].split() if entry.kind == "person" and entry.phrases else []
+    said = [w.strip(".,;:") for w in (match.groupdict().get("after") or "").split()[:2]]
+    if len(parts) < 2 or len(said) < 2 or said[0] in TITLES or said[1] != parts[-1]:
+        return False
+    return max(fuzz.ratio(parts[0], said[0]), _phonetic(parts[0], said[0])) < RECOGNISABLE
 
 
 THANKS_CUT_WORDS = 2  # "Thanks, Emis." + "Fraser, the next question ...": ASR ended the thanks at a title
