@@ -133,6 +133,13 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
     return turns, origin
 
 
+def _calls(cues: list[Cue], turn: Utterance, entries: list[Entry]) -> bool:
+    """Whether ``turn`` opens by the chair calling someone ("Let's hear from Nils McKinnon."): how
+    :func:`split_turns` cuts a chair's call from the statement before it in one voice."""
+    bounds = sentence_starts(turn)[1:2] or [len(turn.words)]
+    return any(c.direction == NEXT and c.act for c in _floor_cues(text_of(turn.words[:bounds[0]]), entries))
+
+
 def _rejoin(turns: list[Utterance], origin: list[int]) -> list[Utterance]:
     """Consecutive pieces of one utterance with the same label become one utterance again."""
     out: list[Utterance] = []
@@ -226,25 +233,33 @@ def _asked_before(turns: list[Utterance], acts: list[bool], cues_of, votes, targ
     return earlier
 
 
-def _owner(turns: list[Utterance], votes, speaker: str, upto: int) -> str | None:
-    """The label the turns of diarized voice ``speaker`` before turn ``upto`` are named as (given
-    the floor, or naming themselves) most often, if in two turns at least and more than any other."""
-    counts = Counter(name for j in range(upto) if turns[j].speaker == speaker
-                     for name in votes[j] if _named_as(votes[j], name))
-    top = counts.most_common(2)
-    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
-        return None
-    return top[0][0]
+def _owners(turns: list[Utterance], cues_of: list[list[Cue]], acts: list[bool]) -> dict[str, str]:
+    """For each diarized voice, the label its turns are named as (given the floor, or naming
+    themselves) most often over the whole meeting, if in two turns at least and more than any
+    other: a witness called "Minister" late in the meeting owns her voice from its start."""
+    named: dict[str, Counter] = defaultdict(Counter)
+    for i, cues in enumerate(cues_of):
+        for label in {c.label for c in cues if c.label not in (None, "Chair") and c.direction != PREVIOUS}:
+            directions = {c.direction for c in cues if c.label == label}
+            target = i if SELF in directions else _neighbour(turns, acts, i, 1)
+            if target is not None:
+                named[turns[target].speaker][label] += 1
+    owners = {}
+    for speaker, counts in named.items():
+        top = counts.most_common(2)
+        if top[0][1] >= 2 and (len(top) == 1 or top[1][1] < top[0][1]):
+            owners[speaker] = top[0][0]
+    return owners
 
 
-def _question_before(turns: list[Utterance], acts: list[bool], votes, index: int, target: int,
-                     label: str) -> int | None:
+def _question_before(turns: list[Utterance], acts: list[bool], votes, owners: dict[str, str], index: int,
+                     target: int, label: str) -> int | None:
     """The member's question that thanks for ``label`` (turn ``index``) are about when the turn
     just before them (``target``) is in a voice named someone else's all meeting, and a turn of
     another voice (not the thanking one's) came before it since the chair last acted: a witness
     answering straight after the question ("Thank you, Mr. Rasmussen" after Ms. Olsen's answer).
     None when that is not the shape, or that turn is named otherwise."""
-    owner = _owner(turns, votes, turns[target].speaker, index)
+    owner = owners.get(turns[target].speaker)
     if owner is None or owner == label:
         return None
     for k in range(target - 1, -1, -1):
@@ -294,6 +309,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
     turn's, from :func:`find_cues`) give it."""
     votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in turns]
     acts = _acts(turns, cues_of)
+    owners = _owners(turns, cues_of, acts)
     for i, (turn, cues) in enumerate(zip(turns, cues_of)):
         for cue in cues:
             if cue.label == "Chair":
@@ -309,7 +325,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             if cue.direction == PREVIOUS and given is None and cue.label:
                 asked = _asked_before(turns, acts, cues_of, votes, target, cue.label)
                 if asked is None and not cue.correction:
-                    asked = _question_before(turns, acts, votes, i, target, cue.label)
+                    asked = _question_before(turns, acts, votes, owners, i, target, cue.label)
                 if asked is not None:
                     target, passed = asked, []  # the member asked; the witness, named otherwise, answered
             if given is not None:
@@ -514,13 +530,15 @@ def opening_only(text: str, entries: list[Entry]) -> bool:
 
 
 def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions,
-           continued: list[bool] | None = None) -> list[int]:
+           continued: list[bool] | None = None, called: list[bool] | None = None) -> list[int]:
     """The best label sequence (column indices; the last column is "nobody we can name") for
     turns with these emission scores, by Viterbi. Transitions: the same voice again tends to
     keep its label (a bonus of ``same_voice``); one label on two different voices in a row costs
     ``new_voice``, except the chair's, whose voice diarization often splits; a turn that goes on
     with the sentence before it (``continued[t]``) keeps its label whatever the voice (a bonus of
-    ``continued``)."""
+    ``continued``). Into a turn cut from its voice's statement where the chair calls someone
+    (``called[t]``), the voice says nothing either way: diarization put the chair's call in the
+    speaker's voice, or the chair called after speaking, and only the turns' own evidence tells."""
     n, k = emission.shape
     unknown = k - 1
     same = np.zeros((k, k))
@@ -535,7 +553,10 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
     score = emission[0].copy()
     back = np.zeros((n, k), dtype=int)
     for t in range(1, n):
-        step = score[:, None] + (same if speakers[t] == speakers[t - 1] else new)
+        if called and called[t]:
+            step = score[:, None] + np.zeros((k, k))
+        else:
+            step = score[:, None] + (same if speakers[t] == speakers[t - 1] else new)
         if continued and continued[t]:
             step = step + going_on
         back[t] = step.argmax(axis=0)
@@ -580,7 +601,9 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     voiced = options.voice * shares
     emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options)
     continued = [False] + [continues(a, b, entries) for a, b in zip(turns, turns[1:])]
-    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued)
+    called = [t > 0 and origin[t] == origin[t - 1] and _calls(cues_of[t], turns[t], entries)
+              for t in range(len(turns))]
+    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called)
     strongest = _strongest(turns, votes, banked)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:

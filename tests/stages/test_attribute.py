@@ -265,6 +265,42 @@ def test_thanks_after_a_witness_answering_straight_away_go_to_the_question():
     _thanks_reach_the_question(attribute(meeting, SPEC), question=5, answer=6)
 
 
+def test_thanks_after_a_witness_named_only_later_in_the_meeting_go_to_the_question():
+    """Held-out committee: the minister answered straight after a question whose floor was not
+    made out, and was called by name only later in the meeting; her voice is hers from the
+    start, so the chair's thanks for Canada are the question's."""
+    meeting = [
+        utterance("S0", "Please, go ahead.", 0),
+        utterance("S1", "When will the secretariat publish the evaluation of the program, and with what figures?", 3),
+        utterance("S2", "The figures will be in the annex of the report that the secretariat publishes.", 15),
+        utterance("S0", "Thank you, Canada. Ms. Treppel, please.", 25),
+        utterance("S2", "The secretariat trained officials from twelve member states this year.", 28),
+        utterance("S0", "Ms. Treppel, you have the floor again.", 37),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 40),
+        utterance("S0", "Peru, you have the floor.", 50),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 55),
+    ]
+    _thanks_reach_the_question(attribute(meeting, SPEC), question=1, answer=2)
+
+
+def test_a_chairs_call_in_a_speakers_voice_does_not_make_the_statement_the_chairs():
+    """Diarization put the chair's call ("Let's hear from Peru.") at the end of an official's
+    answer, in her voice: the call is the chair's, and the voice they share does not carry the
+    chair's label back onto the answer."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada.", 15),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures. "
+                        "Let's hear from Peru.", 18),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
+    ]
+    attributed = attribute(meeting, SPEC)
+    answer = next(u for u in attributed if u.text.startswith("The evaluation"))
+    call = next(u for u in attributed if u.text.startswith("Let's hear"))
+    assert answer.attribution != "Chair" and call.attribution == "Chair", [(u.attribution, u.text) for u in attributed]
+
+
 def test_a_speaker_thanking_the_chair_inside_the_chairs_voice_is_not_the_chair():
     """Diarization merged a delegate into the chair's voice and the floor given was not heard: the
     delegate's "Thank you, Chair." starts a turn of its own, which is not called the Chair."""
