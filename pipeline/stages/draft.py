@@ -191,7 +191,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
     de Brasil")."""
-    from pipeline.text.cues import mentioned
+    from pipeline.text.cues import VOCATIVE_WORDS, manages_the_floor, mentioned
     from pipeline.text.report import SUBSTANCE
 
     u = utterances[index]
@@ -203,6 +203,11 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
                            or (u.item is not None and utterances[index - 1].item != u.item)):
         edges.add(said[0])
     edges |= {s for s in said if mentioned(s, entries)}
+    # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
+    # Pleased with a moment. I will come back to you." ("please wait a moment", misheard).
+    runs = [s in edges or manages_the_floor(s, entries) for s in said]
+    edges |= {said[k] for k in range(1, len(said) - 1)
+              if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
     return {s for s in edges if not SUBSTANCE.search(s)}
 
 

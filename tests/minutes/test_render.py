@@ -380,6 +380,27 @@ def test_what_asr_garbled_in_the_floor_protocol_stays_out_and_decisions_are_hear
     assert not [t for t in texts if re.search(r"young man|presence", t, re.I)], texts
 
 
+def test_a_garbled_line_between_two_that_run_the_meeting_runs_it_too():
+    """Held-out committee: "Thanks, Mr. Carrier. Mr., please wait a moment; I will come back to
+    you." came out as "... Mr. Pleased with a moment. I will come back to you.": the short line
+    between the thanks and the promise is floor management, not the chair's remark."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    items = spec.order_of_business.items
+    said = [
+        utterance("S0", "I call to order this meeting. We now move to item one, the adoption of the order of business. "
+                        "It is adopted.", 0),
+        utterance("S0", f"We now move to item two, {items[1].title}. Canada, you have the floor.", 20),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+        utterance("S0", "Thanks, Canada. Mr. Pleased with a moment. I will come back to you. Peru, you have the floor.", 40),
+        utterance("S3", "Thank you, Chair. Peru supports the proposal and asks for a timetable.", 50),
+        utterance("S0", "We now move to item three.", 60),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    texts = [p.text for item in minutes.items for p in item.remarks + item.closing_points + item.points + item.requests]
+    assert any("accede" in t for t in texts), texts
+    assert not [t for t in texts if re.search(r"moment", t, re.I)], texts
+
+
 def test_the_question_put_to_the_meeting_is_heard_by_sound():
     """From the merged-voices sample: "Is it agreed? Is it agreed?" came out of ASR as "Is it a
     grade? Is it a grade?" (``isitakrt`` either way); with nobody speaking after it, the order of
