@@ -164,7 +164,7 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     ("It is a breed of its own.", False),
 ])
 def test_a_decision_is_heard_by_its_shape_when_its_words_are_misheard(text, decided):
-    from pipeline.stages.draft import decides
+    from pipeline.text.decisions import decides
 
     assert decides(text) is decided
 
@@ -349,7 +349,7 @@ def test_what_asr_garbled_in_the_floor_protocol_stays_out_and_decisions_are_hear
     not; a member's garbled introduction ("I'm an young man off.") is no point; the first
     sentence of an item, its announcement garbled ("Where you know the presence of the
     business."), is no point either."""
-    from pipeline.stages.draft import sounds_decided
+    from pipeline.text.decisions import sounds_decided
 
     assert sounds_decided("It is a great, it is a great,") and sounds_decided("It is a grid.")
     assert sounds_decided("Así se acuerda.") and sounds_decided("So decided.")
@@ -405,7 +405,7 @@ def test_the_question_put_to_the_meeting_is_heard_by_sound():
     """From the merged-voices sample: "Is it agreed? Is it agreed?" came out of ASR as "Is it a
     grade? Is it a grade?" (``isitakrt`` either way); with nobody speaking after it, the order of
     business was adopted. "It is a great honour" puts nothing to the meeting."""
-    from pipeline.stages.draft import puts_to_the_meeting
+    from pipeline.text.decisions import puts_to_the_meeting
 
     assert puts_to_the_meeting("Is it a grade? Is it a grade?") and puts_to_the_meeting("Is it agreed?")
     assert puts_to_the_meeting("Si no hay objeciones, así se acuerda.")

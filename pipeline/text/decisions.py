@@ -1,0 +1,84 @@
+"""How chairs state decisions and put items to the meeting, in the four languages, by their
+words and by their sound when ASR misheard them. The draft records them; transcription listens
+for them in short lines (:func:`states_a_decision`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.text.roster import fold, skeleton
+
+# "It is so adopted", as ASR also hears it ("so an opted", "so adapted").
+ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\baprovad[oa]\b|\badopt[ée]e?\b",
+                     re.IGNORECASE)
+# The chair putting the order of business to the meeting ("Is it agreed?", "Si no hay
+# objeciones ..."): with no delegation speaking on the item after it, the committee adopted it by
+# consensus, as the reference minutes record, even when ASR lost the "It is agreed" that followed
+# ("Is it agreed? Is it agreed?"). Spanish and Portuguese "objeciones" allow a misheard onset
+# ("onjeciones"); matched on folded text.
+PUT_TO_THE_MEETING = re.compile(
+    r"\bis\s+it\s+agreed\b|\b(?:are\s+there\s+|is\s+there\s+|if\s+there\s+(?:are|is)\s+)?(?:any|no)\s+objections?\b|"
+    r"\bdoes\s+the\s+(?:committee|council|commission)\s+agree\b|\bno\s+hay\s+\w{0,3}[bj]eci|\balguna\s+objeci|"
+    r"\bpas\s+d\s*'?\s*objections?\b|\bdes\s+objections\b|\bnao\s+houver\s+\w{0,3}[bj]ec|\balguma\s+objec")
+# Decisions as chairs state them in the four languages (matched on folded text: no accents).
+NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<what>[a-z' \-]+))?|"
+                   r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
+                   r"\btoma(?:mos)?\s+conhecimento\b|\bregistra(?:mos)?\s+(?:a\s+)?(?:sua\s+)?nota\b")
+# "It is so decided" with its "so" misheard ("It is all decided"): one word between, unless it negates.
+DECIDED = re.compile(r"\bit\s+is\s+(?:(?!not\b|never\b|yet\b)[a-z']+\s+)?(?:decided|agreed|ordered|approved)\b|"
+                     r"\b(?:is|are)\s+(?:so\s+)?(?:adopted|approved)\b|\bse\s+aprueba\b|\bqueda\s+(?:asi\s+)?"
+                     r"(?:aprobad[oa]|decidido|acordado)\b|\basi\s+(?:se\s+)?(?:acuerda|queda\s+decidido)\b|"
+                     r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
+                     r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b")
+
+# The same decisions as a whole clause sounds ("It is a great, it is a great," for "Is it
+# agreed? It is agreed."): compared by :func:`sound_key`, exactly, so no cut-off is needed.
+DECISION_CLAUSES = ("it is agreed", "it is so agreed", "it is so decided", "it is so adopted", "it is adopted",
+                    "so decided", "so agreed", "asi se acuerda", "asi se decide", "queda aprobado", "se aprueba",
+                    "il en est ainsi decide", "c'est adopte", "assim fica decidido", "fica aprovado")
+VOICING = str.maketrans("dbgvz", "tpkfs")  # ASR slips most between voiced and voiceless pairs
+
+
+def sound_key(text: str) -> str:
+    """A clause's consonant frame (:func:`pipeline.text.roster.skeleton`) with word breaks and
+    voicing ignored: "it is a great" and "it is agreed" are both ``itisakrt``."""
+    return skeleton(text).replace(" ", "").translate(VOICING)
+
+
+DECISION_KEYS = {sound_key(c) for c in DECISION_CLAUSES}
+
+
+def sounds_decided(sentence: str) -> bool:
+    """Whether a clause of ``sentence`` is, by its sound, a decision of :data:`DECISION_CLAUSES`."""
+    return any(sound_key(clause) in DECISION_KEYS for clause in re.split(r"[,;:.!?¿¡]", sentence)
+               if clause.strip())
+
+
+# "Is it agreed? It is agreed." by its shape, whatever ASR made of the word ("Is it a breed? It
+# is a breed."): the chair asks "is it W" and answers "it is W" with the same words.
+ASKED_AND_ANSWERED = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
+
+
+def decides(text: str) -> bool:
+    """Whether ``text`` states that something is decided: by its words (:data:`DECIDED`), its
+    sound (:func:`sounds_decided`) or the shape of asking and answering (:data:`ASKED_AND_ANSWERED`)."""
+    folded = fold(text)
+    return bool(DECIDED.search(folded) or ASKED_AND_ANSWERED.search(folded)) or sounds_decided(text)
+
+
+# The question by its sound ("Is it a grade?" for "Is it agreed?"), as :data:`DECISION_CLAUSES`.
+PUT_KEYS = {sound_key(c) for c in ("is it agreed", "is that agreed", "does the committee agree")}
+
+
+def puts_to_the_meeting(text: str) -> bool:
+    """Whether ``text`` puts the item to the meeting: by its words (:data:`PUT_TO_THE_MEETING`) or
+    a clause's sound (:data:`PUT_KEYS`)."""
+    return bool(PUT_TO_THE_MEETING.search(fold(text))) or any(
+        sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
+
+
+def states_a_decision(text: str) -> bool:
+    """Whether ``text`` decides, notes or puts something to the meeting: what a chair's short
+    line of procedure says, which the minutes record."""
+    return decides(text) or puts_to_the_meeting(text) or NOTED.search(fold(text)) is not None
