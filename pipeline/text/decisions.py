@@ -1,6 +1,6 @@
 """How chairs state decisions and put items to the meeting, in the four languages, by their
-words and by their sound when ASR misheard them. The draft records them; transcription listens
-for them in short lines (:func:`states_a_decision`).
+words and by their sound when ASR misheard them; the draft records them in the reference
+minutes' form.
 """
 
 from __future__ import annotations
@@ -77,8 +77,3 @@ def puts_to_the_meeting(text: str) -> bool:
     return bool(PUT_TO_THE_MEETING.search(fold(text))) or any(
         sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
 
-
-def states_a_decision(text: str) -> bool:
-    """Whether ``text`` decides, notes or puts something to the meeting: what a chair's short
-    line of procedure says, which the minutes record."""
-    return decides(text) or puts_to_the_meeting(text) or NOTED.search(fold(text)) is not None
