@@ -76,4 +76,3 @@ def puts_to_the_meeting(text: str) -> bool:
     a clause's sound (:data:`PUT_KEYS`)."""
     return bool(PUT_TO_THE_MEETING.search(fold(text))) or any(
         sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
-
