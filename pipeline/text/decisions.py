@@ -25,12 +25,16 @@ PUT_TO_THE_MEETING = re.compile(
 NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<what>[a-z' \-]+))?|"
                    r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
                    r"\btoma(?:mos)?\s+conhecimento\b|\bregistra(?:mos)?\s+(?:a\s+)?(?:sua\s+)?nota\b")
-# "It is so decided" with its "so" misheard ("It is all decided"): one word between, unless it negates.
+# "It is so decided" with its "so" misheard ("It is all decided"): one word between, unless it
+# negates.
 DECIDED = re.compile(r"\bit\s+is\s+(?:(?!not\b|never\b|yet\b)[a-z']+\s+)?(?:decided|agreed|ordered|approved)\b|"
                      r"\b(?:is|are)\s+(?:so\s+)?(?:adopted|approved)\b|\bse\s+aprueba\b|\bqueda\s+(?:asi\s+)?"
                      r"(?:aprobad[oa]|decidido|acordado)\b|\basi\s+(?:se\s+)?(?:acuerda|queda\s+decidido)\b|"
                      r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
-                     r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b")
+                     r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b|"
+                     # "Así queda decidido." heard as "Así que la decidimos.": "así" and a form of
+                     # "decidir" closing the clause, at most two words between
+                     r"\b(?:asi|assim)\s+(?:[a-z]+\s+){0,2}decid(?:ido|ida|imos|e)\s*(?:[.;!]|$)")
 
 # The same decisions as a whole clause sounds ("It is a great, it is a great," for "Is it
 # agreed? It is agreed."): compared by :func:`sound_key`, exactly, so no cut-off is needed.

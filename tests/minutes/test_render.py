@@ -162,6 +162,8 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     ("It is yet to be decided.", False),
     ("Is it clear what it is?", False),
     ("It is a breed of its own.", False),
+    ("Así que la decidimos.", True),             # held-out Spanish chair (seed 9012): "Así queda decidido."
+    ("Así que decidimos apoyar la propuesta.", False),  # a delegation's account, not a decision
 ])
 def test_a_decision_is_heard_by_its_shape_when_its_words_are_misheard(text, decided):
     from pipeline.text.decisions import decides
