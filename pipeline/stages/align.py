@@ -27,11 +27,15 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
         if may_announce(utterance):
             for start in reversed(_clause_starts(utterance)):
                 head = pieces[0]
-                sentence = text_of(head.words[start:start + 40])
-                if ANNOUNCE.search(fold(sentence)) and (
-                        any(p.search(fold(sentence)) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
-                        or title_hit(fold(sentence), _all_titles(spec))):
+                sentence = fold(text_of(head.words[start:start + 40]))
+                # "We now move to item two", or a sentence that opens with it ("Item 2. Question
+                # to the Minister ..." after the adoption, in one breath).
+                if (ANNOUNCE.search(sentence) and (any(p.search(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
+                                                   or title_hit(sentence, _all_titles(spec)))
+                        or any(p.match(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)):
                     first, second = split_at(head, start)
+                    # the pieces keep the utterance's whole span between them, as align's own cut
+                    first.start, first.end, second.end = head.start, second.start, head.end
                     pieces = [first, second, *pieces[1:]]
         out.extend(pieces)
     return out

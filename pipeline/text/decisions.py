@@ -75,8 +75,14 @@ def decides(text: str) -> bool:
 PUT_KEYS = {sound_key(c) for c in ("is it agreed", "is that agreed", "does the committee agree")}
 
 
+# "Is it agreed? It is agreed." with its answer heard as the question again, whatever ASR made of
+# the word ("Is it a breed? Is it a breed?"): the chair asking the same "is it W" twice.
+ASKED_TWICE = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+is\s+it\s+(?P=w)\b")
+
+
 def puts_to_the_meeting(text: str) -> bool:
-    """Whether ``text`` puts the item to the meeting: by its words (:data:`PUT_TO_THE_MEETING`) or
-    a clause's sound (:data:`PUT_KEYS`)."""
-    return bool(PUT_TO_THE_MEETING.search(fold(text))) or any(
+    """Whether ``text`` puts the item to the meeting: by its words (:data:`PUT_TO_THE_MEETING`),
+    its shape (:data:`ASKED_TWICE`) or a clause's sound (:data:`PUT_KEYS`)."""
+    folded = fold(text)
+    return bool(PUT_TO_THE_MEETING.search(folded) or ASKED_TWICE.search(folded)) or any(
         sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())

