@@ -163,3 +163,22 @@ def test_an_item_opening_a_sentence_mid_utterance_starts_there():
     assert [u.item for u in align(meeting, spec)] == [1, 2]
     assert puts_to_the_meeting("Is it a breed? Is it a breed?")
     assert not puts_to_the_meeting("Is it clear? It was not.")
+
+
+def test_an_announcement_cut_from_an_utterance_leaves_no_time_unassigned():
+    """The pieces of a cut utterance keep its whole span between them: the time between the
+    last word before the announcement and its first word (held-out merged voices: 0.7 s after
+    "It is so decided." had no item and no speaker)."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(OTHER_BUSINESS_TITLES)
+    meeting = [utterance("S0", "We now move to item two, the report.", 0),
+               utterance("S0", "Thank you, Chile. It is so decided. We now move to item three, other business.", 10)]
+    for u in meeting:
+        u.attribution = "Chair"
+    meeting[1].start, meeting[1].end = 9.5, meeting[1].end + 0.5
+    aligned = align(meeting, spec)
+    assert [u.item for u in aligned] == [2, 2, 3]
+    assert aligned[1].start == 9.5 and aligned[1].end == aligned[2].start and aligned[2].end == meeting[1].end
