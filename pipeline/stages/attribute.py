@@ -133,7 +133,7 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
     return turns, origin
 
 
-def _calls(cues: list[Cue], turn: Utterance, entries: list[Entry]) -> bool:
+def _calls(turn: Utterance, entries: list[Entry]) -> bool:
     """Whether ``turn`` opens by the chair calling someone ("Let's hear from Nils McKinnon."): how
     :func:`split_turns` cuts a chair's call from the statement before it in one voice."""
     bounds = sentence_starts(turn)[1:2] or [len(turn.words)]
@@ -550,13 +550,12 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
     going_on = np.zeros((k, k))
     np.fill_diagonal(going_on, options.continued)
     going_on[unknown, unknown] = 0.0
+    neutral = np.zeros((k, k))
     score = emission[0].copy()
     back = np.zeros((n, k), dtype=int)
     for t in range(1, n):
-        if called and called[t]:
-            step = score[:, None] + np.zeros((k, k))
-        else:
-            step = score[:, None] + (same if speakers[t] == speakers[t - 1] else new)
+        voice = neutral if called and called[t] else same if speakers[t] == speakers[t - 1] else new
+        step = score[:, None] + voice
         if continued and continued[t]:
             step = step + going_on
         back[t] = step.argmax(axis=0)
@@ -601,7 +600,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     voiced = options.voice * shares
     emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options)
     continued = [False] + [continues(a, b, entries) for a, b in zip(turns, turns[1:])]
-    called = [t > 0 and origin[t] == origin[t - 1] and _calls(cues_of[t], turns[t], entries)
+    called = [t > 0 and origin[t] == origin[t - 1] and _calls(turns[t], entries)
               for t in range(len(turns))]
     path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called)
     strongest = _strongest(turns, votes, banked)
