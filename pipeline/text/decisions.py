@@ -16,8 +16,11 @@ ADOPTED = re.compile(r"\b(?:adopted|adapted|an?\s+opted)\b|\baprobad[oa]\b|\bapr
 # objeciones ..."): with no delegation speaking on the item after it, the committee adopted it by
 # consensus, as the reference minutes record, even when ASR lost the "It is agreed" that followed
 # ("Is it agreed? Is it agreed?"). Spanish and Portuguese "objeciones" allow a misheard onset
-# ("onjeciones"); matched on folded text.
+# ("onjeciones"); matched on folded text. The chair's conditional "if there is no ..." puts the
+# item by its shape, whatever ASR made of the noun ("Si no hay congestiones, que la programo."
+# for "Si no hay objeciones, queda aprobado."): "si no hay", "se não houver", "s'il n'y a pas".
 PUT_TO_THE_MEETING = re.compile(
+    r"\bsi\s+no\s+hay\b|\bse\s+nao\s+houver\b|\bs\s*'?\s*il\s+n\s*'?\s*y\s+a\s+pas\b|\bif\s+there\s+(?:are|is)\s+no\b|"
     r"\bis\s+it\s+agreed\b|\b(?:are\s+there\s+|is\s+there\s+|if\s+there\s+(?:are|is)\s+)?(?:any|no)\s+objections?\b|"
     r"\bdoes\s+the\s+(?:committee|council|commission)\s+agree\b|\bno\s+hay\s+\w{0,3}[bj]eci|\balguna\s+objeci|"
     r"\bpas\s+d\s*'?\s*objections?\b|\bdes\s+objections\b|\bnao\s+houver\s+\w{0,3}[bj]ec|\balguma\s+objec")

@@ -139,6 +139,9 @@ def test_the_webhook_carries_no_control_characters():
 @pytest.mark.parametrize("question, objection, decided", [
     ("We now move to the adoption of the order of business. Is it agreed? Is it agreed?", False, "adopted"),
     ("Pasamos a la adopción del orden del día. Si no hay onjeciones, que la colaboramos.", False, "adopted"),
+    # held-out Spanish chair (seed 9012): "Si no hay objeciones, queda aprobado." with its noun misheard
+    ("Pasamos al punto uno del orden del día. Si no hay congestiones, que la programo.", False, "adopted"),
+    ("Passons à l'adoption de l'ordre du jour. S'il n'y a pas d'objection, il en est ainsi.", False, "adopted"),
     ("We now move to the adoption of the order of business. Is it agreed?", True, "considered"),
     ("We now move to the adoption of the order of business.", False, "considered"),
 ])
