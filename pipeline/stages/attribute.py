@@ -33,7 +33,7 @@ import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            cues_to_the_unnamed, find_cues, manages_the_floor, named_by,
+                            calls_unheard, cues_to_the_unnamed, find_cues, manages_the_floor, named_by,
                             thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
@@ -173,6 +173,14 @@ def _neighbour(turns: list[Utterance], acts: list[bool], index: int, step: int) 
     return None
 
 
+def _called_since(cues_of: list[list[Cue]], index: int, target: int, label: str) -> bool:
+    """Whether the chair, after naming ``label`` in turn ``index``, called someone else before
+    turn ``target`` ("A la vez con la delegación de Brasil." then "Adelante, la distinguida
+    delegación de Ecuador."): the last call gives the floor, the name before it was the thanks'."""
+    return any(c.direction == NEXT and c.act and c.label not in (None, label, "Chair")
+               for j in range(index + 1, target) for c in cues_of[j])
+
+
 def _calls_another(cues: list[Cue], label: str) -> bool:
     """Whether a chair's turn only calls someone other than ``label`` (a witness, to answer the
     member whose slot it is) without thanking anyone: the slot it is in goes on."""
@@ -293,6 +301,13 @@ def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: lis
             cues_of[i].append(Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False))
 
 
+def called_unheard(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> set[int]:
+    """The turns the chair gave the floor to by a name not made out (:func:`calls_unheard`)."""
+    acts = _acts(turns, cues_of)
+    targets = (_neighbour(turns, acts, i, 1) for i, t in enumerate(turns) if calls_unheard(t.text, entries))
+    return {j for j in targets if j is not None}
+
+
 def _act_count(turn: Utterance, cues: list[Cue]) -> int:
     """How many things a chair does (gives or thanks for the floor, announces) turn ``turn`` does."""
     return (chair_acts(turn.text) + sum(c.act and c.direction != SELF and c.label != "Chair" for c in cues)
@@ -315,7 +330,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             if cue.label == "Chair":
                 continue  # "Thank you, Chair" is courtesy; the chair is found by what it does
             target = i if cue.direction == SELF else _neighbour(turns, acts, i, 1 if cue.direction == NEXT else -1)
-            if target is None:
+            if target is None or (cue.direction == NEXT and _called_since(cues_of, i, target, cue.label)):
                 continue
             # Short turns passed over on the way ("Thank you, Chair." heard as a voice of its
             # own) are the same speaker's opening or closing words.
@@ -604,6 +619,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
               for t in range(len(turns))]
     path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called)
     strongest = _strongest(turns, votes, banked)
+    unheard = called_unheard(turns, cues_of, entries)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:
             label, phrase = fixed[t]
@@ -613,7 +629,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
             turn.attribution, turn.confidence, turn.evidence, turn.review = None, 0.0, [], True
         else:
             _explain(turn, labels[column], column, emission[t, :-1], said[t], shares[t], voiced[t],
-                     similarity[t], bool(short[t]), votes[t], strongest, options)
+                     similarity[t], bool(short[t]), votes[t], strongest, options, t in unheard)
     return _rejoin(turns, origin)
 
 
@@ -674,14 +690,17 @@ def _strongest(turns, votes, banked) -> dict[tuple[str, str], Evidence]:
 
 def _explain(turn: Utterance, label: str, column: int, emitted: np.ndarray, said: np.ndarray,
              shares: np.ndarray, voiced: np.ndarray, similarity: np.ndarray, short: bool, vote: dict,
-             strongest: dict, options: AttributeOptions) -> None:
-    """Set the decoded ``label`` on ``turn`` with its confidence, review flag and evidence."""
+             strongest: dict, options: AttributeOptions, unheard: bool = False) -> None:
+    """Set the decoded ``label`` on ``turn`` with its confidence, review flag and evidence;
+    ``unheard``: the chair gave this turn the floor by a name not made out."""
     support = np.clip(emitted, 0, None)
     turn.attribution = label
     turn.confidence = round(float(support[column] / (support.sum() + options.prior)), 3)
     # A label resting on the voice alone needs at least a clear cue's worth from the voice's
-    # other turns (a share of one half, against VOICE_PRIOR).
-    turn.review = bool(turn.confidence < options.review_below or (said[column] == 0 and shares[column] < 0.5))
+    # other turns (a share of one half, against VOICE_PRIOR); and none at all when the chair
+    # called someone by a name not made out: the voice may be another member's that it merged.
+    turn.review = bool(turn.confidence < options.review_below or (said[column] == 0 and shares[column] < 0.5)
+                       or (unheard and label != "Chair" and not _named_as(vote, label)))
     turn.evidence = sorted(vote.get(label, []), key=lambda e: -e.weight)[:3]
     if voiced[column] > 0:
         turn.evidence.append(Evidence(kind=f"voice:{label}", time=turn.start, weight=round(float(voiced[column]), 3),

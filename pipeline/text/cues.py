@@ -19,6 +19,7 @@ MAX_SKIP = 4  # words of courtesy that may stand before a name
 SKIP_PENALTY = 1.0
 CORRECTION_WEIGHT = 2.0  # a correction outweighs the floor wrongly given before it
 PHONETIC_WEIGHT = 0.9  # a phonetic match counts a little less than a spelled one
+CLEAR_CALL = 0.9  # the weight of a pattern that only ever gives the floor ("X, you have the floor")
 RECOGNISABLE = 60.0  # a name's (or a word of it) score below which nothing of it is recognisable
 
 _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
@@ -281,7 +282,14 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         # "Thanks, Inez Oibalova, Mr. Barrett, please.": the thanks' name window reached the name
         # the floor is given to; nobody is thanked and called in one breath.
         given = {c.label for c in cues[before:] if c.direction == NEXT}
-        cues[before:] = [c for c in cues[before:] if not (c.direction == PREVIOUS and c.label in given)]
+        thanked = {c.label for c in cues[before:] if c.direction == PREVIOUS}
+        # "I thank Heather Morrison, Mr. Egg, you have the floor.": the name thanked is reached
+        # from "you have the floor" only over another name's words (the one called, misheard):
+        # it is thanked, and the floor goes to nobody made out.
+        reached = {label for label in given & thanked if not _next_to_the_floor(sentence, label, entries)}
+        cues[before:] = [c for c in cues[before:]
+                         if not (c.direction == PREVIOUS and c.label in given - reached)
+                         and not (c.direction == NEXT and c.label in reached)]
         if len(cues) == before and not introduced:
             cues += _vocative(sentence, entries)
     for pattern in CORRECTIONS:
@@ -292,6 +300,38 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
             cues.append(Cue(PREVIOUS, entry.label if entry else None, match.group(0).strip(),
                             CORRECTION_WEIGHT, score, correction=True))
     return cues
+
+
+def calls_unheard(text: str, entries: list[Entry]) -> bool:
+    """Whether ``text`` gives the floor (a pattern of :data:`PATTERNS`) to a name not made out:
+    none of the roster heard there ("The next question goes to Mr. Bistadins"), or only one it
+    thanks, reached over the called one's words ("I thank Heather Morrison, Mr. Egg, you have the
+    floor"). Someone was called whom nothing names. Only the patterns that cannot mean anything
+    else count (weight :data:`CLEAR_CALL` or more): "we now move to the last item" calls nobody."""
+    for sentence in split_sentences(fold(text)):
+        for pattern, direction, weight in PATTERNS:
+            if direction != NEXT or weight < CLEAR_CALL:
+                continue
+            for match in pattern.finditer(sentence):
+                entry, _ = _named(match, entries)
+                if entry is None or not any(c.direction == NEXT and c.label == entry.label
+                                            for c in find_cues(sentence, entries)):
+                    return True
+    return False
+
+
+def _next_to_the_floor(sentence: str, label: str, entries: list[Entry]) -> bool:
+    """Whether a floor given to ``label`` in ``sentence`` names it right before the words that
+    give the floor ("Canada, you have the floor"), or after them ("the floor to Canada"), with
+    no word skipped."""
+    for pattern, direction, _ in PATTERNS:
+        if direction != NEXT:
+            continue
+        for match in pattern.finditer(sentence):
+            entry, _ = _named(match, entries, max_skip=0)
+            if entry is not None and entry.label == label:
+                return True
+    return False
 
 
 def _another_given_name(match: re.Match, entry: Entry) -> bool:

@@ -483,3 +483,46 @@ def test_a_turn_that_only_hands_the_floor_on_is_the_chairs_in_any_voice():
     assert [(u.attribution, u.text.split(".")[0]) for u in attributed] == [
         ("Chair", "Canada, you have the floor"), ("Canada", "Thank you, Chair"), ("Chair", "Over to Peru"),
         ("Peru", "Peru supports the proposal of the delegation of Canada"), ("Chair", "Thank you, Peru")]
+
+
+def test_a_turn_called_by_a_name_not_made_out_is_flagged_when_only_its_voice_names_it():
+    """Held-out committee (seed 9011): "I thank Heather Morrison, Mr. Egg, you have the floor." (Mr.
+    Achebe misheard): the thanks are Ms. Morrison's, nobody made out is given the floor, and the
+    next turn, in a voice another member's turns named, keeps that voice's label only flagged;
+    the same turn called by a name heard is not."""
+    def meeting(call: str) -> list:
+        return [
+            utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+            utterance("S1", "Thank you, Chair. We urge member states to accede to the convention.", 5),
+            utterance("S0", "Thank you, Canada. The floor is open.", 15),
+            utterance("S1", "Canada would also like to add a word on cooperation among states.", 20),
+            utterance("S0", call, 30),
+            utterance("S1", "We also support the protocol and its follow-up mechanism.", 35),
+            utterance("S0", "The meeting is adjourned.", 60),
+        ]
+    from pipeline.text.cues import PREVIOUS, find_cues, NEXT
+    from meetings import ENTRIES
+
+    said = [(c.direction, c.label) for c in find_cues("I thank Canada, Mr. Egg, you have the floor.", ENTRIES)]
+    assert said == [(PREVIOUS, "Canada")], said
+    unheard = attribute(meeting("I thank Canada, Mr. Egg, you have the floor."), SPEC)
+    assert unheard[5].attribution == "Canada" and unheard[5].review, unheard[5]
+    heard = attribute(meeting("I thank Canada. Canada, you have the floor again."), SPEC)
+    assert heard[5].attribution == "Canada" and not heard[5].review, heard[5]
+    assert (NEXT, "Canada") in [(c.direction, c.label) for c in find_cues("Thank you, Canada, you have the floor.", ENTRIES)]
+
+
+def test_the_last_call_before_a_turn_gives_it_the_floor():
+    """Held-out Spanish chair (seed 9002): "Agradezco a la delegación de Brasil." heard as "A la vez
+    con la delegación de Brasil." (a bare name, read as a call), then "Adelante, la distinguida
+    delegación de Ecuador." (Perú here): the turn after is the last called one's; the name before was the thanks'."""
+    meeting = [
+        utterance("S0", "Tiene la palabra la distinguida delegación de Brasil.", 0),
+        utterance("S1", "Obrigado, senhor Presidente. O Brasil apoia esta iniciativa e o grupo de trabalho.", 5),
+        utterance("S0", "A la vez con la delegación de Brasil.", 15),
+        utterance("S0", "Adelante, la distinguida delegación de Perú.", 18),
+        utterance("S2", "Gracias, Presidente. La sociedad civil debe ser consultada en todas las etapas.", 22),
+        utterance("S0", "Se levanta la sesión.", 40),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[4].attribution == "Peru" and not attributed[4].review, attributed[4]  # no doubt from Brazil
