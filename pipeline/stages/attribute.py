@@ -37,6 +37,7 @@ from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best
                             thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
+from pipeline.text.languages import languages_of
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
 from pipeline.stages.voiceprint import turn_prints
 
@@ -427,6 +428,28 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
                 votes[target][cue.label].append(_cue_evidence(cue, turn.start))
 
 
+LANGUAGE_WEIGHT = 0.3  # a turn's language: less than a bare name (VOCATIVE_WEIGHT), never a label alone
+
+
+def language_votes(turns: list[Utterance], spec, votes) -> None:
+    """Votes from the language a turn is in, where one delegation only of the meeting speaks it
+    (:func:`pipeline.text.roster.languages_of`): a turn in English in a meeting of Spanish-speaking
+    delegations and Canada is likelier Canada's, whose call ASR garbled ("Lasting, we have a
+    relationship with ..." for "La distinguida delegación de Canadá, tiene usted la palabra").
+    Only for turns nothing said names (no floor given, no self-naming) and not the chair's acts;
+    weak, so it only breaks a silence, flagged. Added to ``votes`` in place."""
+    speakers: dict[str, list[str]] = defaultdict(list)
+    for delegation in spec.participants.delegations:
+        for language in languages_of(delegation):
+            speakers[language].append(delegation)
+    for turn, vote in zip(turns, votes):
+        only = speakers.get(turn.language or "", [])
+        if len(only) != 1 or vote.get("Chair") or any(_named_as(vote, label) for label in vote):
+            continue
+        vote[only[0]].append(Evidence(kind=f"language:{only[0]}", time=turn.start, weight=LANGUAGE_WEIGHT,
+                                      phrase=f"in {turn.language}, which only {only[0]} speaks here"))
+
+
 def _said(votes, labels: list[str]) -> np.ndarray:
     """turns x labels: the weight of what was said for each label."""
     said = np.zeros((len(votes), len(labels)))
@@ -605,6 +628,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     votes = collect_votes(turns, cues_of)
     agenda_votes(turns, cues_of, spec, votes)
     unclaimed_votes(turns, cues_of, entries, _said(votes, labels), labels, votes)
+    language_votes(turns, spec, votes)
     said = _said(votes, labels)
     banked = bank_votes(turns, labels, said, voices or {})
     fixed = _corrected(turns, corrections, labels, said)

@@ -526,3 +526,27 @@ def test_the_last_call_before_a_turn_gives_it_the_floor():
     ]
     attributed = attribute(meeting, SPEC)
     assert attributed[4].attribution == "Peru" and not attributed[4].review, attributed[4]  # no doubt from Brazil
+
+
+def test_a_turn_nothing_names_leans_to_the_one_delegation_that_speaks_its_language():
+    """Held-out Spanish chair (seed 9002): Canada's call garbled ("Sí, adelante."), its statement
+    in English the only English of the delegations' (Brazil speaks Portuguese, the rest Spanish):
+    the turn is Canada's, flagged, the language its evidence. A Spanish turn nothing names stays
+    nobody's: several delegations speak Spanish."""
+    from pipeline.spec import Participants
+
+    spec = SPEC.model_copy(update={"participants": Participants(delegations=["Argentina", "Brazil", "Canada", "Peru"])})
+    meeting = [
+        utterance("S0", "Sí, adelante.", 0),
+        utterance("S1", "Thank you, Mr. Chair. We believe that cooperation among member states is essential.", 3),
+        utterance("S0", "Tiene la palabra la distinguida delegación de Perú.", 12),
+        utterance("S2", "Gracias, Presidente. Perú desea formular dos comentarios sobre el informe.", 16),
+        utterance("S0", "Sí, adelante.", 25),
+        utterance("S3", "Gracias, Presidente. La sociedad civil debe ser consultada en todas las etapas.", 28),
+    ]
+    for u, language in zip(meeting, ["es", "en", "es", "es", "es", "es"]):
+        u.language = language
+    attributed = attribute(meeting, spec)
+    assert attributed[1].attribution == "Canada" and attributed[1].review, attributed[1]
+    assert attributed[1].evidence[0].kind == "language:Canada", attributed[1].evidence
+    assert attributed[5].attribution is None, attributed[5]
