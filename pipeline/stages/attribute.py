@@ -433,7 +433,7 @@ LANGUAGE_WEIGHT = 0.3  # a turn's language: less than a bare name (VOCATIVE_WEIG
 
 def language_votes(turns: list[Utterance], spec, votes) -> None:
     """Votes from the language a turn is in, where one delegation only of the meeting speaks it
-    (:func:`pipeline.text.roster.languages_of`): a turn in English in a meeting of Spanish-speaking
+    (:func:`pipeline.text.languages.languages_of`): a turn in English in a meeting of Spanish-speaking
     delegations and Canada is likelier Canada's, whose call ASR garbled ("Lasting, we have a
     relationship with ..." for "La distinguida delegación de Canadá, tiene usted la palabra").
     Only for turns nothing said names (no floor given, no self-naming) and not the chair's acts;

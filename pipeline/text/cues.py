@@ -309,13 +309,17 @@ def calls_unheard(text: str, entries: list[Entry]) -> bool:
     floor"). Someone was called whom nothing names. Only the patterns that cannot mean anything
     else count (weight :data:`CLEAR_CALL` or more): "we now move to the last item" calls nobody."""
     for sentence in split_sentences(fold(text)):
+        given = None  # the sentence's floor cues, found once it gives the floor at all
         for pattern, direction, weight in PATTERNS:
             if direction != NEXT or weight < CLEAR_CALL:
                 continue
             for match in pattern.finditer(sentence):
                 entry, _ = _named(match, entries)
-                if entry is None or not any(c.direction == NEXT and c.label == entry.label
-                                            for c in find_cues(sentence, entries)):
+                if entry is None:
+                    return True
+                if given is None:
+                    given = {c.label for c in find_cues(sentence, entries) if c.direction == NEXT}
+                if entry.label not in given:
                     return True
     return False
 
