@@ -26,47 +26,113 @@ _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
 _DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
 _LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
 
-# (regex, direction, weight). Named group "after" is text following the cue that holds the name;
-# "before" is text preceding it ("Canada, you have the floor").
+# Adverbs a chair puts between the verb of giving and its object ("I'll now give the floor to",
+# "damos ahora la palabra a", "passo agora a palavra", "je donne maintenant la parole à").
+_NOW = r"(?:(?:now|then|next|also|again|ahora|entonces|nuevamente|seguidamente|a\s+continuacion|agora|entao|" \
+       r"a\s+seguir|em\s+seguida|maintenant|a\s+present|ensuite|donc)\s+)*"
+_PT = r"(?:(?:ao|aos|a|as)\s+)?(?:(?:distinta|ilustre)\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+|dos\s+)?"
+_FR = r"(?:(?:a|au|aux)\s+)?(?:la\s+)?(?:(?:distinguee\s+)?delegation\s+)?(?:de\s+|du\s+|des\s+)?(?:l')?"
+# Asking a speaker to wait gives no floor ("Minister, please wait a moment", "Chile, un momento").
+_NOT_WAIT = (r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"
+             r"a\s+moment|just\s+a|for\s+a|espere|un\s+momento|aguarde|um\s+momento|attendez|un\s+instant))")
+_BEFORE = r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+"
+
+# The floor cue is a class of phrasings, not one committee's sentences: verbs of giving, passing,
+# offering, recognising, inviting, calling, hearing and starting with someone, in the four
+# languages, with the adverbs chairs put between; the name before words that hand over the
+# floor ("Canada, you have the floor", "Peru, you have five minutes"); "X, the floor is yours"
+# stays a bare name's weak cue (as a clear one it cut a member's turn from a chair's voice); "next is", "up next", "it is the turn of". (regex, direction, weight): weight 1.0 or
+# CLEAR_CALL for what only ever gives the floor, less for what may also introduce a name.
+# Named group "after" is text following the cue that holds the name; "before" is text preceding
+# it.
+AT_ONCE_SKIP = 1  # a title ("Ms."): "we'll start with the report of Canada" calls nobody
+_NAME_AT_ONCE: set[re.Pattern] = set()
+
+
+def _at_once(regex: str) -> re.Pattern:
+    """A pattern of words that also introduce other things than a speaker ("we'll start with",
+    "next is", "you have five minutes"): the name must stand right by them, not a few words on."""
+    pattern = re.compile(regex)
+    _NAME_AT_ONCE.add(pattern)
+    return pattern
+
+
 PATTERNS: list[tuple[re.Pattern, str, float]] = [
-    (re.compile(r"\b(?:give|giving|pass|offer|yield|cede|turn)\s+the\s+floor\s+(?:now\s+)?(?:over\s+)?to\s+"
-                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 1.0),
-    (re.compile(r"\bfloor\s+(?:is\s+(?:now\s+)?)?(?:given\s+)?to\s+" + _HONORIFIC + _DELEGATION
-                + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"\b(?:give|giving|pass|passing|offer|offering|yield|yielding|cede|ceding|turn|turning|hand|handing)\s+"
+                + _NOW + r"the\s+floor\s+" + _NOW + r"(?:over\s+|back\s+)?to\s+" + _HONORIFIC + _DELEGATION
+                + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\bfloor\s+(?:is\s+)?" + _NOW + r"(?:given\s+|passed\s+|goes\s+|passes\s+|going\s+)?to\s+"
+                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(r"\b(?:i\s+)?(?:now\s+)?(?:recogni[sz]e|invite|call\s+(?:up)?on)\s+" + _HONORIFIC
                 + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:you\s+have|has|you(?:'re|\s+are)\s+on)\s+the\s+floor\b"), NEXT, 1.0),
+    (re.compile(_BEFORE + r"(?:you\s+have|has|have|you(?:'re|\s+are)\s+on)\s+the\s+floor\b"), NEXT, 1.0),
+    # Words that hand the floor to the name before them, and say nothing else: "Mexico, over to
+    # you", "Canada, it's your turn", "Peru, you have five minutes", "Mexico, you may proceed",
+    # "The United States has asked for the floor".
+    (_at_once(_BEFORE + r"(?:over\s+to\s+you|(?:it's|it\s+is)\s+(?:now\s+)?your\s+turn|"
+                r"you(?:'re|\s+are)\s+(?:up|next)|(?:you\s+have|you've\s+got)\s+(?:up\s+to\s+|about\s+|another\s+|the\s+last\s+)?"
+                r"(?:[a-z\-]+\s+){1,4}minutes?|(?:you\s+(?:may|can)\s+(?:now\s+)?|please\s+)(?:proceed|begin|start)|"
+                r"(?:has|have|had)\s+(?:asked\s+for|requested)\s+the\s+floor)\b"), NEXT, 0.8),
     # "X, please" / "X, go ahead" gives the floor; "Minister, please wait a moment" does not.
-    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:please|go\s+ahead)\b"
-                r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"
-                r"a\s+moment|just\s+a|for\s+a))"), NEXT, 0.5),
+    (re.compile(_BEFORE + r"(?:please|go\s+ahead)\b"
+                + _NOT_WAIT), NEXT, 0.5),
+    # ... and the name after them: "Go ahead, Mr. Gershanik", "You have the floor, Canada", "Vous
+    # avez la parole, Madame Treppel".
+    (re.compile(r"\b(?:(?:please\s+)?go\s+ahead|please\s+proceed|you\s+have\s+the\s+floor|"
+                r"vous\s+avez\s+(?:maintenant\s+)?la\s+parole)\s*,?\s+"
+                r"(?:please\s+)?(?:madame\s+|monsieur\s+|senora\s+|senor\s+)?" + _HONORIFIC + _DELEGATION
+                + r"(?P<after>.{0,60})"), NEXT, 0.8),
     # Other ways chairs give the floor: "we'll now go to Mr. Epp", "over to Canada", "the next
     # question goes to Ms. McKinnon", "next on my list is Peru", "the next speaker is Chile".
     (re.compile(r"\b(?:we(?:'ll|\s+will|\s+shall)?\s+(?:now\s+)?(?:go|turn|move|come|pass)\s+(?:on\s+|over\s+|now\s+)?to|"
                 r"let(?:'s|\s+us)\s+(?:now\s+)?(?:go|turn)\s+(?:over\s+)?to|(?:let(?:'s|\s+us)|we(?:'ll|\s+will)?)\s+(?:now\s+)?hear\s+from|(?:and\s+)?over\s+to|(?:i\s+)?(?:now\s+)?turn\s+to)\s+"
                 + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.8),
+    # "We'll start with Argentina", "let's begin with the delegation of Brazil".
+    (_at_once(r"\b(?:we(?:'ll|\s+will|\s+shall)?|let(?:'s|\s+us)|i(?:'ll|\s+will)?)\s+(?:now\s+)?"
+                r"(?:start|begin|continue|open|close|end)\s+(?:the\s+(?:round|list)\s+)?with\s+"
+                + _HONORIFIC + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.8),
     (re.compile(r"\bnext\s+(?:question\s+(?:goes\s+)?to|(?:on\s+(?:my|the|our)\s+(?:speakers'?\s+)?list|speaker|"
                 r"intervention|round)\s+(?:is\s+|will\s+be\s+|goes\s+to\s+|from\s+)?)\s*,?\s*" + _HONORIFIC + _DELEGATION
                 + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    # "Next is Peru", "Up next we have Canada"; a sentence that is only "Next, Brazil." or "Then the
+    # delegation of Guatemala." (short: "then Canada will host the meeting" is a statement's).
+    (_at_once(r"\b(?:up\s+)?next\s+(?:is|we\s+have|will\s+be|comes|up\s+is|up)\s+" + _HONORIFIC + _DELEGATION
+                + r"(?P<after>.{0,60})"), NEXT, 0.8),
+    (_at_once(r"^(?:and\s+)?(?:then|next|up\s+next)\s*,?\s+" + _HONORIFIC + _DELEGATION
+                + r"(?P<after>(?:\S+\s+){0,3}\S+?)\.?$"), NEXT, 0.8),
     (re.compile(r"\b(?:(?:el|la)\s+siguiente\s+(?:orador|oradora|intervencion|en\s+la\s+lista)\s+(?:es\s+|sera\s+)?"
-                r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)"
-                + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"\b(?:passo|concedo|dou)\s+a\s+palavra\s+(?:ao\s+|a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?"
-                r"(?P<after>.{0,60})"), NEXT, 1.0),
-    (re.compile(r"\bla\s+parole\s+est\s+a\s+(?:la\s+)?(?:delegation\s+)?(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"),
-     NEXT, 1.0),
-    (re.compile(r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+(?:vous\s+avez\s+la\s+parole|usted\s+tiene\s+la\s+palabra|"
-                r"tiene\s+usted\s+la\s+palabra|voce\s+tem\s+a\s+palavra)\b"), NEXT, 1.0),
+                r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|^seguidamente\s*,?\s+|"
+                r"tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"\b(?:passo|passamos|dou|damos|concedo|concedemos|ofereco|oferecemos)\s+" + _NOW + r"a\s+palavra\s+"
+                + _NOW + _PT + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\bla\s+parole\s+est\s+(?:maintenant\s+)?" + _FR + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(_BEFORE + r"(?:vous\s+avez\s+la\s+parole|usted\s+tiene\s+la\s+palabra|tiene\s+usted\s+la\s+palabra|"
+                r"voce\s+tem\s+a\s+palavra)\b"), NEXT, 1.0),
+    # The name before a plain "has the floor" in Spanish, Portuguese and French, closing the
+    # sentence: "La delegación de Argentina tiene la palabra", "A delegação do Canadá tem a palavra".
+    (re.compile(_BEFORE + r"(?:tiene|tem|a)\s+" + _NOW + r"(?:la\s+palabra|a\s+palavra|la\s+parole)\.?$"), NEXT, 0.9),
     (re.compile(r"\b(?:tiene|tendra)\s+la\s+palabra\s+" + _LA + r"(?P<after>.{0,60})"), NEXT, 1.0),
     # "Adelante, la distinguida delegación de Ecuador": Spanish "go ahead" before the name ("Gracias,
     # Canadá, adelante, Paraguay": a name before it is the thanks').
     (re.compile(r"\badelante\s*,?\s+(?!por\s+favor\b)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.8),
-    (re.compile(r"\b(?:ofrezco|cedo|doy|concedo)\s+(?:el\s+uso\s+de\s+)?la\s+palabra\s+(?:a\s+)?" + _LA
+    (re.compile(r"\b(?:le\s+|les\s+)?(?:ofrezco|ofrecemos|cedo|cedemos|doy|damos|concedo|concedemos|otorgo|otorgamos|"
+                r"paso|pasamos|dare|daremos)\s+" + _NOW + r"(?:el\s+uso\s+de\s+)?la\s+palabra\s+" + _NOW
+                + r"(?:a\s+|al\s+)?" + _LA + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    # Inviting, hearing, the turn of, going on with a delegation: "Invito a la delegación de
+    # México", "Con la palabra, la delegación de Belice", "Corresponde el turno a Chile",
+    # "Escuchamos ahora a Argentina", "Pasamos a la delegación de Brasil" (not "pasamos al punto").
+    (re.compile(r"\b(?:(?:le\s+|les\s+)?(?:invito|invitamos)\s+" + _NOW + r"(?:a\s+|al\s+)?|con\s+la\s+palabra\s+|"
+                r"(?:corresponde|es|sigue)\s+" + _NOW + r"el\s+turno\s+(?:a\s+|al\s+|de\s+|del\s+)|"
+                r"sigue\s+(?:en\s+la\s+lista|en\s+el\s+uso\s+de\s+la\s+palabra)\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (_at_once(r"\b(?:escuchamos|escucharemos|vamos\s+a\s+escuchar|(?:pasamos|vamos)\s+(?:ahora\s+)?(?:a|con)"
+                r"(?=\s+la\s+(?:distinguida\s+)?(?:delegacion|representacion)))\s+" + _NOW + r"(?:a\s+|al\s+)?" + _LA
+                + r"(?P<after>.{0,60})"), NEXT, 0.8),
+    (re.compile(r"\b(?:je\s+|nous\s+)?(?:donne|donnons|passe|passons|cede|cedons|redonne)\s+" + _NOW + r"la\s+parole\s+"
+                + _NOW + _FR + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\b(?:j'invite|j\s+invite|nous\s+invitons|c'est\s+(?:maintenant\s+)?(?:au|le)\s+tour\s+(?:de|du|des)|"
+                r"nous\s+passons\s+(?:maintenant\s+)?a(?=\s+la\s+delegation))\s+" + _FR + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    (re.compile(r"\b(?:tem\s+" + _NOW + r"a\s+palavra|com\s+a\s+palavra|convido|convidamos)\s+" + _PT
                 + r"(?P<after>.{0,60})"), NEXT, 1.0),
-    (re.compile(r"\b(?:je\s+)?(?:donne|passe|cede)\s+la\s+parole\s+(?:a\s+)?(?:la\s+)?(?:delegation\s+)?"
-                r"(?:de\s+|du\s+|des\s+)?(?:l')?(?P<after>.{0,60})"), NEXT, 1.0),
-    (re.compile(r"\btem\s+a\s+palavra\s+(?:a\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+)?(?P<after>.{0,60})"),
-     NEXT, 1.0),
     (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
@@ -192,6 +258,8 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
 def _named(match: re.Match, entries: list[Entry], max_skip: int = MAX_SKIP, threshold: float = 84.0):
     """The entry a cue's match names: in the text after the cue ("the floor to X") or before it
     ("X, you have the floor")."""
+    if match.re in _NAME_AT_ONCE:
+        max_skip = min(max_skip, AT_ONCE_SKIP)
     after = match.groupdict().get("after")
     if after is not None:
         return best_entry(after, entries, at_start=True, max_skip=max_skip, threshold=threshold,
