@@ -1,8 +1,9 @@
 """Compose a meeting script at random: who sits, in which voice, who speaks when, in what words.
 
 Usage: python audio_samples/compose.py NAME [NAME ...]   (then generate.py renders the folder)
-       python audio_samples/compose.py NAME --seed N --into DIR   (a held-out meeting of the same
-       kind, drawn from another seed, written outside the repo: nothing was tuned on it)
+       python audio_samples/compose.py NAME --seed N --into DIR [--phrasebook wide]   (a held-out
+       meeting of the same kind, drawn from another seed, written outside the repo: nothing was
+       tuned on it; ``wide``: the chair gives the floor in more ways than the samples do)
 
 The hand-written samples were built with the pipeline in mind: their voices were chosen to be
 distinct. These are not. Each plan below fixes only the kind of meeting (its size, languages, how
@@ -66,6 +67,22 @@ FLOOR = {
     "pt": ["Passo a palavra a {name}.", "Tem a palavra {name}.", "Concedo a palavra a {name}."],
     "fr": ["Je donne la parole à {name}.", "La parole est à {name}.", "{name}, vous avez la parole."],
 }
+# A wider phrasebook (``--phrasebook wide``), for held-out meetings whose chair gives the floor in
+# ways the committed samples never use: a check that the floor cue is a class of phrasings.
+# The committed samples keep the plain one, so their seeds draw the same meeting as before.
+WIDE_FLOOR = {
+    "en": FLOOR["en"] + ["The floor goes to {name}.", "I'll now give the floor to {name}.", "{name}, over to you.",
+                         "{name}, you have five minutes.", "We'll start with {name}.", "Up next is {name}.",
+                         "I call upon {name}.", "Go ahead, {name}.", "{name} has asked for the floor. Please.",
+                         "Let's go to {name}.", "I now hand the floor to {name}.", "{name}, you may proceed."],
+    "es": FLOOR["es"] + ["Le damos la palabra a {name}.", "Cedo ahora la palabra a {name}.", "Con la palabra, {name}.",
+                         "Invito a {name} a tomar la palabra.", "Corresponde el turno a {name}.",
+                         "Seguidamente, {name}.", "Escuchamos ahora a {name}.", "Le ofrezco la palabra a {name}."],
+    "pt": FLOOR["pt"] + ["Passo agora a palavra a {name}.", "Com a palavra, {name}.", "Convido {name} a fazer uso da palavra."],
+    "fr": FLOOR["fr"] + ["Je donne maintenant la parole à {name}.", "J'invite {name} à prendre la parole.",
+                         "C'est au tour de {name}."],
+}
+PHRASEBOOKS = {"plain": FLOOR, "wide": WIDE_FLOOR}
 THANKS = {
     "en": ["Thank you, {name}.", "Thank you very much, {name}.", "Thanks, {name}.", "I thank {name}."],
     "es": ["Gracias, {name}.", "Muchas gracias, {name}.", "Agradezco a {name}."],
@@ -196,8 +213,9 @@ PLANS = {
 
 
 class Composer:
-    def __init__(self, plan: Plan):
+    def __init__(self, plan: Plan, floor: dict[str, list[str]] = FLOOR):
         self.plan = plan
+        self.floor = floor
         self.rng = random.Random(plan.seed)
         self.lines: list[dict] = []
         self.item: int | None = None
@@ -233,8 +251,8 @@ def _called(composer: Composer, who: str, people: dict[str, str], language: str)
     return composer.pick([name, name, f"the delegation of {name}", f"the distinguished delegation of {name}"])
 
 
-def compose(plan: Plan) -> tuple[dict, dict]:
-    c = Composer(plan)
+def compose(plan: Plan, phrasebook: str = "plain") -> tuple[dict, dict]:
+    c = Composer(plan, PHRASEBOOKS[phrasebook])
     rng = c.rng
     lang = plan.chair_language
     people: dict[str, str] = {}  # person -> the title the chair uses
@@ -274,7 +292,7 @@ def compose(plan: Plan) -> tuple[dict, dict]:
             if rng.random() < 0.08 and plan.witnesses:
                 c.chair(prefix + c.pick(ASIDE.get(lang, ASIDE["en"])).format(name=people[plan.witnesses[0][0]]), kind="floor")
                 prefix = ""
-            floor = c.pick(NO_NAME[lang]) if rng.random() < 0.1 else c.pick(FLOOR[lang]).format(name=_called(c, who, people, lang))
+            floor = c.pick(NO_NAME[lang]) if rng.random() < 0.1 else c.pick(c.floor[lang]).format(name=_called(c, who, people, lang))
             c.chair(prefix + floor, pause=round(rng.uniform(0.3, 1.0), 2), kind="floor")
             body = [c.pick(OPEN[language])]
             if who in plan.delegations and rng.random() < 0.4:
@@ -290,7 +308,7 @@ def compose(plan: Plan) -> tuple[dict, dict]:
             if plan.witnesses and who in people:
                 witness = rng.choice(plan.witnesses)[0]
                 if rng.random() < 0.5:
-                    c.chair(c.pick(FLOOR["en"]).format(name=_called(c, witness, people, "en")), kind="floor")
+                    c.chair(c.pick(c.floor["en"]).format(name=_called(c, witness, people, "en")), kind="floor")
                 c.say(witness, " ".join(rng.sample(ANSWER, rng.randint(1, 2))), "en", pause=round(rng.uniform(0.4, 1.0), 2))
             previous = who
         c.chair(c.pick(THANKS[lang]).format(name=_called(c, previous, people, lang)), kind="floor")
@@ -335,13 +353,14 @@ def identical_voices(voices: dict) -> list[list[str]]:
     return [g for g in groups.values() if len(g) > 1]
 
 
-def write(name: str, seed: int | None = None, into: Path | None = None) -> None:
+def write(name: str, seed: int | None = None, into: Path | None = None, phrasebook: str = "plain") -> None:
     plan = PLANS[name] if seed is None else replace(PLANS[name], seed=seed)
     folder = into or HERE / name
     folder.mkdir(parents=True, exist_ok=True)
-    spec, script = compose(plan)
+    spec, script = compose(plan, phrasebook)
     same = identical_voices(script["voices"])
-    header = (f"# Composed at random by audio_samples/compose.py (plan {name!r}, seed {plan.seed}); rendered by\n"
+    book = "" if phrasebook == "plain" else f", phrasebook {phrasebook!r}"
+    header = (f"# Composed at random by audio_samples/compose.py (plan {name!r}, seed {plan.seed}{book}); rendered by\n"
               f"# audio_samples/generate.py. {plan.comment}\n")
     (folder / "meeting.yaml").write_text(header + yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=110))
     note = "; ".join(" = ".join(g) for g in same) or "none"
@@ -359,8 +378,10 @@ if __name__ == "__main__":
     parser.add_argument("names", nargs="+", choices=sorted(PLANS))
     parser.add_argument("--seed", type=int, help="draw from this seed instead of the plan's")
     parser.add_argument("--into", type=Path, help="folder to write (with one name only)")
+    parser.add_argument("--phrasebook", choices=sorted(PHRASEBOOKS), default="plain",
+                        help="how the chair gives the floor: the samples' phrasings, or a wider set (held-out meetings)")
     args = parser.parse_args()
     if args.into and len(args.names) > 1:
         parser.error("--into takes one plan")
     for name in args.names:
-        write(name, args.seed, args.into)
+        write(name, args.seed, args.into, args.phrasebook)
