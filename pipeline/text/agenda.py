@@ -45,7 +45,8 @@ BLOCK_PATTERNS = [
     re.compile(r"\b" + _NUM + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
     re.compile(r"\b" + _RELATIVE + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
 ]
-ANNOUNCE = re.compile(r"\b(?:move|moving|proceed|turn|go|pass|come|now|pasamos|passons|passamos|"
+ANNOUNCE = re.compile(r"\b(?:move|moving|proceed|proceeding|turn|turning|go|going|pass|passing|come|coming|"
+                      r"brings?|take\s+up|taking\s+up|now|pasamos|pasemos|passons|passamos|"
                       r"first|next|last|finally|lastly|under|siguiente|abordamos|begin|start|"
                       r"finalmente|enfin|por\s+ultimo|"
                       # es / pt / fr: "tenemos a consideración", "a continuación", "passons à"...
@@ -120,7 +121,7 @@ def _stock_hit(folded: str, titles: list[str], current: int, kinds=STOCK_ITEMS) 
     return None
 
 
-LEAD_IN = {"", "the", "our", "and", "so", "now", "and now", "and the", "so the", "this", "el", "la", "le"}
+LEAD_IN = {"", "the", "our", "and", "so", "now", "and now", "and the", "so the", "this", "el", "la", "le", "o", "a"}
 
 
 def _announcing(folded: str, match: re.Match) -> bool:

@@ -15,6 +15,14 @@ from meetings import SPEC
     ("Finally, the closing of the meeting.", 3, 4),
     ("Pasamos al punto tres del orden del día.", 1, 3),               # a number wins over the kind
     ("We now move to the dialogue on ties between cybercrime and transnational organised crime.", 1, 3),
+    # chairs' ways not in the composed samples
+    ("That brings us to item three.", 2, 3),
+    ("Turning to the third item of our order of business.", 2, 3),
+    ("Pasemos al punto dos.", 1, 2),
+    ("O próximo item é o relatório.", 1, 2),
+    ("Nous passons au point 3 de l'ordre du jour.", 2, 3),
+    ("Le point suivant de l'ordre du jour est le rapport.", 1, 2),
+    ("Corresponde considerar el punto tres.", 2, 3),
 ])
 def test_items_announced_in_any_language_or_by_kind(text, current, expected):
     from pipeline.text.agenda import ITEM_PATTERNS, announced
