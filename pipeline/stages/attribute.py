@@ -79,6 +79,7 @@ class AttributeOptions:
     continued: float = 1.0
 
 
+FLOOR_WORDS = re.compile(r"\b(?:floor|palabra|palavra|parole)\b")
 MIN_TARGET_WORDS = 4  # who is given the floor (or thanked) says more than a few words
 MAX_THANKS_WORDS = 8  # "Thank you very much, distinguished delegation of Canada."
 AGENDA_WEIGHT = 0.6  # an announced item or block naming who speaks next: weaker than a named floor
@@ -103,8 +104,8 @@ def thanks_the_chair(text: str, entries: list[Entry]) -> bool:
 
 def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list[Utterance], list[int]]:
     """Turns, and for each the index of the utterance it was cut from. An utterance is cut after
-    a sentence that gives the floor to someone (when more than a few words follow) and before a
-    short sentence that thanks someone (the chair's, after the speaker it thanks) or thanks the
+    a sentence that gives the floor to someone, heard or not (when more than a few words follow),
+    and before a short sentence that thanks someone (the chair's, after the speaker it thanks) or thanks the
     chair (a speaker opening, inside a voice diarization merged with the chair's)."""
     turns: list[Utterance] = []
     origin: list[int] = []
@@ -114,9 +115,14 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
         cuts = set()
         for k in range(len(starts)):
             a, b = bounds[k], bounds[k + 1]
-            cues = _floor_cues(text_of(utterance.words[a:b]), entries)
-            if (any(c.direction == NEXT for c in cues) and b < len(utterance.words)
-                    and len(utterance.words) - b >= MIN_TARGET_WORDS):
+            sentence = text_of(utterance.words[a:b])
+            cues = _floor_cues(sentence, entries)
+            # A call to the floor whose name was not made out ("I now invite my maidos to take the
+            # floor.") ends the chair's words as well as a call heard in full ("we invite member
+            # states to join" is a statement's: it names no floor).
+            if ((any(c.direction == NEXT for c in cues) or (FLOOR_WORDS.search(fold(sentence))
+                                                            and calls_unheard(sentence, entries)))
+                    and b < len(utterance.words) and len(utterance.words) - b >= MIN_TARGET_WORDS):
                 cuts.add(b)
             if a > MAX_THANKS_WORDS and any(c.direction == NEXT and c.act for c in cues):
                 cuts.add(a)  # the chair calling the next speaker after a statement in its voice

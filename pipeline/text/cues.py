@@ -47,13 +47,24 @@ _BEFORE = r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+"
 # it.
 AT_ONCE_SKIP = 1  # a title ("Ms."): "we'll start with the report of Canada" calls nobody
 _NAME_AT_ONCE: set[re.Pattern] = set()
+# Patterns whose words a statement uses too ("we will start with a pilot", "invitamos a los
+# Estados miembros"): they give the floor only with a name heard, so without one they neither
+# run the meeting (:func:`manages_the_floor`) nor call someone unheard (:func:`calls_unheard`).
+_NEEDS_A_NAME: set[re.Pattern] = set()
 
 
 def _at_once(regex: str) -> re.Pattern:
     """A pattern of words that also introduce other things than a speaker ("we'll start with",
     "next is", "you have five minutes"): the name must stand right by them, not a few words on."""
-    pattern = re.compile(regex)
+    pattern = _needs_a_name(regex)
     _NAME_AT_ONCE.add(pattern)
+    return pattern
+
+
+def _needs_a_name(regex: str) -> re.Pattern:
+    """A pattern that gives the floor only with a name heard (:data:`_NEEDS_A_NAME`)."""
+    pattern = re.compile(regex)
+    _NEEDS_A_NAME.add(pattern)
     return pattern
 
 
@@ -78,7 +89,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 + _NOT_WAIT), NEXT, 0.5),
     # ... and the name after them: "Go ahead, Mr. Gershanik", "You have the floor, Canada", "Vous
     # avez la parole, Madame Treppel".
-    (re.compile(r"\b(?:(?:please\s+)?go\s+ahead|please\s+proceed|you\s+have\s+the\s+floor|"
+    (_needs_a_name(r"\b(?:(?:please\s+)?go\s+ahead|please\s+proceed|you\s+have\s+the\s+floor|"
                 r"vous\s+avez\s+(?:maintenant\s+)?la\s+parole)\s*,?\s+"
                 r"(?:please\s+)?(?:madame\s+|monsieur\s+|senora\s+|senor\s+)?" + _HONORIFIC + _DELEGATION
                 + r"(?P<after>.{0,60})"), NEXT, 0.8),
@@ -121,7 +132,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     # Inviting, hearing, the turn of, going on with a delegation: "Invito a la delegación de
     # México", "Con la palabra, la delegación de Belice", "Corresponde el turno a Chile",
     # "Escuchamos ahora a Argentina", "Pasamos a la delegación de Brasil" (not "pasamos al punto").
-    (re.compile(r"\b(?:(?:le\s+|les\s+)?(?:invito|invitamos)\s+" + _NOW + r"(?:a\s+|al\s+)?|con\s+la\s+palabra\s+|"
+    (_needs_a_name(r"\b(?:(?:le\s+|les\s+)?(?:invito|invitamos)\s+" + _NOW + r"(?:a\s+|al\s+)?|con\s+la\s+palabra\s+|"
                 r"(?:corresponde|es|sigue)\s+" + _NOW + r"el\s+turno\s+(?:a\s+|al\s+|de\s+|del\s+)|"
                 r"sigue\s+(?:en\s+la\s+lista|en\s+el\s+uso\s+de\s+la\s+palabra)\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (_at_once(r"\b(?:escuchamos|escucharemos|vamos\s+a\s+escuchar|(?:pasamos|vamos)\s+(?:ahora\s+)?(?:a|con)"
@@ -129,10 +140,10 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 + r"(?P<after>.{0,60})"), NEXT, 0.8),
     (re.compile(r"\b(?:je\s+|nous\s+)?(?:donne|donnons|passe|passons|cede|cedons|redonne)\s+" + _NOW + r"la\s+parole\s+"
                 + _NOW + _FR + r"(?P<after>.{0,60})"), NEXT, 1.0),
-    (re.compile(r"\b(?:j'invite|j\s+invite|nous\s+invitons|c'est\s+(?:maintenant\s+)?(?:au|le)\s+tour\s+(?:de|du|des)|"
+    (_needs_a_name(r"\b(?:j'invite|j\s+invite|nous\s+invitons|c'est\s+(?:maintenant\s+)?(?:au|le)\s+tour\s+(?:de|du|des)|"
                 r"nous\s+passons\s+(?:maintenant\s+)?a(?=\s+la\s+delegation))\s+" + _FR + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"\b(?:tem\s+" + _NOW + r"a\s+palavra|com\s+a\s+palavra|convido|convidamos)\s+" + _PT
-                + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (re.compile(r"\btem\s+" + _NOW + r"a\s+palavra\s+" + _PT + r"(?P<after>.{0,60})"), NEXT, 1.0),
+    (_needs_a_name(r"\b(?:com\s+a\s+palavra|convido|convidamos)\s+" + _PT + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
@@ -379,7 +390,7 @@ def calls_unheard(text: str, entries: list[Entry]) -> bool:
     for sentence in split_sentences(fold(text)):
         given = None  # the sentence's floor cues, found once it gives the floor at all
         for pattern, direction, weight in PATTERNS:
-            if direction != NEXT or weight < CLEAR_CALL:
+            if direction != NEXT or weight < CLEAR_CALL or pattern in _NEEDS_A_NAME:
                 continue
             for match in pattern.finditer(sentence):
                 entry, _ = _named(match, entries)
@@ -517,9 +528,16 @@ CHAIR_ACTS = re.compile(
 )
 
 
+# A turn or sentence that is nothing but the floor given to no name ("Please.", "Go ahead,
+# please.", "Sí, adelante."): the chair inviting the speaker it has just recognised.
+BARE_CALL = re.compile(r"^(?:yes\s+|si\s+|sim\s+|oui\s+)?(?:please\s+)?(?:please|go\s+ahead|adelante|por\s+favor|je\s+vous\s+en\s+prie)"
+                       r"(?:\s+please|\s+por\s+favor)?\.?$")
+
+
 def chair_acts(text: str) -> int:
     """How many things only a presiding officer says occur in ``text``."""
-    return len(CHAIR_ACTS.findall(fold(text)))
+    folded = fold(text)
+    return len(CHAIR_ACTS.findall(folded)) + bool(BARE_CALL.match(folded))
 
 
 def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
@@ -530,7 +548,8 @@ def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
     folded = fold(sentence)
     return bool(chair_acts(sentence)
                 or any(c.direction != SELF for c in find_cues(sentence, entries))
-                or any(p.search(folded) for p, direction, _ in PATTERNS if direction == NEXT)
+                or any(p.search(folded) for p, direction, _ in PATTERNS
+                       if direction == NEXT and p not in _NEEDS_A_NAME)
                 or any(p.search(folded) for p in CORRECTIONS))
 
 

@@ -124,6 +124,26 @@ def test_a_floor_given_inside_one_voice_starts_a_new_turn():
     assert attributed[3].start == attributed[3].words[0].start and attributed[2].end == attributed[2].words[-1].end
 
 
+def test_a_call_whose_name_is_not_made_out_still_ends_the_chairs_turn():
+    """Held-out merged voices (wide phrasebook, seed 9033): "I now invite my maidos to take the
+    floor." (Barbados misheard), then Barbados's statement in the chair's voice: the chair stops
+    at the call whether or not its name was heard, so the statement is a turn of its own."""
+    from meetings import ENTRIES
+
+    from pipeline.stages.attribute import split_turns
+
+    meeting = [utterance("S0", "Thank you, Canada. I now invite my maidos to take the floor. Good afternoon. "
+                               "We support this initiative and the protocol.", 0)]
+    turns, origin = split_turns(meeting, ENTRIES)
+    assert [t.text for t in turns] == ["Thank you, Canada. I now invite my maidos to take the floor.",
+                                       "Good afternoon. We support this initiative and the protocol."]
+    assert origin == [0, 0]
+    for said in ("We now move to the next item. Thank you all for coming today.",  # calls nobody
+                 "We invite all member states to join. The protocol deserves their support."):  # names no floor
+        kept, _ = split_turns([utterance("S0", said, 0)], ENTRIES)
+        assert len(kept) == 1, kept
+
+
 def test_several_speakers_in_one_voice_each_keep_their_own_label():
     """Three delegations diarized as one voice (S1): each turn takes the label the chair gave it;
     one voice is not one label."""

@@ -150,6 +150,15 @@ def test_the_same_words_introducing_something_else_give_no_floor(text):
 
 
 @pytest.mark.parametrize("text, runs_the_meeting", [
+    ("Please.", True), ("Go ahead, please.", True), ("Yes, please go ahead.", True), ("Sí, adelante.", True),
+    ("Please, we must act on this report.", False), ("Go ahead with the plan, we say.", False),
+])
+def test_the_floor_given_to_no_name_runs_the_meeting(text, runs_the_meeting):
+    """"Please." alone is the chair inviting the speaker it has just recognised: no point of the minutes."""
+    assert manages_the_floor(text, ENTRIES) is runs_the_meeting
+
+
+@pytest.mark.parametrize("text, runs_the_meeting", [
     ("Ms., one moment please, we have a speakers' list.", True),
     ("In this one moment, Grace, we have a stake at least.", True),  # the same, as ASR heard it
     ("Minister, please wait a moment; I will come back to you.", True),
