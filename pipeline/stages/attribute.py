@@ -105,8 +105,8 @@ def thanks_the_chair(text: str, entries: list[Entry]) -> bool:
 def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list[Utterance], list[int]]:
     """Turns, and for each the index of the utterance it was cut from. An utterance is cut after
     a sentence that gives the floor to someone, heard or not (when more than a few words follow),
-    and before a short sentence that thanks someone (the chair's, after the speaker it thanks) or thanks the
-    chair (a speaker opening, inside a voice diarization merged with the chair's)."""
+    and before a short sentence that thanks someone (the chair's, after the speaker it thanks) or
+    thanks the chair (a speaker opening, inside a voice diarization merged with the chair's)."""
     turns: list[Utterance] = []
     origin: list[int] = []
     for index, utterance in enumerate(utterances):

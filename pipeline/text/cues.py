@@ -32,19 +32,17 @@ _NOW = r"(?:(?:now|then|next|also|again|ahora|entonces|nuevamente|seguidamente|a
        r"a\s+seguir|em\s+seguida|maintenant|a\s+present|ensuite|donc)\s+)*"
 _PT = r"(?:(?:ao|aos|a|as)\s+)?(?:(?:distinta|ilustre)\s+)?(?:delegacao\s+)?(?:do\s+|da\s+|de\s+|dos\s+)?"
 _FR = r"(?:(?:a|au|aux)\s+)?(?:la\s+)?(?:(?:distinguee\s+)?delegation\s+)?(?:de\s+|du\s+|des\s+)?(?:l')?"
-# Asking a speaker to wait gives no floor ("Minister, please wait a moment", "Chile, un momento").
-_NOT_WAIT = (r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"
-             r"a\s+moment|just\s+a|for\s+a|espere|un\s+momento|aguarde|um\s+momento|attendez|un\s+instant))")
 _BEFORE = r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+"
 
 # The floor cue is a class of phrasings, not one committee's sentences: verbs of giving, passing,
 # offering, recognising, inviting, calling, hearing and starting with someone, in the four
 # languages, with the adverbs chairs put between; the name before words that hand over the
-# floor ("Canada, you have the floor", "Peru, you have five minutes"); "X, the floor is yours"
-# stays a bare name's weak cue (as a clear one it cut a member's turn from a chair's voice); "next is", "up next", "it is the turn of". (regex, direction, weight): weight 1.0 or
-# CLEAR_CALL for what only ever gives the floor, less for what may also introduce a name.
-# Named group "after" is text following the cue that holds the name; "before" is text preceding
-# it.
+# floor ("Canada, you have the floor", "Peru, you have five minutes"); "next is", "up next", "it
+# is the turn of". "X, the floor is yours" stays a bare name's weak cue (as a clear one it cut a
+# member's turn from a chair's voice).
+# (regex, direction, weight): weight 1.0 or CLEAR_CALL for what only ever gives the floor, less
+# for what may also introduce a name. Named group "after" is text following the cue that holds
+# the name; "before" is text preceding it.
 AT_ONCE_SKIP = 1  # a title ("Ms."): "we'll start with the report of Canada" calls nobody
 _NAME_AT_ONCE: set[re.Pattern] = set()
 # Patterns whose words a statement uses too ("we will start with a pilot", "invitamos a los
@@ -86,7 +84,8 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 r"(?:has|have|had)\s+(?:asked\s+for|requested)\s+the\s+floor)\b"), NEXT, 0.8),
     # "X, please" / "X, go ahead" gives the floor; "Minister, please wait a moment" does not.
     (re.compile(_BEFORE + r"(?:please|go\s+ahead)\b"
-                + _NOT_WAIT), NEXT, 0.5),
+                r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"
+                r"a\s+moment|just\s+a|for\s+a))"), NEXT, 0.5),
     # ... and the name after them: "Go ahead, Mr. Gershanik", "You have the floor, Canada", "Vous
     # avez la parole, Madame Treppel".
     (_needs_a_name(r"\b(?:(?:please\s+)?go\s+ahead|please\s+proceed|you\s+have\s+the\s+floor|"
