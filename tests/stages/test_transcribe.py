@@ -30,3 +30,20 @@ def test_speech_no_word_covers_is_found():
     assert uncovered([(9.8, 14.5), (16.0, 17.0)], said) == []  # a short span with nothing: noise
     # before the first word and after the last; a 0.7 s pause between words is not a gap
     assert uncovered([(5.0, 22.0)], said[:3] + said[7:]) == [(5.0, 9.5), (14.4, 22.0)]
+
+
+def test_a_decode_that_leaves_most_of_its_speech_without_words_is_doubted():
+    """A 23 s Portuguese statement detected as English came out as "And" and nothing else, even
+    with its gap decoded again: a chunk whose speech is mostly without words is decoded again in
+    the language the model finds likeliest. A decode with pauses between its words is not."""
+    from pipeline.stages.transcribe import Chunk, Planned, _mostly_unheard
+
+    planned = Planned(Chunk(95.5, 119.0), "en", spans=[(95.5, 119.0)])
+    lone = {"segments": [{"words": [{"start": 95.5, "end": 95.9}]}]}
+    assert _mostly_unheard(lone, planned)
+    spoken = [{"start": 96.0 + 0.7 * i, "end": 96.4 + 0.7 * i} for i in range(31)]  # 96.0-117.4
+    assert not _mostly_unheard({"segments": [{"words": spoken}]}, planned)
+    assert not _mostly_unheard({"segments": [{"words": spoken[:16]}]}, planned)  # heard to 107.4: 49 % left
+    assert _mostly_unheard({"segments": [{"words": spoken[:14]}]}, planned)  # heard to 106.0: 55 % left
+    short = Planned(Chunk(10.0, 11.5), "en", spans=[(10.0, 11.5)])
+    assert not _mostly_unheard({"segments": []}, short)  # a cough's worth: no language to find
