@@ -427,9 +427,16 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
     if not unnamed:
         return
     acts = _acts(turns, cues_of)
+    owners = _owners(turns, cues_of, acts)
     for i, turn in enumerate(turns):
         for cue in cues_to_the_unnamed(turn.text, entries, unnamed):
             target = _neighbour(turns, acts, i, 1 if cue.direction == NEXT else -1)
+            if target is not None and cue.direction == PREVIOUS:
+                # Thanks after a witness answered are the member's, as for a name made out
+                # (:func:`collect_votes`): "Thank you, Mr. Ache." after Minister Abara's answer.
+                asked = (_asked_before(turns, acts, cues_of, votes, target, cue.label)
+                         or _question_before(turns, acts, votes, owners, i, target, cue.label))
+                target = asked if asked is not None else target
             if target is not None:
                 votes[target][cue.label].append(_cue_evidence(cue, turn.start))
 

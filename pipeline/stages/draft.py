@@ -246,10 +246,14 @@ class NotPoint:
 
 
 def _requests(utterances: list[Utterance], spec) -> list[Point]:
-    subject = _subject("Chair", spec)[0]
+    """The chair's requests; "I invite Ms. Olsen to take the floor" gives the floor and is none
+    (:func:`procedural`)."""
+    from pipeline.text.roster import build_roster
+
+    subject, entries = _subject("Chair", spec)[0], build_roster(spec)
     return [Point(text, u.attribution, u.start, u.end, point_id(u, k, "r"))
             for u in utterances for k, sentence in enumerate(sentences(u.text))
-            if (text := request(sentence, subject))]
+            if (text := request(sentence, subject)) and not procedural(sentence, spec, entries)]
 
 
 LANGUAGE_NAMES = {"es": "Spanish", "pt": "Portuguese", "fr": "French", "en": "English"}

@@ -150,6 +150,21 @@ def _titled(folded: str, match: re.Match, number: int | None, titles: list[str])
             or _stock_hit(rest, titles, number - 1) == number)
 
 
+SHORT_ANNOUNCEMENT = 8  # words: "Tenemos a consumeración el punto 3." (the verb and the title lost)
+
+
+def _closes_on_next(folded: str, match: re.Match, number: int | None, current: int) -> bool:
+    """Whether the next item's number closes a short sentence ("... el punto 3."): a chair's
+    announcement whose verb and title ASR garbled or lost. Nothing else ends that way (a
+    statement's "point 3 of the report" goes on), and only the next item counts."""
+    if number != current + 1 or match.groupdict().get("rel"):
+        return False
+    start = folded.rfind(". ", 0, match.start())
+    sentence = folded[start + 2 if start >= 0 else 0:match.end()]
+    rest = folded[match.end():].lstrip(" ,;:")
+    return (not rest or rest[0] in ".!?") and len(sentence.split()) <= SHORT_ANNOUNCEMENT
+
+
 def announced(text: str, patterns, titles: list[str], current: int) -> int | None:
     """The item (or block) number an utterance announces, if it announces one."""
     folded = fold(text)
@@ -157,7 +172,8 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
     for pattern in patterns:
         for match in pattern.finditer(folded):
             number = _number(match, current, count)
-            if not (_announcing(folded, match) or _titled(folded, match, number, titles)):
+            if not (_announcing(folded, match) or _titled(folded, match, number, titles)
+                    or _closes_on_next(folded, match, number, current)):
                 continue
             if number and match.groupdict().get("rel"):
                 # "the next item, questions to the Minister": the title said beats counting

@@ -241,6 +241,8 @@ def test_the_chairs_requests_are_recorded_as_requests():
         utterance("S0", "We now move to item two. I give the floor to Ms. Alison Treppel.", 20),
         utterance("S1", "Thank you, Chair. The secretariat trained two thousand officials this year in the region.", 30),
         utterance("S0", "Thank you. I would ask the Secretariat to present that information at a future meeting.", 45),
+        utterance("S0", "I invite the delegation of Peru to take the floor.", 55),  # gives the floor: no request
+        utterance("S3", "Thank you, Chair. Peru supports the proposal and asks for a timetable.", 60),
     ]
     minutes = draft(align(attribute(said, spec), spec), spec)
     item = minutes.items[1]

@@ -303,6 +303,28 @@ def test_thanks_after_a_witness_named_only_later_in_the_meeting_go_to_the_questi
     _thanks_reach_the_question(attribute(meeting, SPEC), question=1, answer=2)
 
 
+def test_thanks_for_a_name_not_made_out_after_a_witness_go_to_the_question():
+    """Held-out committee 9021: "The next question goes to Ms. Amara." (Minister Abara) and, after
+    her answer, "Thank you, Mr. Ache." (Mr. Achebe, whom nothing else names). Read among the
+    unnamed, the thanks are the question's as they would be for a name made out, not the answer's."""
+    meeting = [
+        utterance("S0", "Ms. Treppel, please.", 0),
+        utterance("S2", "The secretariat trained officials from twelve member states this year.", 3),
+        utterance("S0", "Ms. Treppel, you have the floor again.", 12),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
+        utterance("S0", "Please, go ahead.", 25),
+        utterance("S1", "When will the secretariat publish the evaluation of the program, and with what figures?", 28),
+        utterance("S0", "The next question goes to Mr. Eighth.", 40),
+        utterance("S2", "The figures will be in the annex of the report that the secretariat publishes.", 43),
+        utterance("S0", "Thank you, Mr. Gashani. Peru, you have the floor.", 53),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 58),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert any(e.kind == "previous:Martin Gershanik" for e in attributed[5].evidence), attributed[5].evidence
+    assert attributed[7].attribution == "Alison Treppel", attributed[7]
+    assert not any(e.kind.endswith(":Martin Gershanik") for e in attributed[7].evidence), attributed[7].evidence
+
+
 def test_a_chairs_call_in_a_speakers_voice_does_not_make_the_statement_the_chairs():
     """Diarization put the chair's call ("Let's hear from Peru.") at the end of an official's
     answer, in her voice: the call is the chair's, and the voice they share does not carry the

@@ -55,6 +55,11 @@ SPANISH_TITLES = ["Aprobación del orden del día", "Informe sobre el Programa I
     ("De claro, abierta la sesión. Tenemos a concineación el punto uno, aprobación del orden del día.", 0, 1),
     ("Tenemos el punto dos, informe sobre el programa interamericano.", 1, 2),
     ("Sobre el punto dos, quisiera agradecer al Canadá.", 1, None),  # the number without its title
+    # held-out 9022: verb and title both lost; the next item's number closes a short sentence
+    ("Tenemos a consumeración el punto 3,.", 2, 3),
+    ("Tenemos a consumeración el punto 3,.", 1, None),  # not the next item
+    ("Tenemos a consumeración el punto 3, muchas gracias.", 2, None),  # the sentence goes on
+    ("We fully support the proposal this delegation made on the issue in point 3.", 2, None),  # a long one
 ])
 def test_an_item_named_by_number_and_title_is_announced_without_a_verb(text, current, expected):
     from pipeline.text.agenda import ITEM_PATTERNS, announced
