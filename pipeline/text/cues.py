@@ -110,6 +110,13 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 + r"(?P<after>.{0,60})"), NEXT, 0.8),
     (_at_once(r"^(?:and\s+)?(?:then|next|up\s+next)\s*,?\s+" + _HONORIFIC + _DELEGATION
                 + r"(?P<after>(?:\S+\s+){0,3}\S+?)\.?$"), NEXT, 0.8),
+    # ... with its noun misheard ("el siguiente amor es la delegación de Perú"): a delegation or a
+    # title must say a speaker follows ("the next step is Mexico's report" calls nobody).
+    (_at_once(r"\b(?:(?:el|la)\s+siguiente|the\s+next)\s+(?!(?:orador|oradora|intervencion|speaker|question|"
+              r"intervention|round)\b)[a-z]+\s+(?:es|sera|is|will\s+be)\s+(?:(?:la\s+)?(?:distinguida\s+)?"
+              r"(?:delegacion|representacion)\s+(?:de\s+|del\s+)|(?:the\s+)?(?:distinguished\s+)?(?:delegation|"
+              r"representative)\s+of\s+(?:the\s+)?|(?:mr|ms|mrs|dr|sr|sra|minister|ministra|ministro)\.?\s+)"
+              r"(?P<after>.{0,60})"), NEXT, 0.8),
     (re.compile(r"\b(?:(?:el|la)\s+siguiente\s+(?:orador|oradora|intervencion|en\s+la\s+lista)\s+(?:es\s+|sera\s+)?"
                 r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|^seguidamente\s*,?\s+|"
                 r"tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
