@@ -210,13 +210,16 @@ def _cue_evidence(cue: Cue, time: float) -> Evidence:
                     weight=round(cue.weight * cue.score / 100.0, 3))
 
 
-def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, index: int, cue: Cue) -> int | None:
+def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, index: int, cue: Cue,
+                     unheard_calls: set[int] = frozenset()) -> int | None:
     """The turn named as the label that turn ``index`` thanks (given the floor, or naming itself),
     if one was since the chair last acted: in a hearing the chair thanks the member whose slot it
     was ("Thanks, Mr. Jensen") after the witness answered, so the thanks are not the answer's.
     Either naming counts: a misheard floor ("I now invite Dr. Yomarov") is often followed by the
     member's own "I'm Anne Umarov". The chair's call of the witness in the slot ("Ms. Olsen,
-    please") is passed over once: it gives the floor within the member's slot."""
+    please", or one whose name was not made out, ``unheard_calls``: "Minister Ramara, you have
+    the floor.") is passed over once, if it thanks no one: it gives the floor within the
+    member's slot."""
     if cue.label is None or cue.correction:
         return None
     passed_call = False
@@ -224,7 +227,8 @@ def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, i
         if _named_as(votes[j], cue.label):
             return j
         if acts[j]:
-            if passed_call or not _calls_another(cues_of[j], cue.label):
+            unheard = j in unheard_calls and not any(c.direction == PREVIOUS and c.label for c in cues_of[j])
+            if passed_call or not (_calls_another(cues_of[j], cue.label) or unheard):
                 return None
             passed_call = True
     return None
@@ -326,9 +330,11 @@ def _acts(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[bool]:
     return [bool(_act_count(t, cues)) for t, cues in zip(turns, cues_of)]
 
 
-def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict[str, list[Evidence]]]:
+def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]],
+                  unheard_calls: set[int] = frozenset()) -> list[dict[str, list[Evidence]]]:
     """For each turn, the evidence for each label that the meeting's cues (``cues_of``: each
-    turn's, from :func:`find_cues`) give it."""
+    turn's, from :func:`find_cues`) give it. ``unheard_calls``: the turns that give the floor to
+    a name not made out (:func:`pipeline.text.cues.calls_unheard`)."""
     votes: list[dict[str, list[Evidence]]] = [defaultdict(list) for _ in turns]
     acts = _acts(turns, cues_of)
     owners = _owners(turns, cues_of, acts)
@@ -343,7 +349,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]]) -> list[dict
             # own) are the same speaker's opening or closing words.
             between = range(min(i, target) + 1, max(i, target)) if cue.direction != SELF else ()
             passed = [j for j in between if not acts[j] or turns[j].speaker != turn.speaker]
-            given = _given_the_floor(turns, acts, cues_of, votes, i, cue) if cue.direction == PREVIOUS else None
+            given = _given_the_floor(turns, acts, cues_of, votes, i, cue, unheard_calls) if cue.direction == PREVIOUS else None
             if cue.direction == PREVIOUS and given is None and cue.label:
                 asked = _asked_before(turns, acts, cues_of, votes, target, cue.label)
                 if asked is None and not cue.correction:
@@ -638,7 +644,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     turns, origin = split_turns(utterances, entries)
     cues_of = [find_cues(t.text, entries) for t in turns]
     closing_calls(turns, cues_of, entries)
-    votes = collect_votes(turns, cues_of)
+    votes = collect_votes(turns, cues_of, {i for i, t in enumerate(turns) if calls_unheard(t.text, entries)})
     agenda_votes(turns, cues_of, spec, votes)
     unclaimed_votes(turns, cues_of, entries, _said(votes, labels), labels, votes)
     language_votes(turns, spec, votes)

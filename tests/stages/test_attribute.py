@@ -247,6 +247,24 @@ def test_thanks_pass_over_the_witness_the_chair_called_within_the_slot():
     assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
 
 
+def test_thanks_pass_over_a_call_of_the_witness_not_made_out():
+    """Held-out committee w9031: "Minister Ramara, you have the floor." (Minister Abara, not made
+    out) between Timur Jensen's question and the answer; "I thank Timur Jensen." reaches past
+    that call to the question, and the answer gets nothing of Jensen's."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+        utterance("S0", "Minister Ramara, you have the floor.", 15),
+        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 18),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert attributed[1].attribution == "Canada"
+    assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
+    assert attributed[3].attribution != "Canada"
+
+
 def _thanks_reach_the_question(attributed, question: int, answer: int) -> None:
     """The chair's thanks for Canada reached the question; the official's answer keeps her name."""
     assert any(e.kind == "previous:Canada" for e in attributed[question].evidence), attributed[question].evidence
