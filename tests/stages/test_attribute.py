@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from meetings import SPEC, voiceprints_for, utterance, words
 
 from pipeline.artifacts import Diarization
@@ -229,40 +231,27 @@ def test_thanks_go_to_the_turn_that_named_itself_when_the_floor_was_misheard():
     assert not any(e.kind.endswith(":Canada") for e in attributed[2].evidence), attributed[2].evidence
 
 
-def test_thanks_pass_over_the_witness_the_chair_called_within_the_slot():
+@pytest.mark.parametrize("call", [
+    "Ms. Treppel, please.",
+    # held-out w9031: Minister Abara's name not made out, nobody thanked in the call
+    "Minister Ramara, you have the floor.",
+])
+def test_thanks_pass_over_the_witness_the_chair_called_within_the_slot(call):
     """The chair gives Canada the floor, Canada asks, the chair calls the official to answer
-    ("Ms. Treppel, please."), then thanks Canada: the thanks reach past that call to Canada's
-    question, and the answer keeps the official's name."""
+    (her name heard or not), then thanks Canada: the thanks reach past that call to Canada's
+    question, and the answer gets nothing of Canada's."""
     meeting = [
         utterance("S0", "Canada, you have the floor.", 0),
         utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
-        utterance("S0", "Ms. Treppel, please.", 15),
+        utterance("S0", call, 15),
         utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 18),
         utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
         utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
     ]
     attributed = attribute(meeting, SPEC)
     assert attributed[1].attribution == "Canada"
-    assert attributed[3].attribution == "Alison Treppel"
+    assert attributed[3].attribution == "Alison Treppel" if "Treppel" in call else attributed[3].attribution != "Canada"
     assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
-
-
-def test_thanks_pass_over_a_call_of_the_witness_not_made_out():
-    """Held-out committee w9031: "Minister Ramara, you have the floor." (Minister Abara, not made
-    out) between Timur Jensen's question and the answer; "I thank Timur Jensen." reaches past
-    that call to the question, and the answer gets nothing of Jensen's."""
-    meeting = [
-        utterance("S0", "Canada, you have the floor.", 0),
-        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
-        utterance("S0", "Minister Ramara, you have the floor.", 15),
-        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 18),
-        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
-        utterance("S3", "Peru supports the proposal and asks for a timetable.", 33),
-    ]
-    attributed = attribute(meeting, SPEC)
-    assert attributed[1].attribution == "Canada"
-    assert not any(e.kind.endswith(":Canada") for e in attributed[3].evidence), attributed[3].evidence
-    assert attributed[3].attribution != "Canada"
 
 
 def _thanks_reach_the_question(attributed, question: int, answer: int) -> None:
