@@ -188,10 +188,11 @@ def _called_since(cues_of: list[list[Cue]], index: int, target: int, label: str)
                for j in range(index + 1, target) for c in cues_of[j])
 
 
-def _calls_another(cues: list[Cue], label: str) -> bool:
+def _calls_another(cues: list[Cue], label: str, unheard: bool = False) -> bool:
     """Whether a chair's turn only calls someone other than ``label`` (a witness, to answer the
-    member whose slot it is) without thanking anyone: the slot it is in goes on."""
-    return (any(c.direction == NEXT and c.label not in (None, label, "Chair") for c in cues)
+    member whose slot it is), or someone not made out (``unheard``), without thanking anyone:
+    the slot it is in goes on."""
+    return ((unheard or any(c.direction == NEXT and c.label not in (None, label, "Chair") for c in cues))
             and not any(c.direction == PREVIOUS and c.label for c in cues))
 
 
@@ -227,8 +228,7 @@ def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, i
         if _named_as(votes[j], cue.label):
             return j
         if acts[j]:
-            unheard = j in unheard_calls and not any(c.direction == PREVIOUS and c.label for c in cues_of[j])
-            if passed_call or not (_calls_another(cues_of[j], cue.label) or unheard):
+            if passed_call or not _calls_another(cues_of[j], cue.label, j in unheard_calls):
                 return None
             passed_call = True
     return None
@@ -290,6 +290,16 @@ def _question_before(turns: list[Utterance], acts: list[bool], votes, owners: di
     return None
 
 
+def _thanked_question(turns: list[Utterance], acts: list[bool], cues_of, votes, owners: dict[str, str],
+                      index: int, target: int, cue: Cue) -> int | None:
+    """The member's question that thanks ``cue`` (in turn ``index``) are about, past the witness's
+    answer ``target`` (:func:`_asked_before`, else :func:`_question_before`), or None."""
+    asked = _asked_before(turns, acts, cues_of, votes, target, cue.label)
+    if asked is None and not cue.correction:
+        asked = _question_before(turns, acts, votes, owners, index, target, cue.label)
+    return asked
+
+
 def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> None:
     """Add to ``cues_of`` the floor given by a name closing a turn, right before another voice, in a
     voice that gives the floor elsewhere: the chair calling the next speaker in words no pattern
@@ -312,10 +322,11 @@ def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: lis
             cues_of[i].append(Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False))
 
 
-def called_unheard(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> set[int]:
-    """The turns the chair gave the floor to by a name not made out (:func:`calls_unheard`)."""
+def called_unheard(turns: list[Utterance], cues_of: list[list[Cue]], unheard_calls: set[int]) -> set[int]:
+    """The turns the chair gave the floor to by a name not made out (``unheard_calls``: the turns
+    that call so, :func:`calls_unheard`)."""
     acts = _acts(turns, cues_of)
-    targets = (_neighbour(turns, acts, i, 1) for i, t in enumerate(turns) if calls_unheard(t.text, entries))
+    targets = (_neighbour(turns, acts, i, 1) for i in sorted(unheard_calls))
     return {j for j in targets if j is not None}
 
 
@@ -351,9 +362,7 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]],
             passed = [j for j in between if not acts[j] or turns[j].speaker != turn.speaker]
             given = _given_the_floor(turns, acts, cues_of, votes, i, cue, unheard_calls) if cue.direction == PREVIOUS else None
             if cue.direction == PREVIOUS and given is None and cue.label:
-                asked = _asked_before(turns, acts, cues_of, votes, target, cue.label)
-                if asked is None and not cue.correction:
-                    asked = _question_before(turns, acts, votes, owners, i, target, cue.label)
+                asked = _thanked_question(turns, acts, cues_of, votes, owners, i, target, cue)
                 if asked is not None:
                     target, passed = asked, []  # the member asked; the witness, named otherwise, answered
             if given is not None:
@@ -440,8 +449,7 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
             if target is not None and cue.direction == PREVIOUS:
                 # Thanks after a witness answered are the member's, as for a name made out
                 # (:func:`collect_votes`): "Thank you, Mr. Ache." after Minister Abara's answer.
-                asked = (_asked_before(turns, acts, cues_of, votes, target, cue.label)
-                         or _question_before(turns, acts, votes, owners, i, target, cue.label))
+                asked = _thanked_question(turns, acts, cues_of, votes, owners, i, target, cue)
                 target = asked if asked is not None else target
             if target is not None:
                 votes[target][cue.label].append(_cue_evidence(cue, turn.start))
@@ -644,7 +652,8 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     turns, origin = split_turns(utterances, entries)
     cues_of = [find_cues(t.text, entries) for t in turns]
     closing_calls(turns, cues_of, entries)
-    votes = collect_votes(turns, cues_of, {i for i, t in enumerate(turns) if calls_unheard(t.text, entries)})
+    unheard_calls = {i for i, t in enumerate(turns) if calls_unheard(t.text, entries)}
+    votes = collect_votes(turns, cues_of, unheard_calls)
     agenda_votes(turns, cues_of, spec, votes)
     unclaimed_votes(turns, cues_of, entries, _said(votes, labels), labels, votes)
     language_votes(turns, spec, votes)
@@ -662,7 +671,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
               for t in range(len(turns))]
     path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called)
     strongest = _strongest(turns, votes, banked)
-    unheard = called_unheard(turns, cues_of, entries)
+    unheard = called_unheard(turns, cues_of, unheard_calls)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:
             label, phrase = fixed[t]

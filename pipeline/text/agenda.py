@@ -124,15 +124,21 @@ def _stock_hit(folded: str, titles: list[str], current: int, kinds=STOCK_ITEMS) 
 LEAD_IN = {"", "the", "our", "and", "so", "now", "and now", "and the", "so the", "this", "el", "la", "le", "o", "a"}
 
 
+def _sentence_start(folded: str, at: int) -> int:
+    """Where the sentence holding position ``at`` of ``folded`` begins."""
+    start = folded.rfind(". ", 0, at)
+    return start + 2 if start >= 0 else 0
+
+
 def _announcing(folded: str, match: re.Match) -> bool:
     """Whether an item (or block) named in ``folded`` is announced: its sentence has an announcing
     verb, or opens with it ("Item 3: Committee business."). "That is a fair point" heard as "At
     the third point, and we expect ..." names no item."""
-    start = folded.rfind(". ", 0, match.start())
-    sentence = folded[start + 2 if start >= 0 else 0:]
-    end = sentence.find(". ", match.end() - (start + 2 if start >= 0 else 0))
+    start = _sentence_start(folded, match.start())
+    sentence = folded[start:]
+    end = sentence.find(". ", match.end() - start)
     sentence = sentence if end < 0 else sentence[:end]
-    lead = folded[start + 2 if start >= 0 else 0:match.start()].strip(" ,:;")
+    lead = folded[start:match.start()].strip(" ,:;")
     return bool(ANNOUNCE.search(sentence)) or lead in LEAD_IN
 
 
@@ -159,8 +165,7 @@ def _closes_on_next(folded: str, match: re.Match, number: int | None, current: i
     statement's "point 3 of the report" goes on), and only the next item counts."""
     if number != current + 1 or match.groupdict().get("rel"):
         return False
-    start = folded.rfind(". ", 0, match.start())
-    sentence = folded[start + 2 if start >= 0 else 0:match.end()]
+    sentence = folded[_sentence_start(folded, match.start()):match.end()]
     rest = folded[match.end():].lstrip(" ,;:")
     return (not rest or rest[0] in ".!?") and len(sentence.split()) <= SHORT_ANNOUNCEMENT
 

@@ -275,16 +275,23 @@ def test_thanks_after_a_called_witness_go_to_the_question_when_the_floor_was_not
     _thanks_reach_the_question(attribute(meeting, SPEC), question=1, answer=3)
 
 
-def test_thanks_after_a_witness_answering_straight_away_go_to_the_question():
-    """The official, called by name twice before in a voice of her own, answers straight after a
-    question whose floor was not made out; the chair's thanks for Canada are the question's."""
-    meeting = [
+def _witness_then_a_question():
+    """The official called by name twice, answering in a voice of her own; then a member's
+    question after a call that names nobody (turns 0-5)."""
+    return [
         utterance("S0", "Ms. Treppel, please.", 0),
         utterance("S2", "The secretariat trained officials from twelve member states this year.", 3),
         utterance("S0", "Ms. Treppel, you have the floor again.", 12),
         utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
         utterance("S0", "Please, go ahead.", 25),
         utterance("S1", "When will the secretariat publish the evaluation of the program, and with what figures?", 28),
+    ]
+
+
+def test_thanks_after_a_witness_answering_straight_away_go_to_the_question():
+    """The official, called by name twice before in a voice of her own, answers straight after a
+    question whose floor was not made out; the chair's thanks for Canada are the question's."""
+    meeting = _witness_then_a_question() + [
         utterance("S2", "The figures will be in the annex of the report that the secretariat publishes.", 40),
         utterance("S0", "Thank you, Canada. Peru, you have the floor.", 50),
         utterance("S3", "Peru supports the proposal and asks for a timetable.", 55),
@@ -314,13 +321,7 @@ def test_thanks_for_a_name_not_made_out_after_a_witness_go_to_the_question():
     """Held-out committee 9021: "The next question goes to Ms. Amara." (Minister Abara) and, after
     her answer, "Thank you, Mr. Ache." (Mr. Achebe, whom nothing else names). Read among the
     unnamed, the thanks are the question's as they would be for a name made out, not the answer's."""
-    meeting = [
-        utterance("S0", "Ms. Treppel, please.", 0),
-        utterance("S2", "The secretariat trained officials from twelve member states this year.", 3),
-        utterance("S0", "Ms. Treppel, you have the floor again.", 12),
-        utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
-        utterance("S0", "Please, go ahead.", 25),
-        utterance("S1", "When will the secretariat publish the evaluation of the program, and with what figures?", 28),
+    meeting = _witness_then_a_question() + [
         utterance("S0", "The next question goes to Mr. Eighth.", 40),
         utterance("S2", "The figures will be in the annex of the report that the secretariat publishes.", 43),
         utterance("S0", "Thank you, Mr. Gashani. Peru, you have the floor.", 53),
