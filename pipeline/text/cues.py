@@ -38,8 +38,8 @@ _BEFORE = r"(?P<before>[a-z .'\-]{2,50}?)\s*,?\s+"
 # offering, recognising, inviting, calling, hearing and starting with someone, in the four
 # languages, with the adverbs chairs put between; the name before words that hand over the
 # floor ("Canada, you have the floor", "Peru, you have five minutes"); "next is", "up next", "it
-# is the turn of". "X, the floor is yours" stays a bare name's weak cue (as a clear one it cut a
-# member's turn from a chair's voice).
+# is the turn of". "X, the floor is yours" stays as weak as a bare name's cue, and no chair's act,
+# however long the sentence (as a clear one it cut a member's turn from a chair's voice).
 # (regex, direction, weight): weight 1.0 or CLEAR_CALL for what only ever gives the floor, less
 # for what may also introduce a name. Named group "after" is text following the cue that holds
 # the name; "before" is text preceding it.
@@ -49,6 +49,10 @@ _NAME_AT_ONCE: set[re.Pattern] = set()
 # Estados miembros"): they give the floor only with a name heard, so without one they neither
 # run the meeting (:func:`manages_the_floor`) nor call someone unheard (:func:`calls_unheard`).
 _NEEDS_A_NAME: set[re.Pattern] = set()
+# Patterns whose cue is as weak as a bare name's and not a chair's act: the floor given in words
+# a member's statement diarized into the chair's voice may follow at once.
+_WEAK: set[re.Pattern] = set()
+VOCATIVE_WEIGHT = 0.5  # as weak as "X, please": the name alone, whatever was said around it
 
 
 def _at_once(regex: str) -> re.Pattern:
@@ -56,6 +60,13 @@ def _at_once(regex: str) -> re.Pattern:
     "next is", "you have five minutes"): the name must stand right by them, not a few words on."""
     pattern = _needs_a_name(regex)
     _NAME_AT_ONCE.add(pattern)
+    return pattern
+
+
+def _weak(regex: str) -> re.Pattern:
+    """A pattern whose cue weighs what a bare name's does and is no chair's act (:data:`_WEAK`)."""
+    pattern = re.compile(regex)
+    _WEAK.add(pattern)
     return pattern
 
 
@@ -75,6 +86,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"\b(?:i\s+)?(?:now\s+)?(?:recogni[sz]e|invite|call\s+(?:up)?on)\s+" + _HONORIFIC
                 + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(_BEFORE + r"(?:you\s+have|has|have|you(?:'re|\s+are)\s+on)\s+the\s+floor\b"), NEXT, 1.0),
+    (_weak(_BEFORE + r"the\s+floor\s+is\s+(?:now\s+)?yours\b"), NEXT, VOCATIVE_WEIGHT),
     # Words that hand the floor to the name before them, and say nothing else: "Mexico, over to
     # you", "Canada, it's your turn", "Peru, you have five minutes", "Mexico, you may proceed",
     # "The United States has asked for the floor".
@@ -356,7 +368,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                 if entry is None and direction == PREVIOUS and position + 1 < len(sentences):
                     entry, score, match = _thanks_cut_short(match, pattern, sentences[position + 1], entries)
                 if entry is not None:
-                    cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score))
+                    cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score,
+                                    act=pattern not in _WEAK))
         for pattern, weight, max_skip in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries, max_skip)
@@ -472,7 +485,6 @@ VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short 
 # "Minister, please wait a moment": a name with a request to wait gives no floor.
 NOT_NOW = re.compile(r"\b(?:wait|hold\s+on|(?:one|a)\s+moment|bear\s+with|be\s+patient|un\s+momento|espere|"
                      r"aguarde|um\s+momento|un\s+instant|attendez)\b")
-VOCATIVE_WEIGHT = 0.5  # as weak as "X, please": the name alone, whatever was said around it
 
 
 def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:

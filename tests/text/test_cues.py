@@ -206,6 +206,19 @@ def test_a_bare_name_in_a_short_sentence_is_a_weak_floor_cue(text, expected):
     assert [(c.label, c.weight, c.act) for c in cues] == [(expected, 0.5, False)], cues
 
 
+@pytest.mark.parametrize("text, thanked", [
+    # held-out merged voices (seed 9033): longer than a vocative, or after thanks
+    ("The distinguished delegation of Peru, the floor is yours.", None),
+    ("I thank Canada, Peru, the floor is yours.", "Canada"),
+])
+def test_the_floor_is_yours_is_a_weak_floor_cue_in_any_sentence(text, thanked):
+    """"X, the floor is yours" gives the floor as weakly as a bare name (a member's statement
+    diarized into the chair's voice may follow it), however long the sentence or thanks before."""
+    cues = find_cues(text, ENTRIES)
+    assert [(c.label, c.weight, c.act) for c in cues if c.direction == NEXT] == [("Peru", 0.5, False)], cues
+    assert [c.label for c in cues if c.direction == PREVIOUS] == ([thanked] if thanked else []), cues
+
+
 @pytest.mark.parametrize("text", [
     "Canada and Peru agree with the proposal.",  # two names: nobody is given the floor
     "Peru, please wait a moment.",
