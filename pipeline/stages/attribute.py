@@ -88,6 +88,7 @@ FIXED = 1e6  # a rapporteur's label, in the decoding: certain
 CORRECTED_WEIGHT = 3.0  # ... and as evidence for the rest of its voice: more than any cue said
 CLOSING_WORDS = 12  # "El siguiente amor es a mí sin divina de lación de Brasil.": a garbled call
 FLOOR_IS_THE_CHAIRS = 1.0  # a turn that only gives the floor is not a member's: a clear cue's worth against
+CALLED_IS_NOT_THE_CHAIR = 1.0  # a turn the chair gave the floor to, by a name not made out: a clear cue's worth against
 COURTESY_TO_CHAIR = 1.0  # a turn opening "Thank you, Chair" is not the chair's: a clear cue's worth against
 
 
@@ -290,6 +291,26 @@ def _question_before(turns: list[Utterance], acts: list[bool], votes, owners: di
     return None
 
 
+def _its_statement(turns: list[Utterance], acts: list[bool], cues_of, target: int, index: int) -> list[int]:
+    """The turn after ``target`` when ``target`` only thanks the chair and that turn is nobody's
+    act, in neither ``target``'s voice nor the voice of the chair's turn ``index`` that named
+    it: the statement the thanks open, diarized into another voice ("Thank you very much,
+    Chair." in one voice, "Small states need technical assistance ..." in another's). Nobody
+    takes the floor to say only that, pause or not; the chair, after it, might."""
+    j = target + 1
+    if (j < len(turns) and _thanks_only_the_chair(turns[target], cues_of[target]) and not acts[j]
+            and len(turns[j].words) >= MIN_TARGET_WORDS
+            and turns[j].speaker not in (turns[target].speaker, turns[index].speaker)):
+        return [j]
+    return []
+
+
+def _thanks_only_the_chair(turn: Utterance, cues: list[Cue]) -> bool:
+    """Whether a turn is a speaker's opening thanks to the chair and nothing more."""
+    return len(turn.words) <= MAX_THANKS_WORDS and any(
+        c.direction == PREVIOUS and c.label == "Chair" and not c.correction for c in cues)
+
+
 def _thanked_question(turns: list[Utterance], acts: list[bool], cues_of, votes, owners: dict[str, str],
                       index: int, target: int, cue: Cue) -> int | None:
     """The member's question that thanks ``cue`` (in turn ``index``) are about, past the witness's
@@ -370,6 +391,8 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]],
                 # since in that voice are theirs, the answer in another voice is not.
                 target = given
                 passed = [j for j in range(given + 1, i) if turns[j].speaker == turns[given].speaker and not acts[j]]
+            if cue.direction != SELF:
+                passed += _its_statement(turns, acts, cues_of, target, i)
             for j in [target, *passed]:
                 if cue.correction:
                     # The chair says the floor went to someone else than named: whatever the name
@@ -665,13 +688,13 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     short = ~np.all(np.isfinite(vectors), axis=1)
     shares[short] = voice_shares(said, turns)[short]
     voiced = options.voice * shares
-    emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options)
+    unheard = called_unheard(turns, cues_of, unheard_calls)
+    emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options, unheard)
     continued = [False] + [continues(a, b, entries) for a, b in zip(turns, turns[1:])]
     called = [t > 0 and origin[t] == origin[t - 1] and _calls(turns[t], entries)
               for t in range(len(turns))]
     path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called)
     strongest = _strongest(turns, votes, banked)
-    unheard = called_unheard(turns, cues_of, unheard_calls)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:
             label, phrase = fixed[t]
@@ -700,12 +723,17 @@ def _corrected(turns: list[Utterance], corrections: Corrections, labels: list[st
 
 
 def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, fixed: dict,
-              options: AttributeOptions) -> np.ndarray:
+              options: AttributeOptions, unheard: set[int] = frozenset()) -> np.ndarray:
     """turns x (labels + "unknown"): what the words and the voice say for each label, with what
-    a turn's own words rule out (nobody thanks themselves or gives themselves the floor), and
-    the rapporteur's labels fixed."""
+    a turn's own words rule out (nobody thanks themselves or gives themselves the floor), what
+    the chair's call says against the chair (``unheard``: the turns called by a name not made
+    out), and the rapporteur's labels fixed."""
     emission = np.hstack([evidence, np.full((len(turns), 1), options.unknown)])
     chair = labels.index("Chair")
+    for t in unheard:
+        # "I now invite my maidos to take the floor." then a statement in the chair's voice: the
+        # floor went to someone, as a call heard in full says of its name.
+        emission[t, chair] -= CALLED_IS_NOT_THE_CHAIR
     for t, cues in enumerate(cues_of):
         for label in named_by([c for c in cues if c.act]):  # nobody thanks themselves, or gives themselves the floor
             if label != "Chair" and label in labels:

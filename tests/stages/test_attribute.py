@@ -425,6 +425,46 @@ def test_a_turn_takes_the_label_whose_turns_its_voiceprint_matches_inside_a_merg
     assert without[7].attribution != "Brazil"
 
 
+def test_a_floor_given_to_an_opening_thanks_reaches_the_statement_diarized_after_it():
+    """Held-out merged voices (seed 9033): Mexico's "Thank you very much, Chair." diarized as a
+    voice of its own, its statement in Canada's voice: nobody takes the floor to say only that,
+    so the floor given and the thanks after reach the statement, not the voice's other label."""
+    def meeting(opening: str) -> list:
+        return [
+            utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+            utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+            utterance("S0", "Thank you, Canada. The distinguished delegation of Mexico, you have the floor.", 15),
+            utterance("S2", opening, 22),
+            utterance("S1", "Small states need technical assistance to meet these commitments.", 26),
+            utterance("S0", "Thank you, Mexico. The meeting is adjourned.", 32),
+        ]
+    opened = attribute(meeting("Thank you very much, Chair."), SPEC)
+    assert opened[4].start - opened[3].end > 0.5  # a pause: not one flow of speech
+    assert [u.attribution for u in opened] == ["Chair", "Canada", "Chair", "Mexico", "Mexico", "Chair"], \
+        [(u.attribution, u.text) for u in opened]
+    stated = attribute(meeting("Thank you very much, Chair. Mexico supports the report of the secretariat."), SPEC)
+    assert stated[3].attribution == "Mexico" and stated[4].attribution == "Canada"  # a statement of its own before
+
+
+def test_the_turn_called_by_a_name_not_made_out_is_not_the_chairs_in_the_chairs_voice():
+    """Held-out merged voices (seed 9033): "I now invite my maidos to take the floor." (Barbados
+    misheard), then Barbados's statement in the chair's voice, where its earlier statement was
+    too: the floor went to someone, so the statement is not the chair's; the voiceprint names it,
+    flagged (no name was heard)."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 5),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 15),
+        utterance("S0", "Peru supports the protocol and its follow-up mechanism in every member state.", 19),
+        utterance("S0", "Thank you, Peru. I now invite my maidos to take the floor.", 27),
+        utterance("S0", "Good afternoon. We support this initiative and the protocol on cooperation among states.", 31),
+        utterance("S0", "Thank you. The meeting is adjourned.", 40),
+    ]
+    attributed = attribute(meeting, SPEC, prints=voiceprints_for(meeting, [0, 1, 0, 3, 0, 3, 0]))
+    assert [(u.attribution, u.review) for u in attributed[4:]] == [("Chair", False), ("Peru", True), ("Chair", False)], \
+        [(u.attribution, u.review, u.text) for u in attributed]
+
+
 def test_decoding_carries_a_label_through_a_turn_that_names_nobody():
     """Viterbi over the meeting: the same voice again right after its named turn keeps its label."""
     from pipeline.stages.attribute import AttributeOptions, decode
@@ -455,8 +495,13 @@ def test_what_follows_at_once_a_turn_that_only_opened_a_statement_is_the_same_sp
     attributed = attribute(meeting, SPEC)
     assert [u.attribution for u in attributed] == [
         "Chair", "Alison Treppel", "Alison Treppel", "Chair", "Canada", "Chair"], [(u.attribution, u.text) for u in attributed]
-    later = [utterance(u.speaker, u.text, u.start + (3.0 if i == 2 else 0.0)) for i, u in enumerate(meeting)]
-    assert attribute(later, SPEC)[2].attribution != "Alison Treppel"  # after a pause: anyone's
+    def moved(speaker: str, pause: float) -> list:
+        return [utterance(speaker if i == 2 else u.speaker, u.text, u.start + (pause if i == 2 else 0.0))
+                for i, u in enumerate(meeting)]
+    # After a pause the floor given to her still reaches it (she only thanked and introduced
+    # herself); in the chair's voice it does not, and nothing else carries it.
+    assert attribute(moved("S2", 3.0), SPEC)[2].attribution == "Alison Treppel"
+    assert attribute(moved("S0", 3.0), SPEC)[2].attribution != "Alison Treppel"
 
 
 def test_a_floor_given_to_a_name_not_made_out_goes_to_whom_nothing_else_names():
