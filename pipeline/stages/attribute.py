@@ -388,9 +388,15 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]],
                     target, passed = asked, []  # the member asked; the witness, named otherwise, answered
             if given is not None:
                 # Thanks for whom the floor was given, after a witness answered them: the turns
-                # since in that voice are theirs, the answer in another voice is not.
+                # since in that voice are theirs until the chair spoke, the answer in another
+                # voice is not.
                 target = given
-                passed = [j for j in range(given + 1, i) if turns[j].speaker == turns[given].speaker and not acts[j]]
+                passed = []
+                for j in range(given + 1, i):
+                    if turns[j].speaker == turn.speaker:
+                        break  # the chair spoke between, in words no pattern knows: maybe a call
+                    if turns[j].speaker == turns[given].speaker and not acts[j]:
+                        passed.append(j)
             if cue.direction != SELF:
                 passed += _its_statement(turns, acts, cues_of, target, i)
             for j in [target, *passed]:

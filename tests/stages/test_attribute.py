@@ -465,6 +465,26 @@ def test_the_turn_called_by_a_name_not_made_out_is_not_the_chairs_in_the_chairs_
         [(u.attribution, u.review, u.text) for u in attributed]
 
 
+def test_thanks_reach_the_members_voice_only_until_the_chair_spoke():
+    """Held-out committee (wide phrasebook, seed 9031): the minister's answer, in the voice
+    diarization shares with the member who asked, after the chair's call ASR garbled ("The
+    flogger minister Amara." for "The floor goes to Minister Abara."): the chair spoke between,
+    perhaps to call someone, so the thanks for the member do not reach the answer."""
+    meeting = [
+        utterance("S0", "Go ahead, Ms. Treppel.", 0),
+        utterance("S1", "Thank you, Mr. Chair. I'm Alison Treppel. Why were the targets lowered in the latest plan?", 3),
+        utterance("S0", "The flogger minister Amara.", 12),
+        utterance("S1", "The targets were adjusted after consultations with industry and communities.", 15),
+        utterance("S0", "Thanks, Ms. Treppel. Canada, you have the floor.", 22),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the convention.", 27),
+        utterance("S0", "Thank you, Canada. The meeting is adjourned.", 36),
+    ]
+    attributed = attribute(meeting, SPEC, prints=voiceprints_for(meeting, [0, 1, 0, 2, 0, 3, 0]))
+    assert attributed[1].attribution == "Alison Treppel" and not attributed[1].review
+    answer = attributed[3]
+    assert answer.review and not any(e.kind == "previous:Alison Treppel" for e in answer.evidence), answer
+
+
 def test_decoding_carries_a_label_through_a_turn_that_names_nobody():
     """Viterbi over the meeting: the same voice again right after its named turn keeps its label."""
     from pipeline.stages.attribute import AttributeOptions, decode
