@@ -100,7 +100,11 @@ def _floor_cues(text: str, entries: list[Entry]) -> list[Cue]:
 
 def thanks_the_chair(text: str, entries: list[Entry]) -> bool:
     """Whether a sentence is "Thank you, Chair": a speaker's opening courtesy, never the chair's own."""
-    return any(c.direction == PREVIOUS and c.label == "Chair" and not c.correction for c in find_cues(text, entries))
+    return _chair_thanked(find_cues(text, entries))
+
+
+def _chair_thanked(cues: list[Cue]) -> bool:
+    return any(c.direction == PREVIOUS and c.label == "Chair" and not c.correction for c in cues)
 
 
 def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list[Utterance], list[int]]:
@@ -307,8 +311,7 @@ def _its_statement(turns: list[Utterance], acts: list[bool], cues_of, target: in
 
 def _thanks_only_the_chair(turn: Utterance, cues: list[Cue]) -> bool:
     """Whether a turn is a speaker's opening thanks to the chair and nothing more."""
-    return len(turn.words) <= MAX_THANKS_WORDS and any(
-        c.direction == PREVIOUS and c.label == "Chair" and not c.correction for c in cues)
+    return len(turn.words) <= MAX_THANKS_WORDS and _chair_thanked(cues)
 
 
 def _thanked_question(turns: list[Utterance], acts: list[bool], cues_of, votes, owners: dict[str, str],
