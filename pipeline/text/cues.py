@@ -384,7 +384,12 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         # "I thank Heather Morrison, Mr. Egg, you have the floor.": the name thanked is reached
         # from "you have the floor" only over another name's words (the one called, misheard):
         # it is thanked, and the floor goes to nobody made out.
-        reached = {label for label in given & thanked if not _next_to_the_floor(sentence, label, entries)}
+        # "I thank Mr. Mendes, please." for "I thank Mr. Mendes. Please.": a name right after the
+        # thanks, called by no more than a bare name's "please", is thanked; someone unnamed is called.
+        called_clearly = {c.label for c in cues[before:] if c.direction == NEXT and c.weight > VOCATIVE_WEIGHT}
+        reached = {label for label in given & thanked
+                   if not _next_to_the_floor(sentence, label, entries)
+                   or (label not in called_clearly and _thanked_at_once(sentence, label, entries))}
         cues[before:] = [c for c in cues[before:]
                          if not (c.direction == PREVIOUS and c.label in given - reached)
                          and not (c.direction == NEXT and c.label in reached)]
@@ -418,6 +423,21 @@ def calls_unheard(text: str, entries: list[Entry]) -> bool:
                 if given is None:
                     given = {c.label for c in find_cues(sentence, entries) if c.direction == NEXT}
                 if entry.label not in given:
+                    return True
+    return False
+
+
+def _thanked_at_once(sentence: str, label: str, entries: list[Entry]) -> bool:
+    """Whether thanks in ``sentence`` name ``label`` right after their words, no word but a
+    title ("I thank Ms. Treppel") skipped."""
+    for pattern, direction, _ in PATTERNS:
+        if direction == PREVIOUS:
+            for match in pattern.finditer(sentence):
+                words = match.group("after").split()
+                while words and words[0].rstrip(".") in TITLES:
+                    words = words[1:]
+                entry, _ = best_entry(" ".join(words), entries, at_start=True, max_skip=0)
+                if entry is not None and entry.label == label:
                     return True
     return False
 

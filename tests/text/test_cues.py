@@ -278,6 +278,20 @@ def test_nobody_is_thanked_and_called_in_one_breath():
     assert (PREVIOUS, "Chile") in cues and (NEXT, "Peru") in cues, cues
 
 
+@pytest.mark.parametrize("text, cue", [
+    ("I thank Ms. Treppel, please.", (PREVIOUS, "Alison Treppel")),  # "I thank Ms. Treppel. Please."
+    ("Thanks, Ms. Treppel, go ahead, please.", (PREVIOUS, "Alison Treppel")),
+    ("Gracias, Argentina, adelante, por favor.", (PREVIOUS, "Argentina")),
+    ("Thank you, Canada, you have the floor.", (NEXT, "Canada")),  # a clear call is a call
+    ("Thanks, Inez Oibalova, Mr. Treppel, please.", (NEXT, "Alison Treppel")),  # reached over a name
+])
+def test_a_name_right_after_the_thanks_is_thanked_though_please_follows(text, cue):
+    """A bare "please" after it calls someone unnamed (a held-out hearing: "I thank Mr. Mendes.
+    Please." gave Mr. Mendes the floor, and Ms. Hussain's question was read as his)."""
+    found = [(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.label != "Chair"]
+    assert found == [cue], find_cues(text, ENTRIES)
+
+
 @pytest.mark.parametrize("text, thanked", [
     ("Muchas gracias, Canama, Amerante, Guatemala.", None),  # Canadá thanked, misheard; Guatemala called
     ("Muchas gracias, señor, Guatemala.", "Guatemala"),  # a clause of courtesy is passed over
