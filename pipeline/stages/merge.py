@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.artifacts import Diarization, Transcription, Turn, Utterance, Word
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, text_of
@@ -59,6 +59,8 @@ def merge(transcription: Transcription, diarization: Diarization,
     turns = sorted(diarization.exclusive, key=lambda t: t.start)
     starts = [t.start for t in turns]
     utterances: list[Utterance] = []
+    # Words in time order, whatever order the transcription was filed in (chunk by chunk).
+    transcription = replace(transcription, segments=sorted(transcription.segments, key=lambda s: s.start))
     dropped = hallucinated(transcription)
     hole = None  # (start, speaker) of hallucinated words left out, their time still that voice's
     for segment in transcription.segments:

@@ -437,14 +437,23 @@ def _decode_group(model, audio, offset: float, group: list[Planned], options: Tr
                     log_progress=False)
                 found: dict[int, list] = {id(p): [] for p in batch}
                 for seg in segments:
-                    owner = max((p for p in batch if p.chunk.start - offset <= seg.start + 0.02),
-                                key=lambda p: p.chunk.start, default=batch[0])
-                    found[id(owner)].append(seg)
+                    found[id(owner_of(seg.start + offset, seg.end + offset, batch))].append(seg)
                 for p in batch:
                     records[id(p)] = _record(p, found[id(p)], offset)
     for planned in group:
         if id(planned) in records and (planned.chunk.start, planned.chunk.end) not in done:
             yield records[id(planned)], planned
+
+
+def owner_of(start: float, end: float, batch: list[Planned]) -> Planned:
+    """The chunk of a batch a decoded segment (``start``-``end``, seconds in the recording)
+    belongs to: the one it overlaps most, else the nearest. Whisper may start a segment a little
+    before its clip (263.47 s in a clip from 263.67 s): filed by its start alone, it went to the
+    batch's chunk before, 30 s earlier, and the transcript ran backwards there."""
+    def closeness(p: Planned) -> tuple[float, float]:
+        overlap = min(end, p.chunk.end) - max(start, p.chunk.start)
+        return overlap, -min(abs(start - p.chunk.start), abs(start - p.chunk.end))
+    return max(batch, key=closeness)
 
 
 def _decode_audio(model, audio, planned: Planned, options: TranscribeOptions) -> dict:

@@ -60,3 +60,19 @@ def test_whispers_stock_hallucination_is_left_out():
     assert [(u.speaker, u.text) for u in (chair_said, statement_said)] == [
         ("A", "We now move to the report."), ("B", "Resources are limited, so we must set priorities.")]
     assert statement_said.start <= video[0].start  # the time Whisper misheard is still the statement's
+
+
+def test_segments_filed_out_of_time_order_still_make_utterances_in_time_order():
+    """A transcription holds segments chunk by chunk; one filed under an earlier chunk (held-out
+    w9042) came before the speech 30 s earlier and made an utterance that ended before it began."""
+    first = words("Adelante, la distinguida delegación de Brasil.", 0.0)     # 0.0 .. 2.1
+    later = words("Gracias. Reiteramos nuestro compromiso.", 30.0)          # 30.0 .. 31.5
+    middle = words("Obrigado, Senhor Presidente.", 3.0)                     # 3.0 .. 4.2
+    transcription = Transcription("es", 1.0, 40.0, "base", [
+        Segment(0.0, 2.1, "", "es", first), Segment(30.0, 31.5, "", "es", later),
+        Segment(3.0, 4.2, "", "pt", middle)])
+    diarization = Diarization(turns=[], speakers=["A", "B", "C"], exclusive=[
+        Turn(0.0, 2.5, "A"), Turn(2.8, 4.5, "B"), Turn(29.8, 32.0, "C")])
+    utterances = merge(transcription, diarization)
+    assert [u.speaker for u in utterances] == ["A", "B", "C"]
+    assert all(u.start < u.end for u in utterances)

@@ -47,3 +47,17 @@ def test_a_decode_that_leaves_most_of_its_speech_without_words_is_doubted():
     assert _mostly_unheard({"segments": [{"words": spoken[:14]}]}, planned)  # heard to 106.0: 55 % left
     short = Planned(Chunk(10.0, 11.5), "en", spans=[(10.0, 11.5)])
     assert not _mostly_unheard({"segments": []}, short)  # a cough's worth: no language to find
+
+
+def test_a_segment_whisper_starts_before_its_clip_stays_with_its_chunk():
+    """A batch of three Spanish chunks (held-out w9042): Whisper started Argentina's statement at
+    263.47 s, 0.2 s before its clip. Filed by its start it went to the chunk from 215.9 s, and the
+    transcript ran backwards (an utterance ending before it began, Argentina's 12 s lost)."""
+    from pipeline.stages.transcribe import Chunk, Planned, owner_of
+
+    batch = [Planned(Chunk(215.928, 232.872), "es"), Planned(Chunk(263.672, 281.672), "es"),
+             Planned(Chunk(282.104, 309.448), "es")]
+    assert owner_of(263.472, 275.632, batch) is batch[1]
+    assert owner_of(215.9, 226.4, batch) is batch[0]
+    assert owner_of(281.5, 284.0, batch) is batch[2]  # most of it in the third
+    assert owner_of(240.0, 241.0, batch) is batch[0]  # in none: the nearest
