@@ -496,14 +496,21 @@ def language_votes(turns: list[Utterance], spec, votes) -> None:
     delegations and Canada is likelier Canada's, whose call ASR garbled ("Lasting, we have a
     relationship with ..." for "La distinguida delegación de Canadá, tiene usted la palabra").
     Only for turns nothing said names (no floor given, no self-naming) and not the chair's acts;
-    weak, so it only breaks a silence, flagged. Added to ``votes`` in place."""
+    weak, so it only breaks a silence, flagged. And only in the language its diarized voice speaks
+    most: a short stretch of a Spanish-speaking chair decoded as English ("Amele Nation of
+    Brazil." for "Agradezco a la delegación de Brasil.") is the ASR's guess, not Canada. Added
+    to ``votes`` in place."""
     speakers: dict[str, list[str]] = defaultdict(list)
     for delegation in spec.participants.delegations:
         for language in languages_of(delegation):
             speakers[language].append(delegation)
+    spoken: dict[str, Counter] = defaultdict(Counter)
+    for turn in turns:
+        spoken[turn.speaker][turn.language] += turn.end - turn.start
     for turn, vote in zip(turns, votes):
         only = speakers.get(turn.language or "", [])
-        if len(only) != 1 or vote.get("Chair") or any(_named_as(vote, label) for label in vote):
+        if (len(only) != 1 or vote.get("Chair") or any(_named_as(vote, label) for label in vote)
+                or spoken[turn.speaker].most_common(1)[0][0] != turn.language):
             continue
         vote[only[0]].append(Evidence(kind=f"language:{only[0]}", time=turn.start, weight=LANGUAGE_WEIGHT,
                                       phrase=f"in {turn.language}, which only {only[0]} speaks here"))

@@ -665,3 +665,27 @@ def test_a_turn_nothing_names_leans_to_the_one_delegation_that_speaks_its_langua
     assert attributed[1].attribution == "Canada" and attributed[1].review, attributed[1]
     assert attributed[1].evidence[0].kind == "language:Canada", attributed[1].evidence
     assert attributed[5].attribution is None, attributed[5]
+
+
+def test_a_short_turn_in_a_language_its_voice_seldom_speaks_is_no_language_evidence():
+    """Held-out w9042: the Spanish chair's "Agradezco a la delegación de Brasil." decoded as
+    English ("Amele Nation of Brazil."), between two statements; the language said Canada, and
+    through the voice the chair's other turns followed. A turn in another language than the one
+    its voice speaks most is the ASR's guess: no evidence. Canada in its own voice still is."""
+    from pipeline.spec import Participants
+
+    spec = SPEC.model_copy(update={"participants": Participants(delegations=["Argentina", "Brazil", "Canada", "Peru"])})
+    meeting = [
+        utterance("S0", "Tiene la palabra la distinguida delegación de Perú.", 0),
+        utterance("S2", "Gracias, Presidente. Perú desea formular dos comentarios sobre el informe.", 4),
+        utterance("S0", "Amele Nation of Brazil.", 13),
+        utterance("S3", "Obrigado, Senhor Presidente. O Brasil apoia a proposta de criar um grupo de trabalho.", 16),
+        utterance("S0", "Sí, adelante.", 25),
+        utterance("S1", "Thank you, Mr. Chair. We believe that cooperation among member states is essential.", 28),
+    ]
+    for u, language in zip(meeting, ["es", "es", "en", "pt", "es", "en"]):
+        u.language = language
+    attributed = attribute(meeting, spec)
+    assert not any(e.kind.startswith("language:") for e in attributed[2].evidence), attributed[2]
+    assert attributed[2].attribution != "Canada", attributed[2]
+    assert attributed[5].attribution == "Canada" and attributed[5].evidence[0].kind == "language:Canada", attributed[5]
