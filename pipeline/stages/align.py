@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.artifacts import Utterance
-from pipeline.text.agenda import ANNOUNCE, BLOCK_PATTERNS, ITEM_PATTERNS, title_hit, announced
+from pipeline.text.agenda import ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_PATTERNS, announced, title_hit
 from pipeline.text.roster import fold, skeleton
 from pipeline.text.utterances import sentence_starts, split_at, text_of
 
@@ -32,7 +32,8 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
                 # to the Minister ..." after the adoption, in one breath).
                 if (ANNOUNCE.search(sentence) and (any(p.search(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
                                                    or title_hit(sentence, _all_titles(spec)))
-                        or any(p.match(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)):
+                        or any(p.match(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
+                        or (ITEM_BY_SOUND.match(sentence) and announced(sentence, ITEM_PATTERNS, _all_titles(spec), 0))):
                     first, second = split_at(head, start)
                     # the pieces keep the utterance's whole span between them, as align's own cut
                     first.start, first.end, second.end = head.start, second.start, head.end
@@ -62,8 +63,9 @@ def _clause_starts(utterance: Utterance) -> list[int]:
         clause = fold(text_of(words[i:i + 5]))
         if OPENER.match(clause) or (ORDINAL_OPENER.match(clause) and fold(words[i - 1].word) not in JOINERS):
             starts.add(i)
-        elif words[i - 1].word.rstrip().endswith(",") and NOW_TO.match(fold(text_of(words[i:i + 7]))):
-            starts.add(i)
+        elif words[i - 1].word.rstrip().endswith(",") and (NOW_TO.match(fold(text_of(words[i:i + 7])))
+                                                           or ITEM_BY_SOUND.match(clause)):
+            starts.add(i)  # "..., item to questions to the minister ..." for "Item 2: Questions ..."
     return sorted(starts)
 
 

@@ -40,6 +40,11 @@ ITEM_PATTERNS = [
     # "Finally, under other business, ..." opens the last item
     re.compile(r"\b(?P<rel>finally|lastly|finalmente|enfin|por\s+ultimo)\s*,?\s+(?:under|bajo|en|sous|sob)\b"),
 ]
+# Numbers ASR writes as the word they sound like: "Item 2: Questions to the Minister ..." heard
+# as "item to questions to the minister ...". Such a number counts only when its item's own
+# title follows (:func:`_titled`); "the item to be discussed" names nothing.
+SOUNDS_LIKE = {"to": 2, "too": 2, "for": 4, "won": 1}
+ITEM_BY_SOUND = re.compile(r"\b(?:item|point)\s+(?P<sound>" + "|".join(SOUNDS_LIKE) + r")\b")
 BLOCK_PATTERNS = [
     re.compile(r"\bblo(?:ck|que|c)\s+(?:number\s+|numero\s+)?" + _NUM + r"\b"),
     re.compile(r"\b" + _NUM + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
@@ -77,6 +82,8 @@ STOCK_MATCH = 90.0
 
 def _number(match: re.Match, current: int, count: int) -> int | None:
     groups = match.groupdict()
+    if groups.get("sound"):
+        return SOUNDS_LIKE[groups["sound"]]
     if groups.get("num"):
         token = groups["num"]
         return int(token) if token.isdigit() else ORDINALS.get(token)
@@ -174,11 +181,14 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
     """The item (or block) number an utterance announces, if it announces one."""
     folded = fold(text)
     count = len(titles)
-    for pattern in patterns:
+    for pattern in [*patterns, ITEM_BY_SOUND]:
         for match in pattern.finditer(folded):
             number = _number(match, current, count)
-            if not (_announcing(folded, match) or _titled(folded, match, number, titles)
-                    or _closes_on_next(folded, match, number, current)):
+            if match.groupdict().get("sound"):
+                if not _titled(folded, match, number, titles):
+                    continue
+            elif not (_announcing(folded, match) or _titled(folded, match, number, titles)
+                      or _closes_on_next(folded, match, number, current)):
                 continue
             if number and match.groupdict().get("rel"):
                 # "the next item, questions to the Minister": the title said beats counting
