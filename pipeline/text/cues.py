@@ -578,13 +578,20 @@ def chair_acts(text: str) -> int:
     return len(CHAIR_ACTS.findall(folded)) + bool(BARE_CALL.match(folded))
 
 
+# Asking for the floor, or saying who did, whoever it was: "Ms. Olsen has asked for the floor"
+# heard as "MS, I also have asked for the floor plays." says nothing a rapporteur records.
+FLOOR_REQUEST = re.compile(r"\b(?:ask|asks|asked|asking|request|requests|requested|requesting)\s+(?:for\s+)?the\s+floor\b|"
+                           r"\b(?:pide|pidio|pidieron|solicita|solicito|solicitado|pediu|demande|demandee?)\s+"
+                           r"(?:el\s+uso\s+de\s+)?(?:la\s+palabra|a\s+palavra|la\s+parole)\b")
+
+
 def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
-    """Whether a sentence runs the meeting rather than says something: it gives, thanks for or
-    corrects the floor (any cue but a speaker naming themselves, also when the name in it is not
-    made out) or does what only a chair does. One classification for attribution and the draft:
-    the minutes never report floor-giving."""
+    """Whether a sentence runs the meeting rather than says something: it gives, thanks for,
+    corrects or asks for the floor (any cue but a speaker naming themselves, also when the name
+    in it is not made out) or does what only a chair does. One classification for attribution
+    and the draft: the minutes never report floor-giving."""
     folded = fold(sentence)
-    return bool(chair_acts(sentence)
+    return bool(chair_acts(sentence) or FLOOR_REQUEST.search(folded)
                 or any(c.direction != SELF for c in find_cues(sentence, entries))
                 or any(p.search(folded) for p, direction, _ in PATTERNS
                        if direction == NEXT and p not in _NEEDS_A_NAME)

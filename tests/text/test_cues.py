@@ -178,6 +178,19 @@ def test_holding_the_floor_runs_the_meeting(text, runs_the_meeting):
     assert not [c for c in find_cues(text, ENTRIES) if c.direction == NEXT and c.label]
 
 
+@pytest.mark.parametrize("text, runs_the_meeting", [
+    ("MS, I also have asked for the floor plays.", True),  # "Ms. Olsen has asked for the floor. Please."
+    ("Can I ever not ask for the floor?", True),  # "Ken Ivanova has asked for the floor."
+    ("La delegación de Chile pidió la palabra.", True),
+    ("Canada supports the floor plan for the new building.", False),
+    ("We ask the Secretariat to present a timeline and a budget.", False),
+])
+def test_saying_who_asked_for_the_floor_runs_the_meeting(text, runs_the_meeting):
+    """Held-out w9041: the chair's "Ms. Olsen has asked for the floor", its name lost, was drafted
+    as "The Chair stated that MS, the speaker also had asked for the floor plays."."""
+    assert manages_the_floor(text, ENTRIES) is runs_the_meeting
+
+
 @pytest.mark.parametrize("text, expected", [
     ("John Aldous, I'm Alison Treppel.", ("self", "Alison Treppel")),  # a garbled greeting before it
     ("Thank you. I'm grateful to Ms. Treppel for that.", None),  # names someone else
