@@ -181,7 +181,8 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
     """The item (or block) number an utterance announces, if it announces one."""
     folded = fold(text)
     count = len(titles)
-    for pattern in [*patterns, ITEM_BY_SOUND]:
+    by_sound = [ITEM_BY_SOUND] if patterns is ITEM_PATTERNS else []  # an item's number, not a block's
+    for pattern in [*patterns, *by_sound]:
         for match in pattern.finditer(folded):
             number = _number(match, current, count)
             if match.groupdict().get("sound"):

@@ -186,7 +186,7 @@ def test_an_item_number_heard_as_the_word_it_sounds_like_counts_when_its_title_f
     from meetings import utterance
 
     from pipeline.stages.align import align
-    from pipeline.text.agenda import ITEM_PATTERNS, announced
+    from pipeline.text.agenda import BLOCK_PATTERNS, ITEM_PATTERNS, announced
 
     titles = ["Adoption of the agenda", "Questions to the Minister on the main estimates", "Committee business"]
     spec = _three_items(titles)
@@ -197,6 +197,8 @@ def test_an_item_number_heard_as_the_word_it_sounds_like_counts_when_its_title_f
     assert [u.item for u in align(meeting, spec)] == [1, 2]
     assert announced("The item to be discussed is the agenda.", ITEM_PATTERNS, titles, 0) is None
     assert announced("Point for the report, questions to the minister.", ITEM_PATTERNS, titles, 1) is None
+    blocks = ["Opening remarks", "Questions to the minister on the main estimates"]
+    assert announced("Item to questions to the minister on the main estimates.", BLOCK_PATTERNS, blocks, 0) is None
 
 
 def test_an_announcement_cut_from_an_utterance_leaves_no_time_unassigned():
