@@ -449,7 +449,7 @@ def owner_of(start: float, end: float, batch: list[Planned]) -> Planned:
     """The chunk of a batch a decoded segment (``start``-``end``, seconds in the recording)
     belongs to: the one it overlaps most, else the nearest. Whisper may start a segment a little
     before its clip (263.47 s in a clip from 263.67 s): filed by its start alone, it went to the
-    batch's chunk before, 30 s earlier, and the transcript ran backwards there."""
+    batch's chunk before (from 215.9 s), and the transcript ran backwards there."""
     def closeness(p: Planned) -> tuple[float, float]:
         overlap = min(end, p.chunk.end) - max(start, p.chunk.start)
         return overlap, -min(abs(start - p.chunk.start), abs(start - p.chunk.end))

@@ -581,7 +581,7 @@ def chair_acts(text: str) -> int:
 # Asking for the floor, or saying who did, whoever it was: "Ms. Olsen has asked for the floor"
 # heard as "MS, I also have asked for the floor plays." says nothing a rapporteur records.
 FLOOR_REQUEST = re.compile(r"\b(?:ask|asks|asked|asking|request|requests|requested|requesting)\s+(?:for\s+)?the\s+floor\b|"
-                           r"\b(?:pide|pidio|pidieron|solicita|solicito|solicitado|pediu|demande|demandee?)\s+"
+                           r"\b(?:pide|pidio|pidieron|solicita|solicito|solicitado|pediu|demandee?)\s+"
                            r"(?:el\s+uso\s+de\s+)?(?:la\s+palabra|a\s+palavra|la\s+parole)\b")
 
 

@@ -643,14 +643,22 @@ def test_the_last_call_before_a_turn_gives_it_the_floor():
     assert attributed[4].attribution == "Peru" and not attributed[4].review, attributed[4]  # no doubt from Brazil
 
 
+def _attributed_in(meeting, languages: list[str]):
+    """``meeting`` attributed with each turn decoded in its language of ``languages``, among
+    delegations of which only Canada speaks English and only Brazil Portuguese."""
+    from pipeline.spec import Participants
+
+    spec = SPEC.model_copy(update={"participants": Participants(delegations=["Argentina", "Brazil", "Canada", "Peru"])})
+    for u, language in zip(meeting, languages):
+        u.language = language
+    return attribute(meeting, spec)
+
+
 def test_a_turn_nothing_names_leans_to_the_one_delegation_that_speaks_its_language():
     """Held-out Spanish chair (seed 9002): Canada's call garbled ("Sí, adelante."), its statement
     in English the only English of the delegations' (Brazil speaks Portuguese, the rest Spanish):
     the turn is Canada's, flagged, the language its evidence. A Spanish turn nothing names stays
     nobody's: several delegations speak Spanish."""
-    from pipeline.spec import Participants
-
-    spec = SPEC.model_copy(update={"participants": Participants(delegations=["Argentina", "Brazil", "Canada", "Peru"])})
     meeting = [
         utterance("S0", "Sí, adelante.", 0),
         utterance("S1", "Thank you, Mr. Chair. We believe that cooperation among member states is essential.", 3),
@@ -659,9 +667,7 @@ def test_a_turn_nothing_names_leans_to_the_one_delegation_that_speaks_its_langua
         utterance("S0", "Sí, adelante.", 25),
         utterance("S3", "Gracias, Presidente. La sociedad civil debe ser consultada en todas las etapas.", 28),
     ]
-    for u, language in zip(meeting, ["es", "en", "es", "es", "es", "es"]):
-        u.language = language
-    attributed = attribute(meeting, spec)
+    attributed = _attributed_in(meeting, ["es", "en", "es", "es", "es", "es"])
     assert attributed[1].attribution == "Canada" and attributed[1].review, attributed[1]
     assert attributed[1].evidence[0].kind == "language:Canada", attributed[1].evidence
     assert attributed[5].attribution is None, attributed[5]
@@ -672,9 +678,6 @@ def test_a_short_turn_in_a_language_its_voice_seldom_speaks_is_no_language_evide
     English ("Amele Nation of Brazil."), between two statements; the language said Canada, and
     through the voice the chair's other turns followed. A turn in another language than the one
     its voice speaks most is the ASR's guess: no evidence. Canada in its own voice still is."""
-    from pipeline.spec import Participants
-
-    spec = SPEC.model_copy(update={"participants": Participants(delegations=["Argentina", "Brazil", "Canada", "Peru"])})
     meeting = [
         utterance("S0", "Tiene la palabra la distinguida delegación de Perú.", 0),
         utterance("S2", "Gracias, Presidente. Perú desea formular dos comentarios sobre el informe.", 4),
@@ -683,9 +686,7 @@ def test_a_short_turn_in_a_language_its_voice_seldom_speaks_is_no_language_evide
         utterance("S0", "Sí, adelante.", 25),
         utterance("S1", "Thank you, Mr. Chair. We believe that cooperation among member states is essential.", 28),
     ]
-    for u, language in zip(meeting, ["es", "es", "en", "pt", "es", "en"]):
-        u.language = language
-    attributed = attribute(meeting, spec)
+    attributed = _attributed_in(meeting, ["es", "es", "en", "pt", "es", "en"])
     assert not any(e.kind.startswith("language:") for e in attributed[2].evidence), attributed[2]
     assert attributed[2].attribution != "Canada", attributed[2]
     assert attributed[5].attribution == "Canada" and attributed[5].evidence[0].kind == "language:Canada", attributed[5]
