@@ -205,6 +205,12 @@ def _named_as(vote: dict[str, list[Evidence]], label: str) -> bool:
     return any(e.kind.startswith((NEXT + ":", SELF + ":")) for e in vote.get(label, []))
 
 
+def _names_itself_otherwise(vote: dict[str, list[Evidence]], label: str) -> bool:
+    """Whether a turn names itself as anyone but ``label`` ("Paraguay apoya ..." after a name
+    that closed the turn before: what a speaker says of itself outweighs a call)."""
+    return any(e.kind.startswith(SELF + ":") for name, ev in vote.items() if name != label for e in ev)
+
+
 def _named_otherwise(vote: dict[str, list[Evidence]], label: str) -> bool:
     """Whether a turn was given the floor, or named itself, as anyone but ``label``."""
     return any(_named_as(vote, name) for name in vote if name != label)
@@ -230,7 +236,7 @@ def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, i
         return None
     passed_call = False
     for j in range(index - 1, -1, -1):
-        if _named_as(votes[j], cue.label):
+        if _named_as(votes[j], cue.label) and not _names_itself_otherwise(votes[j], cue.label):
             return j
         if acts[j]:
             if passed_call or not _calls_another(cues_of[j], cue.label, j in unheard_calls):
@@ -325,15 +331,20 @@ def _thanked_question(turns: list[Utterance], acts: list[bool], cues_of, votes, 
 
 
 def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> None:
-    """Add to ``cues_of`` the floor given by a name closing a turn, right before another voice, in a
-    voice that gives the floor elsewhere: the chair calling the next speaker in words no pattern
+    """Add to ``cues_of`` the floor given by a name closing a turn, right before another voice (or
+    a turn of its voice that opens by thanking the chair), in a voice that gives the floor elsewhere: the chair calling the next speaker in words no pattern
     knows ("Thanks, Ms. Larsen. Oh, Dr. Rasmussen." / "el siguiente amor es la delegación de
     Brasil."). The name must end the turn's last clause and not be thanked in it; the clause may be
     longer than a vocative's (:data:`CLOSING_WORDS`) because the name's place, last before another
     voice, says as much as the words around it."""
     floor_voices = {t.speaker for t, cues in zip(turns, cues_of) if any(c.direction == NEXT and c.act for c in cues)}
     for i, turn in enumerate(turns[:-1]):
-        if (turn.speaker not in floor_voices or turns[i + 1].speaker == turn.speaker
+        # Another speaker follows: another voice, or one that opens by thanking the chair (a
+        # speaker diarization merged with the chair: "Muchas gracias, señor Presidente.").
+        following = turns[i + 1]
+        opens = sentence_starts(following)[1:2] or [len(following.words)]
+        new_speaker = following.speaker != turn.speaker or thanks_the_chair(text_of(following.words[:opens[0]]), entries)
+        if (turn.speaker not in floor_voices or not new_speaker
                 or any(c.direction == NEXT for c in cues_of[i])):
             continue
         sentences = split_sentences(turn.text)
@@ -485,6 +496,32 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
                 target = asked if asked is not None else target
             if target is not None:
                 votes[target][cue.label].append(_cue_evidence(cue, turn.start))
+
+
+UNCLAIMED = "unclaimed"  # evidence kind: the only label nothing names, for a turn called by a name not made out
+
+
+def last_unnamed_votes(turns: list[Utterance], cues_of: list[list[Cue]], labels: list[str], votes,
+                       unheard_calls: set[int]) -> set[str]:
+    """When one label only has no evidence anywhere (nothing named it, not even its language),
+    the turns called by a name not made out (``unheard_calls``: "Let's hear from the delegation on
+    Marma Inos." for Barbados) that nothing else names, in a diarized voice none of whose turns is
+    named, lean to it, weakly (:data:`VOCATIVE_WEIGHT`): the roster is closed, but someone else
+    may have been called (a minister answering in her own voice, the call's name misheard, is
+    not the member nobody named). Added to ``votes`` in place;
+    returns the labels so guessed and nothing else supports, which stay flagged wherever the
+    decoding puts them."""
+    left = [label for label in labels if label != "Chair" and not any(vote.get(label) for vote in votes)]
+    if len(left) != 1:
+        return set()
+    acts = _acts(turns, cues_of)
+    named_voices = {turn.speaker for turn, vote in zip(turns, votes) if any(_named_as(vote, name) for name in vote)}
+    for i in sorted(unheard_calls):
+        target = _neighbour(turns, acts, i, 1)
+        if target is not None and not acts[target] and turns[target].speaker not in named_voices:
+            votes[target][left[0]].append(Evidence(kind=f"{UNCLAIMED}:{left[0]}", time=turns[i].start, weight=VOCATIVE_WEIGHT,
+                                                   phrase=f"{text_of(turns[i].words)[:80]} (the one name never heard)"))
+    return set(left)
 
 
 LANGUAGE_WEIGHT = 0.3  # a turn's language: less than a bare name (VOCATIVE_WEIGHT), never a label alone
@@ -696,8 +733,10 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     agenda_votes(turns, cues_of, spec, votes)
     unclaimed_votes(turns, cues_of, entries, _said(votes, labels), labels, votes)
     language_votes(turns, spec, votes)
+    guessed = last_unnamed_votes(turns, cues_of, labels, votes, unheard_calls)
     said = _said(votes, labels)
     banked = bank_votes(turns, labels, said, voices or {})
+    guessed -= {e.kind.split(":", 1)[1] for e in banked.values()}  # a voice the bank knows is no guess
     fixed = _corrected(turns, corrections, labels, said)
     vectors = turn_prints(turns, prints, MIN_PRINT_SECONDS)  # short sentences' prints say too little
     shares, similarity = voice_likeness(said, vectors, prints.encoder if prints else "")
@@ -721,6 +760,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
         else:
             _explain(turn, labels[column], column, emission[t, :-1], said[t], shares[t], voiced[t],
                      similarity[t], bool(short[t]), votes[t], strongest, options, t in unheard)
+            turn.review = turn.review or turn.attribution in guessed
     return _rejoin(turns, origin)
 
 

@@ -355,6 +355,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     cues: list[Cue] = []
     sentences = split_sentences(folded)
     ends = _clause_ends(text)
+    offset = 0  # the index, among the text's words, of the sentence's first
     for position, sentence in enumerate(sentences):
         before, introduced = len(cues), False
         for pattern, direction, weight in PATTERNS:
@@ -367,6 +368,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     entry, score = None, 0.0
                 if entry is None and direction == PREVIOUS and position + 1 < len(sentences):
                     entry, score, match = _thanks_cut_short(match, pattern, sentences[position + 1], entries)
+                    following = _names_itself(sentences[position + 1], offset + len(sentence.split()), ends, entries)
+                    if entry is not None and following is not None and following.label == entry.label:
+                        entry, score = None, 0.0  # "Thank you very much, here. Colombia will come as the report."
                 if entry is not None:
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score,
                                     act=pattern not in _WEAK))
@@ -394,7 +398,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                          if not (c.direction == PREVIOUS and c.label in given - reached)
                          and not (c.direction == NEXT and c.label in reached)]
         if len(cues) == before and not introduced:
-            cues += _vocative(sentence, entries)
+            itself = _names_itself(sentence, offset, ends, entries)
+            cues += [itself] if itself else _vocative(sentence, entries)
+        offset += len(sentence.split())
     for pattern in CORRECTIONS:
         for match in pattern.finditer(folded):
             entry, score = _named(match, entries)
@@ -405,14 +411,30 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     return cues
 
 
+# Someone invited to take the floor, in the four languages: a call whatever the name ("I now invite
+# my maidos to take the floor", "I am invited and I must take the floor" for "I now invite Barbados
+# to take the floor", "Invito a la mera nación de mi guay a tomar la palabra"); a member's "I
+# would like to take the floor" is not one.
+TAKE_THE_FLOOR = re.compile(
+    r"\b(?:you(?:'ll|\s+will|\s+may|\s+can)?|please)\s+take\s+the\s+floor\b|"
+    r"\binvit\w*\b.{0,50}?\btake\s+the\s+floor\b|"
+    r"\b(?:invito|invitamos)\b.{0,50}?\ba\s+(?:tomar|hacer\s+uso\s+de)\s+la\s+palabra\b|"
+    r"\b(?:convido|convidamos)\b.{0,50}?\ba\s+(?:tomar\s+a|fazer\s+uso\s+da)\s+palavra\b|"
+    r"\b(?:j'invite|j\s+invite|nous\s+invitons)\b.{0,50}?\ba\s+prendre\s+la\s+parole\b")
+
+
 def calls_unheard(text: str, entries: list[Entry]) -> bool:
     """Whether ``text`` gives the floor (a pattern of :data:`PATTERNS`) to a name not made out:
     none of the roster heard there ("The next question goes to Mr. Bistadins"), or only one it
     thanks, reached over the called one's words ("I thank Heather Morrison, Mr. Egg, you have the
     floor"). Someone was called whom nothing names. Only the patterns that cannot mean anything
-    else count (weight :data:`CLEAR_CALL` or more): "we now move to the last item" calls nobody."""
+    else count (weight :data:`CLEAR_CALL` or more): "we now move to the last item" calls nobody.
+    So does an invitation to take the floor (:data:`TAKE_THE_FLOOR`) in which no name is made out:
+    "I know, I know you'll take the floor" for "I now invite Louis Oduya to take the floor"."""
     for sentence in split_sentences(fold(text)):
         given = None  # the sentence's floor cues, found once it gives the floor at all
+        if TAKE_THE_FLOOR.search(sentence) and not any(c.direction == NEXT for c in find_cues(sentence, entries)):
+            return True
         for pattern, direction, weight in PATTERNS:
             if direction != NEXT or weight < CLEAR_CALL or pattern in _NEEDS_A_NAME:
                 continue
@@ -501,6 +523,39 @@ def _thanks_cut_short(match: re.Match, pattern: re.Pattern, following: str, entr
     return entry, score, joined
 
 
+# What stands after a delegation's name that opens a sentence when the sentence does not have it
+# speak: "Mexico and Peru ...", "Canada's proposal ...", "Peru, please", "Canada is next", "Chile
+# tiene la palabra", "Brazil, you have the floor".
+NOT_ITS_VERB = {"and", "y", "e", "et", "or", "o", "ou", "please", "por", "go", "adelante", "is", "es", "est",
+                "you", "usted", "vous", "voce", "tiene", "tem", "a", "has", "have", "had", "ha", "next", "then",
+                "again", "too", "also", "of", "de", "del", "do", "da", "du", "to", "al"}
+ITSELF_WORDS = 4  # "Paraguay polla esta iniciativa": a name, a verb and what it does, at least
+ITSELF_SCORE = 90.0  # the name heard nearly as spelled: the shape alone says little
+
+
+def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entry]) -> Cue | None:
+    """A delegation naming itself by a verb no pattern of :data:`SELF_PATTERNS` knows, most
+    often one the ASR misheard ("Paraguay polla esta iniciativa" for "Paraguay apoya", "Colombia
+    will come as the report" for "welcomes"): the sentence opens with the delegation's name,
+    heard nearly as spelled, no comma after it (a comma makes it a vocative: "Paraguay, tiene
+    esa parada"), and a word that could be its verb after it, in a sentence of
+    :data:`ITSELF_WORDS` words at least. In the references, every sentence so opened but the
+    chair's "Jamaica has asked for the floor" (a floor cue, found before) is the delegation's
+    own. A weak cue (:data:`VOCATIVE_WEIGHT`): the verb was not heard. ``offset``: the index of
+    the sentence's first word among the text's words, whose clause ends are ``ends``."""
+    words = sentence.split()
+    if len(words) < ITSELF_WORDS:
+        return None
+    entry, score = best_entry(sentence, entries, at_start=True, max_skip=0, threshold=ITSELF_SCORE)
+    if entry is None or entry.kind != "delegation":
+        return None
+    n = len(max(entry.phrases, key=lambda p: fuzz.ratio(p, " ".join(words[:len(p.split())]))).split())
+    if (offset + n - 1 in ends or "'" in " ".join(words[:n]) or n >= len(words)
+            or words[n].strip(".") in NOT_ITS_VERB):
+        return None
+    return Cue(SELF, entry.label, " ".join(words[:n + 1]), VOCATIVE_WEIGHT, score)
+
+
 VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short sentence around a name
 # "Minister, please wait a moment": a name with a request to wait gives no floor.
 NOT_NOW = re.compile(r"\b(?:wait|hold\s+on|(?:one|a)\s+moment|bear\s+with|be\s+patient|un\s+momento|espere|"
@@ -557,6 +612,12 @@ CHAIR_ACTS = re.compile(
     r"declaro\s+abierta|declaro\s+aberta|je\s+declare\s+ouverte|the\s+floor\s+is\s+open|open\s+the\s+floor|we\s+(?:now\s+)?move\s+(?:on\s+)?to|"
     r"(?:is|are)\s+(?:so\s+)?adopted|meeting\s+is\s+adjourned|i\s+give\s+the\s+floor|you\s+have\s+the\s+floor|"
     r"se\s+levanta\s+la\s+sesion|pasamos\s+al|la\s+seance\s+est\s+levee|passons\s+au|"
+    # Closing for want of other business: "Seeing no other business, the meeting is adjourned"
+    # (also with the noun and the verb misheard: "Seeding no other reasonous, the meeting in the
+    # Jones"), "No habiendo otros asuntos", "Não havendo outros assuntos", "En l'absence d'autres questions".
+    r"(?:seeing|there\s+being)\s+no\s+(?:other|further)\s+(?:business|matters?|speakers|requests)|"
+    r"no\s+(?:other|further)\s+[a-z]+\s+(?:the\s+)?(?:meeting|session)|no\s+habiendo\s+otros?\s+(?:asuntos|temas)|"
+    r"nao\s+havendo\s+outros?\s+(?:assuntos|temas)|en\s+l'absence\s+d'autres?\s+(?:questions|points)|"
     # Holding the floor: asking a speaker to wait, the list of speakers. "at the moment" is a
     # statement's, so only "one moment", "just a moment" and "wait a moment" count.
     r"(?:one|just\s+a)\s+moment(?:,?\s+please)?(?!\s+(?:in|of|when|that|where)\b)|wait\s+(?:a|one)\s+moment|"
@@ -587,11 +648,11 @@ FLOOR_REQUEST = re.compile(r"\b(?:ask|asks|asked|asking|request|requests|request
 
 def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
     """Whether a sentence runs the meeting rather than says something: it gives, thanks for,
-    corrects or asks for the floor (any cue but a speaker naming themselves, also when the name
-    in it is not made out) or does what only a chair does. One classification for attribution
-    and the draft: the minutes never report floor-giving."""
+    corrects, asks or invites to take the floor (any cue but a speaker naming themselves, also
+    when the name in it is not made out) or does what only a chair does. One classification for
+    attribution and the draft: the minutes never report floor-giving."""
     folded = fold(sentence)
-    return bool(chair_acts(sentence) or FLOOR_REQUEST.search(folded)
+    return bool(chair_acts(sentence) or FLOOR_REQUEST.search(folded) or TAKE_THE_FLOOR.search(folded)
                 or any(c.direction != SELF for c in find_cues(sentence, entries))
                 or any(p.search(folded) for p, direction, _ in PATTERNS
                        if direction == NEXT and p not in _NEEDS_A_NAME)

@@ -624,6 +624,10 @@ def test_a_turn_called_by_a_name_not_made_out_is_flagged_when_only_its_voice_nam
     assert unheard[5].attribution == "Canada" and unheard[5].review, unheard[5]
     heard = attribute(meeting("I thank Canada. Canada, you have the floor again."), SPEC)
     assert heard[5].attribution == "Canada" and not heard[5].review, heard[5]
+    # held-out w9041: "I now invite Louis Oduya to take the floor." heard as "I know, I know you'll
+    # take the floor.": an invitation to take the floor called someone, whose name was lost
+    invited = attribute(meeting("I thank Canada. I know, I know you'll take the floor."), SPEC)
+    assert invited[5].attribution == "Canada" and invited[5].review, invited[5]
     assert (NEXT, "Canada") in [(c.direction, c.label) for c in find_cues("Thank you, Canada, you have the floor.", ENTRIES)]
 
 
@@ -690,3 +694,57 @@ def test_a_short_turn_in_a_language_its_voice_seldom_speaks_is_no_language_evide
     assert not any(e.kind.startswith("language:") for e in attributed[2].evidence), attributed[2]
     assert attributed[2].attribution != "Canada", attributed[2]
     assert attributed[5].attribution == "Canada" and attributed[5].evidence[0].kind == "language:Canada", attributed[5]
+
+
+def test_a_delegation_in_the_chairs_voice_between_calls_heard_garbled():
+    """Held-out w9042 (Spanish chair): Uruguay's two statements diarized into the chair's voice,
+    the calls garbled ("el siguiente amor es la mule nación de", "Invito a la mera nación de mi
+    guay a tomar la palabra"), and Paraguay naming itself with its verb misheard ("Paraguay polla
+    esta iniciativa") after the chair's garbled thanks for Uruguay: Paraguay's statement was
+    Uruguay's, unflagged, and both of Uruguay's nobody's. A name closing the chair's turn calls
+    the next speaker when that one opens by thanking the chair, whatever the voice; an invitation
+    to take the floor calls someone; and thanks for a name go past a turn that names itself
+    otherwise."""
+    meeting = [
+        utterance("S0", "Escuchamos ahora a la distinguida delegación de Argentina.", 0),
+        utterance("S1", "Gracias. Argentina agradece el informe y apoya la propuesta del grupo de trabajo.", 4),
+        utterance("S0", "Muchas gracias, Argentina, el siguiente amor es la mule nación de Chile.", 12),
+        utterance("S0", "Muchas gracias, señor Presidente. Es necesario mejorar la recolección de datos para medir "
+                        "los resultados. Hablan esto a la mistima delegación de Chile.", 18),
+        utterance("S2", "Gracias. Perú polla esta iniciativa, solicitamos a la Secretaría un calendario y un "
+                        "presupuesto para la próxima etapa.", 30),
+        utterance("S0", "Invito a la mera nación de mi guay a tomar la palabra.", 40),
+        utterance("S0", "Gracias, Presidente. La sociedad civil debe ser consultada en todas las etapas de este "
+                        "proceso.", 45),
+        utterance("S0", "Gracias, la delegación de Chile. No habiendo otros asuntos, se levanta la sesión.", 53),
+    ]
+    attributed = attribute(meeting, SPEC)
+    got = [(u.attribution, u.review) for u in attributed]
+    assert got[1][0] == "Argentina" and got[4][0] == "Peru", got
+    assert [a for a, _ in got[3:4] + got[6:7]] == ["Chile", "Chile"], [(u.attribution, u.review, u.text) for u in attributed]
+
+
+def test_the_one_delegation_never_named_leans_on_the_turns_called_unheard():
+    """Held-out w9043: Barbados's name was never heard ("Let's hear from the delegation on Marma
+    Inos.", "I am invited and I must take the floor."); both its statements were nobody's. With
+    every other delegation named, a turn called by a name not made out leans to the one left,
+    flagged wherever that label goes (a guess from a closed roster); with two left, to neither."""
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations, spec.participants.officials = ["Canada", "Peru", "Chile"], []
+    for item in spec.order_of_business.items:
+        item.blocks = []
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 12),
+        utterance("S2", "Thank you, Chair. We support the protocol and its follow-up mechanism.", 16),
+        utterance("S0", "Thanks, Peru. I am invited and I must take the floor.", 24),
+        utterance("S3", "Gracias, señor Presidente. La sociedad civil debe ser consultada en todas las etapas.", 29),
+        utterance("S0", "Thank you. The meeting is adjourned.", 38),
+    ]
+    meeting[5].language = "es"
+    called = attribute(meeting, spec)
+    assert (called[5].attribution, called[5].review) == ("Chile", True), called[5]
+    spec.participants.delegations.append("Mexico")
+    two_left = attribute(meeting, spec)
+    assert two_left[5].attribution is None and two_left[5].review, two_left[5]

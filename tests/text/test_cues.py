@@ -183,6 +183,15 @@ def test_holding_the_floor_runs_the_meeting(text, runs_the_meeting):
     ("Can I ever not ask for the floor?", True),  # "Ken Ivanova has asked for the floor."
     ("La delegación de Chile pidió la palabra.", True),
     ("Canada supports the floor plan for the new building.", False),
+    # held-out w9043: "I now invite Barbados to take the floor." was drafted as "The Chair was
+    # invited and the speaker must take the floor."
+    ("I am invited and I must take the floor.", True),
+    ("Invito a la mera nación de mi guay a tomar la palabra.", True),
+    # held-out w9031: "Seeing no other business, the meeting is adjourned." misheard, drafted as
+    # the chair's statement
+    ("Seeding no other reasonous, the meeting in the Jones.", True),
+    ("No habiendo otros asuntos, se levanta la sesión.", True),
+    ("There is no other way forward for the region.", False),
     ("We ask the Secretariat to present a timeline and a budget.", False),
 ])
 def test_saying_who_asked_for_the_floor_runs_the_meeting(text, runs_the_meeting):
@@ -205,6 +214,24 @@ def test_a_speaker_naming_themselves(text, expected):
     assert selves == ({expected} if expected else set()), find_cues(text, ENTRIES)
     if "Larry" in text:
         assert not [c for c in find_cues(text, ENTRIES) if c.label == "Alison Treppel"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # held-out s9023: "Colombia welcomes the report" with its verb misheard, after "Thank you very
+    # much, Chair" heard as "here", was the chair thanking Colombia; w9042: "Paraguay apoya"
+    ("Thank you very much, here. Brazil will come as the report.", (SELF, "Brazil")),
+    ("Gracias. Perú polla esta iniciativa, solicitamos a la Secretaría un calendario.", (SELF, "Peru")),
+    ("Peru, tiene esa parada.", (NEXT, "Peru")),  # a comma after the name: a vocative
+    ("Thank you. Brazil and Peru agree on the text.", None),  # a list names nobody
+    ("Thank you, Emis. Peru, you have the floor.", (NEXT, "Peru")),
+    ("Thanks. Peru is next on the list.", (NEXT, "Peru")),
+    ("Thanks. Peru's proposal deserves support.", None),  # a possessive is not the one speaking
+])
+def test_a_delegation_naming_itself_by_a_verb_not_heard(text, expected):
+    cues = [(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.label != "Chair"]
+    assert cues[:1] == ([expected] if expected else []), cues
+    if expected and expected[0] == SELF:
+        assert not [c for c in cues if c[0] != SELF], cues  # nobody thanked or called
 
 
 @pytest.mark.parametrize("text, expected", [
