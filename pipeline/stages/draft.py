@@ -13,7 +13,7 @@ from typing import Optional
 
 from pipeline.artifacts import Utterance
 from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
-from pipeline.text.decisions import ADOPTED, ASKED_AND_ANSWERED, NOTED, decides, puts_to_the_meeting
+from pipeline.text.decisions import ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, decides, puts_to_the_meeting
 from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -127,9 +127,10 @@ def procedural(sentence: str, spec, entries=None) -> bool:
 TITLE_SAID = 85  # an item's title said on its own ("Informe sobre el programa ..."): as align matches titles
 
 
-def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
+def floor_edges(utterances: list[Utterance], index: int, entries, spec=None) -> set[str]:
     """The chair's sentences that manage the floor by their position and shape, whatever ASR made
-    of their words: nothing substantive in them, and either the last before another speaker or the
+    of their words (``spec``: the meeting's, for what :func:`procedural` knows of it): nothing
+    substantive in them, and either the last before another speaker or the
     first after one ("thank get on Canada, the next speaker"; "I'll see you in there for as long
     as right", a Spanish floor-giving heard as English), or the meeting's last (its adjournment,
     "See you all of the people of the meeting, imagine, thank you all."), or the first of an
@@ -149,8 +150,11 @@ def floor_edges(utterances: list[Utterance], index: int, entries) -> set[str]:
         edges.add(said[0])
     edges |= {s for s in said if mentioned(s, entries)}
     # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
-    # Pleased with a moment. I will come back to you." ("please wait a moment", misheard).
-    runs = [s in edges or manages_the_floor(s, entries) for s in said]
+    # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
+    # of the Inter-American Drug Abuse Control Commission. Out what do you want to look? Go ahead!"
+    # (an item's title, then "Now Guatemala." misheard, then the call).
+    runs = [s in edges or (procedural(s, spec, entries) if spec is not None else manages_the_floor(s, entries))
+            for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
     return {s for s in edges if not SUBSTANCE.search(s)}
@@ -185,9 +189,9 @@ def decision(sentence: str, title: str) -> str | None:
     if it decides nothing. What was noted is taken from the words when said in English and short,
     else from the item's title."""
     folded = fold(sentence)
-    noted = NOTED.search(folded)
+    noted = NOTED.search(folded) or NOTED_BY_FRAME.search(folded)
     if noted:
-        what = (noted.group("what") or "").strip()
+        what = (noted.groupdict().get("what") or "").strip()
         if not what or len(what.split()) > 8:
             what = f"the item “{title}”" if title else "it"
         return f"The Committee took note of {what}."
@@ -236,7 +240,7 @@ class NotPoint:
 
         self.spec = spec
         self.entries = build_roster(spec)
-        self.edges = {id(u): floor_edges(utterances, i, self.entries) for i, u in enumerate(utterances)
+        self.edges = {id(u): floor_edges(utterances, i, self.entries, spec) for i, u in enumerate(utterances)
                       if u.attribution == "Chair"}
 
     def __call__(self, u: Utterance):

@@ -174,9 +174,23 @@ def test_a_decision_is_heard_by_its_shape_when_its_words_are_misheard(text, deci
     assert decides(text) is decided
 
 
+@pytest.mark.parametrize("text, recorded", [
+    # held-out w9053: "The Committee takes note of the report ..." with "note" lost
+    ("Thank you, Mexico. The Committee takes out on the report and on the comments of delegations.",
+     "The Committee took note of the item “Dialogue”."),
+    ("La Comisión toma not del informe y de los comentarios.", "The Committee took note of the item “Dialogue”."),
+    ("The Committee takes the floor plan into account.", None),
+    ("Our committee took part in the drafting of the report.", None),
+])
+def test_taking_note_is_heard_by_its_frame_when_the_word_is_lost(text, recorded):
+    from pipeline.stages.draft import decision
+
+    assert decision(text, "Dialogue") == recorded
+
+
 def test_asked_and_answered_records_the_decision_under_its_item():
     spec = load_spec(SAMPLE / "meeting.yaml")
-    title = spec.order_of_business.items[1].title
+    title = spec.order_of_business.items[1].title = "Report of the Inter-American Drug Abuse Control Commission"
     said = [utterance("S0", "I call to order this meeting. We now move to item one, the adoption of the order of "
                             "business. Is it a breed? It is a breed.", 0),
             utterance("S0", f"We now move to item two, {title}. Is it a grid? It is a grid. "
@@ -406,6 +420,30 @@ def test_a_garbled_line_between_two_that_run_the_meeting_runs_it_too():
     texts = [p.text for item in minutes.items for p in item.remarks + item.closing_points + item.points + item.requests]
     assert any("accede" in t for t in texts), texts
     assert not [t for t in texts if re.search(r"moment", t, re.I)], texts
+
+
+def test_a_garbled_line_between_an_items_title_and_a_call_runs_the_meeting():
+    """Held-out w9053: "Report of the Inter-American Drug Abuse Control Commission. Out what do
+    you want to look? Go ahead!" ("Now Guatemala." misheard, between the item's title said alone
+    and the call) was drafted as "The Chair asked: “Out what do you want to look?”". A title said
+    alone runs the meeting as a floor cue does, for the line between it and the call."""
+    from pipeline.stages.draft import floor_edges
+    from pipeline.text.roster import build_roster
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    title = spec.order_of_business.items[1].title = "Report of the Inter-American Drug Abuse Control Commission"
+    said = [
+        utterance("S0", "We now move to item two.", 12),
+        utterance("S0", f"{title}. Out what do you want to look? Go ahead!", 20),
+        utterance("S0", f"{title}. We are grateful to the Commission for this very good work. Go ahead!", 30),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 40),
+    ]
+    for u in said:
+        u.attribution = "Chair" if u.speaker == "S0" else "Canada"
+    entries = build_roster(spec)
+    assert "Out what do you want to look?" in floor_edges(said, 1, entries, spec)
+    assert "Out what do you want to look?" not in floor_edges(said, 1, entries)  # a title is no floor cue
+    assert "We are grateful to the Commission for this very good work." not in floor_edges(said, 2, entries, spec)  # too long
 
 
 def test_the_question_put_to_the_meeting_is_heard_by_sound():
