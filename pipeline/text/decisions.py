@@ -29,10 +29,11 @@ NOTED = re.compile(r"\b(?:takes?|took|taking)\s+(?:due\s+)?note\b(?:\s+of\s+(?P<
                    r"\btoma(?:mos)?\s+(?:debida\s+)?nota\b|\bprend(?:s|re|ons)?\s+(?:bonne\s+)?note\b|"
                    r"\btoma(?:mos)?\s+conhecimento\b|\bregistra(?:mos)?\s+(?:a\s+)?(?:sua\s+)?nota\b")
 # ... and by its frame when ASR lost "note" ("The Committee takes out on the report" for "takes note
-# of the report"): the body taking, at most two words, then of or on the report, presentation or comments.
+# of the report", "La Comisión toma no también informe" for "toma nota del informe"): the body
+# taking, at most two words, then (of or on) the report, presentation or comments.
 NOTED_BY_FRAME = re.compile(
     r"\b(?:committee|council|commission|comision|comite|comissao|conseil)\s+(?:takes|took|toma|tomo|prend)\s+"
-    r"(?:[a-z']+\s+){0,2}?(?:of|on|del?|du|do|da)\s+(?:the\s+|el\s+|la\s+|le\s+|o\s+|a\s+)?"
+    r"(?:[a-z']+\s+){0,2}?(?:(?:of|on|del?|du|do|da)\s+)?(?:the\s+|el\s+|la\s+|le\s+|o\s+|a\s+)?"
     r"(?:report|informe|rapport|relatorio|presentation|presentacion|apresentacao|comments|comentarios)\b")
 # "It is so decided" with its "so" misheard ("It is all decided"): one word between, unless it
 # negates.

@@ -179,6 +179,9 @@ def test_a_decision_is_heard_by_its_shape_when_its_words_are_misheard(text, deci
     ("Thank you, Mexico. The Committee takes out on the report and on the comments of delegations.",
      "The Committee took note of the item “Dialogue”."),
     ("La Comisión toma not del informe y de los comentarios.", "The Committee took note of the item “Dialogue”."),
+    # held-out w9052: "La Comisión toma nota del informe ..."
+    ("Gracias, Ecuador. La Comisión Toma no también informe ni en los comentarios.",
+     "The Committee took note of the item “Dialogue”."),
     ("The Committee takes the floor plan into account.", None),
     ("Our committee took part in the drafting of the report.", None),
 ])
