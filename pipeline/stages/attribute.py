@@ -145,11 +145,16 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
     return turns, origin
 
 
+def _opening(turn: Utterance) -> str:
+    """The text of a turn's first sentence."""
+    end = sentence_starts(turn)[1:2] or [len(turn.words)]
+    return text_of(turn.words[:end[0]])
+
+
 def _calls(turn: Utterance, entries: list[Entry]) -> bool:
     """Whether ``turn`` opens by the chair calling someone ("Let's hear from Nils McKinnon."): how
     :func:`split_turns` cuts a chair's call from the statement before it in one voice."""
-    bounds = sentence_starts(turn)[1:2] or [len(turn.words)]
-    return any(c.direction == NEXT and c.act for c in _floor_cues(text_of(turn.words[:bounds[0]]), entries))
+    return any(c.direction == NEXT and c.act for c in _floor_cues(_opening(turn), entries))
 
 
 def _rejoin(turns: list[Utterance], origin: list[int]) -> list[Utterance]:
@@ -201,19 +206,14 @@ def _calls_another(cues: list[Cue], label: str, unheard: bool = False) -> bool:
             and not any(c.direction == PREVIOUS and c.label for c in cues))
 
 
-def _named_as(vote: dict[str, list[Evidence]], label: str) -> bool:
-    return any(e.kind.startswith((NEXT + ":", SELF + ":")) for e in vote.get(label, []))
+def _named_as(vote: dict[str, list[Evidence]], label: str, how: tuple[str, ...] = (NEXT, SELF)) -> bool:
+    """Whether a turn was named as ``label`` in one of these ways (given the floor, naming itself)."""
+    return any(e.kind.startswith(tuple(d + ":" for d in how)) for e in vote.get(label, []))
 
 
-def _names_itself_otherwise(vote: dict[str, list[Evidence]], label: str) -> bool:
-    """Whether a turn names itself as anyone but ``label`` ("Paraguay apoya ..." after a name
-    that closed the turn before: what a speaker says of itself outweighs a call)."""
-    return any(e.kind.startswith(SELF + ":") for name, ev in vote.items() if name != label for e in ev)
-
-
-def _named_otherwise(vote: dict[str, list[Evidence]], label: str) -> bool:
-    """Whether a turn was given the floor, or named itself, as anyone but ``label``."""
-    return any(_named_as(vote, name) for name in vote if name != label)
+def _named_otherwise(vote: dict[str, list[Evidence]], label: str, how: tuple[str, ...] = (NEXT, SELF)) -> bool:
+    """Whether a turn was named (given the floor, or naming itself; ``how``) as anyone but ``label``."""
+    return any(_named_as(vote, name, how) for name in vote if name != label)
 
 
 def _cue_evidence(cue: Cue, time: float) -> Evidence:
@@ -236,7 +236,9 @@ def _given_the_floor(turns: list[Utterance], acts: list[bool], cues_of, votes, i
         return None
     passed_call = False
     for j in range(index - 1, -1, -1):
-        if _named_as(votes[j], cue.label) and not _names_itself_otherwise(votes[j], cue.label):
+        # ... but not a turn that names itself as another ("Paraguay apoya ..." after a name that
+        # closed the turn before: what a speaker says of itself outweighs a call)
+        if _named_as(votes[j], cue.label) and not _named_otherwise(votes[j], cue.label, (SELF,)):
             return j
         if acts[j]:
             if passed_call or not _calls_another(cues_of[j], cue.label, j in unheard_calls):
@@ -332,18 +334,18 @@ def _thanked_question(turns: list[Utterance], acts: list[bool], cues_of, votes, 
 
 def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: list[Entry]) -> None:
     """Add to ``cues_of`` the floor given by a name closing a turn, right before another voice (or
-    a turn of its voice that opens by thanking the chair), in a voice that gives the floor elsewhere: the chair calling the next speaker in words no pattern
-    knows ("Thanks, Ms. Larsen. Oh, Dr. Rasmussen." / "el siguiente amor es la delegación de
-    Brasil."). The name must end the turn's last clause and not be thanked in it; the clause may be
-    longer than a vocative's (:data:`CLOSING_WORDS`) because the name's place, last before another
-    voice, says as much as the words around it."""
+    a turn of its voice that opens by thanking the chair), in a voice that gives the floor
+    elsewhere: the chair calling the next speaker in words no pattern knows ("Thanks, Ms. Larsen.
+    Oh, Dr. Rasmussen." / "el siguiente amor es la delegación de Brasil."). The name must end the
+    turn's last clause and not be thanked in it; the clause may be longer than a vocative's
+    (:data:`CLOSING_WORDS`) because the name's place, last before another voice, says as much as
+    the words around it."""
     floor_voices = {t.speaker for t, cues in zip(turns, cues_of) if any(c.direction == NEXT and c.act for c in cues)}
     for i, turn in enumerate(turns[:-1]):
         # Another speaker follows: another voice, or one that opens by thanking the chair (a
         # speaker diarization merged with the chair: "Muchas gracias, señor Presidente.").
         following = turns[i + 1]
-        opens = sentence_starts(following)[1:2] or [len(following.words)]
-        new_speaker = following.speaker != turn.speaker or thanks_the_chair(text_of(following.words[:opens[0]]), entries)
+        new_speaker = following.speaker != turn.speaker or thanks_the_chair(_opening(following), entries)
         if (turn.speaker not in floor_voices or not new_speaker
                 or any(c.direction == NEXT for c in cues_of[i])):
             continue
@@ -803,8 +805,7 @@ def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, 
             # off the end of a member's statement, in the member's voice) is the chair's.
             others = np.arange(len(labels)) != chair
             emission[t, :-1][others] -= FLOOR_IS_THE_CHAIRS
-        starts = sentence_starts(turns[t]) + [len(turns[t].words)]
-        if thanks_the_chair(text_of(turns[t].words[:starts[1]]), entries):  # its opening sentence
+        if thanks_the_chair(_opening(turns[t]), entries):
             emission[t, chair] -= COURTESY_TO_CHAIR
     for t, (label, _) in fixed.items():
         emission[t, :] = -np.inf

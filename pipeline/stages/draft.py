@@ -127,17 +127,17 @@ def procedural(sentence: str, spec, entries=None) -> bool:
 TITLE_SAID = 85  # an item's title said on its own ("Informe sobre el programa ..."): as align matches titles
 
 
-def floor_edges(utterances: list[Utterance], index: int, entries, spec=None) -> set[str]:
+def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[str]:
     """The chair's sentences that manage the floor by their position and shape, whatever ASR made
     of their words (``spec``: the meeting's, for what :func:`procedural` knows of it): nothing
-    substantive in them, and either the last before another speaker or the
-    first after one ("thank get on Canada, the next speaker"; "I'll see you in there for as long
-    as right", a Spanish floor-giving heard as English), or the meeting's last (its adjournment,
+    substantive in them, and either the last before another speaker or the first after one
+    ("thank get on Canada, the next speaker"; "I'll see you in there for as long as right", a
+    Spanish floor-giving heard as English), or the meeting's last (its adjournment,
     "See you all of the people of the meeting, imagine, thank you all."), or the first of an
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
     de Brasil")."""
-    from pipeline.text.cues import VOCATIVE_WORDS, manages_the_floor, mentioned
+    from pipeline.text.cues import VOCATIVE_WORDS, mentioned
     from pipeline.text.report import SUBSTANCE
 
     u = utterances[index]
@@ -153,8 +153,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec=None) -> 
     # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
     # of the Inter-American Drug Abuse Control Commission. Out what do you want to look? Go ahead!"
     # (an item's title, then "Now Guatemala." misheard, then the call).
-    runs = [s in edges or (procedural(s, spec, entries) if spec is not None else manages_the_floor(s, entries))
-            for s in said]
+    runs = [s in edges or procedural(s, spec, entries) for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
     return {s for s in edges if not SUBSTANCE.search(s)}

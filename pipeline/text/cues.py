@@ -368,8 +368,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     entry, score = None, 0.0
                 if entry is None and direction == PREVIOUS and position + 1 < len(sentences):
                     entry, score, match = _thanks_cut_short(match, pattern, sentences[position + 1], entries)
-                    following = _names_itself(sentences[position + 1], offset + len(sentence.split()), ends, entries)
-                    if entry is not None and following is not None and following.label == entry.label:
+                    following = entry and _names_itself(sentences[position + 1], offset + len(sentence.split()),
+                                                        ends, entries)
+                    if following and following.label == entry.label:
                         entry, score = None, 0.0  # "Thank you very much, here. Colombia will come as the report."
                 if entry is not None:
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score,
@@ -433,8 +434,10 @@ def calls_unheard(text: str, entries: list[Entry]) -> bool:
     "I know, I know you'll take the floor" for "I now invite Louis Oduya to take the floor"."""
     for sentence in split_sentences(fold(text)):
         given = None  # the sentence's floor cues, found once it gives the floor at all
-        if TAKE_THE_FLOOR.search(sentence) and not any(c.direction == NEXT for c in find_cues(sentence, entries)):
-            return True
+        if TAKE_THE_FLOOR.search(sentence):
+            given = {c.label for c in find_cues(sentence, entries) if c.direction == NEXT}
+            if not given:
+                return True
         for pattern, direction, weight in PATTERNS:
             if direction != NEXT or weight < CLEAR_CALL or pattern in _NEEDS_A_NAME:
                 continue
