@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
-from pipeline.text.cues import (NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, Cue, best_entry, chair_acts,
-                            calls_unheard, cues_to_the_unnamed, find_cues, manages_the_floor, named_by,
-                            thanks_unnamed)
+from pipeline.text.cues import (NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT, Cue, best_entry,
+                            calls_unheard, chair_acts, cues_to_the_unnamed, find_cues, manages_the_floor,
+                            named_by, thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
 from pipeline.text.languages import languages_of
@@ -111,7 +111,8 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
     """Turns, and for each the index of the utterance it was cut from. An utterance is cut after
     a sentence that gives the floor to someone, heard or not (when more than a few words follow),
     and before a short sentence that thanks someone (the chair's, after the speaker it thanks) or
-    thanks the chair (a speaker opening, inside a voice diarization merged with the chair's)."""
+    thanks the chair (a speaker opening, inside a voice diarization merged with the chair's); a
+    last sentence that thanks someone may be a little longer (the chair's hand-over after it)."""
     turns: list[Utterance] = []
     origin: list[int] = []
     for index, utterance in enumerate(utterances):
@@ -133,6 +134,11 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
                 cuts.add(a)  # the chair calling the next speaker after a statement in its voice
             if k and b - a <= MAX_THANKS_WORDS and (any(c.direction == PREVIOUS and not c.correction for c in cues)
                                                     or thanks_the_chair(text_of(utterance.words[a:b]), entries)):
+                cuts.add(a)
+            # ... and a longer one that ends the utterance: the chair thanking the speaker and
+            # handing on ("Thanks, the delegation of Mexico, Jamaica for asking for the floor.").
+            if (k and b == len(utterance.words) and b - a <= SHORT_THANKS_WORDS
+                    and any(c.direction == PREVIOUS and not c.correction for c in cues)):
                 cuts.add(a)
         pieces, rest = [], utterance
         for cut in sorted(cuts, reverse=True):
@@ -308,9 +314,13 @@ def _its_statement(turns: list[Utterance], acts: list[bool], cues_of, target: in
     act, in neither ``target``'s voice nor the voice of the chair's turn ``index`` that named
     it: the statement the thanks open, diarized into another voice ("Thank you very much,
     Chair." in one voice, "Small states need technical assistance ..." in another's). Nobody
-    takes the floor to say only that, pause or not; the chair, after it, might."""
+    takes the floor to say only that, pause or not; the chair, after it, might. So too a short
+    ``target`` whose sentence that turn finishes at once ("Gracias, Argentina a la de ser" in the
+    chair's voice, "informe, apoyamos ..." in another)."""
     j = target + 1
-    if (j < len(turns) and _thanks_only_the_chair(turns[target], cues_of[target]) and not acts[j]
+    opening = _thanks_only_the_chair(turns[target], cues_of[target]) or (
+        j < len(turns) and len(turns[target].words) <= MAX_THANKS_WORDS and unfinished(turns[target], turns[j]))
+    if (j < len(turns) and opening and not acts[j]
             and len(turns[j].words) >= MIN_TARGET_WORDS
             and turns[j].speaker not in (turns[target].speaker, turns[index].speaker)):
         return [j]
@@ -357,6 +367,25 @@ def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: lis
         thanked = {c.label for c in cues_of[i] if c.direction == PREVIOUS}
         if entry is not None and entry.kind != "chair" and entry.label not in thanked:
             cues_of[i].append(Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False))
+
+
+def thanks_before_speaking(turns: list[Utterance], cues_of: list[list[Cue]]) -> None:
+    """Turn, in ``cues_of``, thanks for a name right after the turn that called that name (its last
+    cue, in the same voice) into that name naming itself, weakly: nobody is thanked for a
+    statement not yet made. "Escuchamos ahora a la delegación de Argentina." then "Gracias,
+    Argentina a la de ser" is Argentina's "Gracias. Argentina agradece el ...", in a voice
+    diarization merged with the chair's. A correction ("My apologies, that was Paraguay.") names
+    who spoke: thanks after it are the chair's."""
+    for i in range(1, len(turns)):
+        before = cues_of[i - 1]
+        if turns[i].speaker != turns[i - 1].speaker or not before or before[-1].direction != NEXT:
+            continue
+        called = before[-1].label
+        if any(c.direction == PREVIOUS and c.label == called for c in before):
+            continue
+        cues_of[i] = [Cue(SELF, c.label, c.phrase, VOCATIVE_WEIGHT, c.score, act=False)
+                      if c.direction == PREVIOUS and c.label == called and not c.correction else c
+                      for c in cues_of[i]]
 
 
 def called_unheard(turns: list[Utterance], cues_of: list[list[Cue]], unheard_calls: set[int]) -> set[int]:
@@ -658,8 +687,15 @@ def continues(before: Utterance, turn: Utterance, entries: list[Entry]) -> bool:
     nobody takes the floor to say only that, so what follows at once is the same speaker's)."""
     if not before.words or not turn.words or turn.start - before.end > NO_PAUSE:
         return False
-    first = turn.words[0].word.strip()
-    return (not ends_sentence(before.words[-1]) and first[:1].islower()) or opening_only(before.text, entries)
+    return unfinished(before, turn) or opening_only(before.text, entries)
+
+
+def unfinished(before: Utterance, turn: Utterance) -> bool:
+    """Whether ``turn`` finishes, without a pause, the sentence ``before`` left open: the next
+    word is in lower case."""
+    if not before.words or not turn.words or turn.start - before.end > NO_PAUSE:
+        return False
+    return not ends_sentence(before.words[-1]) and turn.words[0].word.strip()[:1].islower()
 
 
 def opening_only(text: str, entries: list[Entry]) -> bool:
@@ -730,6 +766,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     turns, origin = split_turns(utterances, entries)
     cues_of = [find_cues(t.text, entries) for t in turns]
     closing_calls(turns, cues_of, entries)
+    thanks_before_speaking(turns, cues_of)
     unheard_calls = {i for i, t in enumerate(turns) if calls_unheard(t.text, entries)}
     votes = collect_votes(turns, cues_of, unheard_calls)
     agenda_votes(turns, cues_of, spec, votes)

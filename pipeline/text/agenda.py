@@ -158,7 +158,10 @@ def _titled(folded: str, match: re.Match, number: int | None, titles: list[str])
     rest = folded[match.end():].lstrip(" .:-")
     rest = rest.split(". ", 1)[0]
     title = fold(titles[number - 1])
-    said = min(len(title), len(rest.rstrip(".")))  # the title's opening words are enough
+    # The title's opening words are enough: "item to questions to the members to all the" for
+    # "Item 2: Questions to the Minister on the main estimates".
+    opening = title.find(" ", TITLE_OPENING)
+    said = min(len(title) if opening < 0 else opening, len(rest.rstrip(".")))
     return (said >= TITLE_OPENING and fuzz.ratio(title[:said], rest[:said]) >= TITLE_MATCH
             or _stock_hit(rest, titles, number - 1) == number)
 

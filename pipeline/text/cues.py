@@ -162,7 +162,16 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 r"nous\s+passons\s+(?:maintenant\s+)?a(?=\s+la\s+delegation))\s+" + _FR + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(r"\btem\s+" + _NOW + r"a\s+palavra\s+" + _PT + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (_needs_a_name(r"\b(?:com\s+a\s+palavra|convido|convidamos)\s+" + _PT + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
+    # The floor's noun before the name, its verb garbled or lost: "¡Ofrezca la palabra la
+    # Acederación de Ecuador." (for "Ofrezco la palabra a la delegación de Ecuador"). Every such
+    # line in the references is a chair's call. Only when no other pattern called in the sentence.
+    (FLOOR_TO := re.compile(r"\b(?:la\s+palabra|a\s+palavra|la\s+parole)\s+(?:a\s+|al\s+|ao\s+|au\s+)?" + _LA
+                            + r"(?P<after>.{0,60})"), NEXT, 0.8),
+    # "I think Scott Nakamura, Ms. Vasquez, please.": "I thank" as the ASR often hears it, with the
+    # name at once, in a sentence as short as a vocative's (a member's "I think Canada is right
+    # about the budget" thanks nobody).
+    (I_THINK := _at_once(r"^\W*i\s+think\s+" + _HONORIFIC + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
+    (THANKS := re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
 ]
@@ -361,6 +370,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         for pattern, direction, weight in PATTERNS:
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
+            if (pattern is I_THINK and len(sentence.split()) > VOCATIVE_WORDS
+                    or pattern is FLOOR_TO and any(c.direction == NEXT for c in cues[before:])):
+                continue
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries)
                 if entry is not None and direction == PREVIOUS and not _thanked_in_first_clause(
@@ -398,6 +410,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         cues[before:] = [c for c in cues[before:]
                          if not (c.direction == PREVIOUS and c.label in given - reached)
                          and not (c.direction == NEXT and c.label in reached)]
+        thanked = [c.label for c in cues[before:] if c.direction == PREVIOUS and c.label and not c.correction]
+        if thanked and not introduced and not any(c.direction == NEXT for c in cues[before:]):
+            cues += _called_after_thanks(sentence, offset, ends, thanked[0], entries)
         if len(cues) == before and not introduced:
             itself = _names_itself(sentence, offset, ends, entries)
             cues += [itself] if itself else _vocative(sentence, entries)
@@ -565,11 +580,18 @@ NOT_NOW = re.compile(r"\b(?:wait|hold\s+on|(?:one|a)\s+moment|bear\s+with|be\s+p
                      r"aguarde|um\s+momento|un\s+instant|attendez)\b")
 
 
+# The words that say "the floor" do not make a sentence longer than a vocative's: "I know you
+# might miss, Whitford to take the floor." (for "I now invite Mr. Whitford ...") is a name and a call.
+FLOOR_PHRASE = re.compile(r"\b(?:(?:to\s+)?(?:take|have|has|give|tomar|tiene|tem|prendre|a)\s+)?"
+                          r"(?:the\s+floor|la\s+palabra|a\s+palavra|la\s+parole)\b")
+
+
 def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
     """A short sentence that names one delegation or person and matches no pattern: the chair
     calling the next speaker in words the ASR garbled or no pattern knows ("La distinguida
-    regación de Paraguay tiene esa parada", "Let's hear from Mr. Epp")."""
-    words = sentence.split()
+    regación de Paraguay tiene esa parada", "Let's hear from Mr. Epp"). Its words saying "the
+    floor" (:data:`FLOOR_PHRASE`) are not counted."""
+    words = FLOOR_PHRASE.sub(" ", sentence).split()
     if not words or len(words) > VOCATIVE_WORDS or NOT_NOW.search(sentence):
         return []
     found = mentioned(sentence, entries)
@@ -577,6 +599,30 @@ def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
         return []  # "Canada and Mexico agree": a list of names gives nobody the floor
     (label, score), = found.items()
     return [Cue(NEXT, label, sentence.strip(), VOCATIVE_WEIGHT, score, act=False)]
+
+
+AND_WORDS = {"and", "y", "e", "et"}
+
+
+def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: str, entries: list[Entry]) -> list[Cue]:
+    """A name opening the clause after the thanks' (``thanked``'s) and the only one named there,
+    in a few words: the chair thanks one and calls the next in one breath, the call's words
+    garbled ("Thank you, Mr. Nguyen, Dr. Hussain, for falling beyond." for "... Dr. Hussain,
+    you have the floor."). Two names joined by "and" are both thanked."""
+    words = sentence.split()
+    for k, word in enumerate(words):
+        if offset + k in ends and not all(w in COURTESY_WORDS or w.rstrip(".") in TITLES for w in words[:k + 1]):
+            rest = words[k + 1:]
+            break
+    else:
+        return []
+    if not rest or len(rest) > VOCATIVE_WORDS or AND_WORDS & set(rest) or NOT_NOW.search(" ".join(rest)):
+        return []
+    found = mentioned(" ".join(rest), entries)
+    entry, score = best_entry(" ".join(rest), entries, at_start=True, max_skip=AT_ONCE_SKIP)
+    if entry is None or entry.kind == "chair" or entry.label == thanked or set(found) != {entry.label}:
+        return []
+    return [Cue(NEXT, entry.label, " ".join(rest), VOCATIVE_WEIGHT, score, act=False)]
 
 
 def mentioned(sentence: str, entries: list[Entry]) -> dict[str, float]:
@@ -681,8 +727,7 @@ def thanks_unnamed(text: str, cues: list[Cue]) -> bool:
     if not first or len(folded.split()) - len(first[0].split()) > THANKS_TAIL_WORDS \
             or not text.rstrip().endswith((".", "!", "?")):
         return False
-    thanks = [p for p, direction, _ in PATTERNS if direction == PREVIOUS][0]
-    match = thanks.match(first[0]) if first else None
+    match = THANKS.match(first[0]) if first else None
     after = match.group("after").strip(" .") if match else ""
     return (bool(after) and after not in ADDRESSES and not CHAIR_WORDS.search(after)
             and after.split()[0] not in NOT_A_NAME)

@@ -748,3 +748,36 @@ def test_the_one_delegation_never_named_leans_on_the_turns_called_unheard():
     spec.participants.delegations.append("Mexico")
     two_left = attribute(meeting, spec)
     assert two_left[5].attribution is None and two_left[5].review, two_left[5]
+
+
+def test_thanks_right_after_the_call_of_the_same_name_are_that_speakers_opening():
+    """Held-out w9042 (Spanish chair): Argentina's "Gracias. Argentina agradece el informe" came
+    out in the chair's voice, right after the chair called Argentina, as "Gracias, Argentina a la
+    de ser", the rest of the sentence in another voice. Nobody is thanked for a statement not yet
+    made: the thanks are Argentina opening, and the floor given reaches the sentence it goes on
+    with, in the other voice. Thanks after a correction of the same name stay the chair's."""
+    chair_part = "Pasamos al punto dos. Escuchamos ahora a la distinguida delegación de Argentina."
+    opened = utterance("S0", chair_part + " Gracias, Argentina a la de ser", 0)
+    meeting = [
+        opened,
+        utterance("S1", "informe, apoyamos la propuesta de crear un grupo de trabajo y reiteramos nuestro "
+                        "compromiso con el sistema interamericano.", opened.end + 0.2),
+        utterance("S0", "Muchas gracias. Tiene la palabra la delegación de Chile.", opened.end + 8),
+        utterance("S2", "Gracias, señor Presidente. Chile apoya el informe y la propuesta de la Secretaría.", opened.end + 12),
+    ]
+    got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
+    assert [a for a, _ in got] == ["Chair", "Argentina", "Argentina", "Chair", "Chile"], got
+
+
+def test_a_longer_thanks_closing_a_statement_in_the_chairs_voice_is_cut_from_it():
+    """Held-out w9053 (merged voices): "Thanks, the delegation of Mexico, Jamaica for asking for the
+    floor." (the chair thanking Mexico and giving Jamaica the floor, in one sentence of 11 words)
+    closed Mexico's turn in the voice Mexico shares with the chair, and was read as Mexico's."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Mexico.", 0),
+        utterance("S0", "Thank you, Chair. Mexico supports the report and the work plan of the secretariat. "
+                        "Thanks, the delegation of Mexico, Canada for asking for the floor.", 5),
+        utterance("S1", "Thank you, Chair. Canada welcomes the report and the proposed timetable.", 20),
+    ]
+    got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
+    assert [a for a, _ in got] == ["Chair", "Mexico", "Chair", "Canada"], got

