@@ -391,7 +391,10 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries, max_skip)
                 if entry is not None and _another_given_name(match, entry):
-                    introduced = True  # someone not made out named themselves: nobody is addressed
+                    # Someone named themselves, their given name not made out: nobody is
+                    # addressed, and the surname heard names them only weakly.
+                    introduced = True
+                    cues.append(Cue(SELF, entry.label, match.group(0).strip(), VOCATIVE_WEIGHT, score))
                 elif entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
         # "Thanks, Inez Oibalova, Mr. Barrett, please.": the thanks' name window reached the name
@@ -497,9 +500,12 @@ def _next_to_the_floor(sentence: str, label: str, entries: list[Entry]) -> bool:
 
 
 def _another_given_name(match: re.Match, entry: Entry) -> bool:
-    """"I'm Larry Larsen" is not Rosa Larsen: a speaker introducing themselves says a given name
-    with the surname, and one nothing like the entry's (below :data:`RECOGNISABLE`) says the
-    surname matched by chance, someone else's misheard ("Ravi Rasmussen")."""
+    """Whether a speaker introducing themselves says, with the entry's surname, a given name
+    nothing like the entry's (below :data:`RECOGNISABLE`). It may be someone else's name misheard
+    ("I'm Larry Larsen" for "I'm Ravi Rasmussen", taken for Rosa Larsen), but in the 24 meetings
+    measured at stop 40 all six such introductions were the entry's own, the given name misheard
+    ("I'm Ramy Rasmussen", "I'm Larry Carrier" for Ravi Carrier, "I'm Rook Yazzie" for Luc
+    Yazzie): so the surname names them, weakly."""
     parts = entry.phrases[0].split() if entry.kind == "person" and entry.phrases else []
     said = [w.strip(".,;:") for w in (match.groupdict().get("after") or "").split()[:2]]
     if len(parts) < 2 or len(said) < 2 or said[0] in TITLES or said[1] != parts[-1]:
@@ -602,6 +608,7 @@ def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
 
 
 AND_WORDS = {"and", "y", "e", "et"}
+THANKING = {"thanks", "i", "think", "agradezco", "a"}  # the thanks' own words ("Thanks, Ms., Nakamura, ...")
 
 
 def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: str, entries: list[Entry]) -> list[Cue]:
@@ -611,7 +618,8 @@ def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: st
     you have the floor."). Two names joined by "and" are both thanked."""
     words = sentence.split()
     for k, word in enumerate(words):
-        if offset + k in ends and not all(w in COURTESY_WORDS or w.rstrip(".") in TITLES for w in words[:k + 1]):
+        if offset + k in ends and not all(w in COURTESY_WORDS | THANKING or w.rstrip(".") in TITLES
+                                          for w in words[:k + 1]):
             rest = words[k + 1:]
             break
     else:

@@ -70,8 +70,9 @@ def sounds_decided(sentence: str) -> bool:
 
 
 # "Is it agreed? It is agreed." by its shape, whatever ASR made of the word ("Is it a breed? It
-# is a breed."): the chair asks "is it W" and answers "it is W" with the same words.
-ASKED_AND_ANSWERED = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
+# is a breed.", "If it unread, it is unread."): the chair asks "is it W" and answers "it is W"
+# with the same words.
+ASKED_AND_ANSWERED = re.compile(r"\bi[sf]\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
 
 
 def decides(text: str) -> bool:

@@ -160,6 +160,8 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
 @pytest.mark.parametrize("text, decided", [
     ("Is it a breed? It is a breed.", True),      # held-out committee: "Is it agreed? It is agreed."
     ("Is it a grid? It is a grid.", True),
+    ("If it unread, it is unread.", True),       # held-out w9061: "Is it agreed? It is agreed."
+    ("If it is ready, it is ready.", False),
     ("It is all decided.", True),                 # "It is so decided", its "so" misheard
     ("It is not decided.", False),
     ("It is yet to be decided.", False),

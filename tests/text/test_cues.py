@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from meetings import ENTRIES, SPEC, words
 
-from pipeline.text.cues import NEXT, PREVIOUS, SELF, find_cues, manages_the_floor, thanks_unnamed
+from pipeline.text.cues import NEXT, PREVIOUS, SELF, VOCATIVE_WEIGHT, find_cues, manages_the_floor, thanks_unnamed
 from pipeline.text.roster import build_roster
 
 
@@ -205,15 +205,16 @@ def test_saying_who_asked_for_the_floor_runs_the_meeting(text, runs_the_meeting)
     ("Thank you. I'm grateful to Ms. Treppel for that.", None),  # names someone else
     ("Good afternoon. I'm Allyson Treppel.", ("self", "Alison Treppel")),  # a given name misspelt
     ("Good afternoon. I'm Ms. Treppel.", ("self", "Alison Treppel")),
-    # held-out committee: "I'm Ravi Rasmussen" heard as "I'm Larry Larsen" was taken for Rosa
-    # Larsen; another given name with the surname is someone else, and names nobody addressed
-    ("Good afternoon. I'm Larry Treppel.", None),
+    # another given name with the surname: once someone else's ("I'm Larry Larsen" for "I'm Ravi
+    # Rasmussen", taken for Rosa Larsen), six times in 24 meetings the entry's own ("I'm Ramy
+    # Rasmussen"): a weak self-naming, and nobody addressed
+    ("Good afternoon. I'm Larry Treppel.", ("self", "Alison Treppel")),
 ])
 def test_a_speaker_naming_themselves(text, expected):
     selves = {(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.direction == SELF}
     assert selves == ({expected} if expected else set()), find_cues(text, ENTRIES)
-    if "Larry" in text:
-        assert not [c for c in find_cues(text, ENTRIES) if c.label == "Alison Treppel"]
+    if "Larry" in text:  # ... but weakly: all six such introductions measured were the entry's own
+        assert [c.weight for c in find_cues(text, ENTRIES) if c.label == "Alison Treppel"] == [VOCATIVE_WEIGHT]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -359,6 +360,7 @@ def test_short_thanks_to_a_name_not_made_out_are_the_chairs(text, chairs):
     # A name after the thanks' clause is called, the call's words garbled (held-out w9041).
     ("Thank you, Ms. Treppel, Mr. Gershanik, for falling beyond.", [(PREVIOUS, "Alison Treppel"), (NEXT, "Martin Gershanik")]),
     ("Thank you, Ms. Treppel, Mr. Gershanik and Canada.", [(PREVIOUS, "Alison Treppel")]),
+    ("Thanks, MS, Treppel, MS, Gershanik, Neil May, plus Aid.", [(PREVIOUS, "Alison Treppel"), (NEXT, "Martin Gershanik")]),
     ("Thank you, Ms. Treppel, for your comments on the report of Mr. Gershanik.", [(PREVIOUS, "Alison Treppel")]),
     # The floor's noun before the name, its verb garbled (held-out w9062).
     ("¡Muchas gracias, la distinguida delegación de Perú! ofrezca la palabra la Acederación de Chile.",
