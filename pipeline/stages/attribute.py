@@ -132,13 +132,12 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
                 cuts.add(b)
             if a > MAX_THANKS_WORDS and any(c.direction == NEXT and c.act for c in cues):
                 cuts.add(a)  # the chair calling the next speaker after a statement in its voice
-            if k and b - a <= MAX_THANKS_WORDS and (any(c.direction == PREVIOUS and not c.correction for c in cues)
-                                                    or thanks_the_chair(text_of(utterance.words[a:b]), entries)):
+            thanks = any(c.direction == PREVIOUS and not c.correction for c in cues)
+            if k and b - a <= MAX_THANKS_WORDS and (thanks or thanks_the_chair(sentence, entries)):
                 cuts.add(a)
             # ... and a longer one that ends the utterance: the chair thanking the speaker and
             # handing on ("Thanks, the delegation of Mexico, Jamaica for asking for the floor.").
-            if (k and b == len(utterance.words) and b - a <= SHORT_THANKS_WORDS
-                    and any(c.direction == PREVIOUS and not c.correction for c in cues)):
+            if k and thanks and b == len(utterance.words) and b - a <= SHORT_THANKS_WORDS:
                 cuts.add(a)
         pieces, rest = [], utterance
         for cut in sorted(cuts, reverse=True):
@@ -318,10 +317,11 @@ def _its_statement(turns: list[Utterance], acts: list[bool], cues_of, target: in
     ``target`` whose sentence that turn finishes at once ("Gracias, Argentina a la de ser" in the
     chair's voice, "informe, apoyamos ..." in another)."""
     j = target + 1
+    if j >= len(turns):
+        return []
     opening = _thanks_only_the_chair(turns[target], cues_of[target]) or (
-        j < len(turns) and len(turns[target].words) <= MAX_THANKS_WORDS and unfinished(turns[target], turns[j]))
-    if (j < len(turns) and opening and not acts[j]
-            and len(turns[j].words) >= MIN_TARGET_WORDS
+        len(turns[target].words) <= MAX_THANKS_WORDS and unfinished(turns[target], turns[j]))
+    if (opening and not acts[j] and len(turns[j].words) >= MIN_TARGET_WORDS
             and turns[j].speaker not in (turns[target].speaker, turns[index].speaker)):
         return [j]
     return []
@@ -685,17 +685,19 @@ def continues(before: Utterance, turn: Utterance, entries: list[Entry]) -> bool:
     """Whether ``turn`` goes on, without a pause, with the sentence ``before`` left unfinished,
     or after a ``before`` that only opened a statement ("Thank you, Mr. Chair. I'm Anne Umarov.":
     nobody takes the floor to say only that, so what follows at once is the same speaker's)."""
-    if not before.words or not turn.words or turn.start - before.end > NO_PAUSE:
-        return False
-    return unfinished(before, turn) or opening_only(before.text, entries)
+    return unfinished(before, turn) or (_at_once(before, turn) and opening_only(before.text, entries))
 
 
 def unfinished(before: Utterance, turn: Utterance) -> bool:
     """Whether ``turn`` finishes, without a pause, the sentence ``before`` left open: the next
     word is in lower case."""
-    if not before.words or not turn.words or turn.start - before.end > NO_PAUSE:
-        return False
-    return not ends_sentence(before.words[-1]) and turn.words[0].word.strip()[:1].islower()
+    return (_at_once(before, turn) and not ends_sentence(before.words[-1])
+            and turn.words[0].word.strip()[:1].islower())
+
+
+def _at_once(before: Utterance, turn: Utterance) -> bool:
+    """Whether ``turn`` follows ``before`` without a pause (both have words)."""
+    return bool(before.words and turn.words) and turn.start - before.end <= NO_PAUSE
 
 
 def opening_only(text: str, entries: list[Entry]) -> bool:

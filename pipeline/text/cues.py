@@ -348,7 +348,7 @@ def _thanked_in_first_clause(match: re.Match, entry: Entry, ends: set[int], entr
     end = len(words)
     for k in range(len(words)):
         if start + k in ends:
-            if all(w in COURTESY_WORDS or w.rstrip(".") in TITLES for w in words[:k + 1]):
+            if all(_courtesy(w) for w in words[:k + 1]):
                 continue
             end = k + 1
             break
@@ -527,6 +527,11 @@ COURTESY_WORDS = {"thank", "you", "very", "much", "so", "again", "the",
                   "estimada"} | {w for a in ADDRESSES for w in a.split()}
 
 
+def _courtesy(word: str, also: set[str] = frozenset()) -> bool:
+    """Whether ``word`` is one of courtesy (:data:`COURTESY_WORDS`, ``also``) or a title."""
+    return word in COURTESY_WORDS or word in also or word.rstrip(".") in TITLES
+
+
 def _thanks_cut_short(match: re.Match, pattern: re.Pattern, following: str, entries: list[Entry]):
     """Thanks whose name ASR put in the next sentence ("Thanks, Emis. Fraser, the next question
     goes to ..." for "Thanks, Ms. Fraser."): a thanks of at most :data:`THANKS_CUT_WORDS` words
@@ -618,19 +623,19 @@ def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: st
     you have the floor."). Two names joined by "and" are both thanked."""
     words = sentence.split()
     for k, word in enumerate(words):
-        if offset + k in ends and not all(w in COURTESY_WORDS | THANKING or w.rstrip(".") in TITLES
-                                          for w in words[:k + 1]):
+        if offset + k in ends and not all(_courtesy(w, THANKING) for w in words[:k + 1]):
             rest = words[k + 1:]
             break
     else:
         return []
-    if not rest or len(rest) > VOCATIVE_WORDS or AND_WORDS & set(rest) or NOT_NOW.search(" ".join(rest)):
+    clause = " ".join(rest)
+    if not rest or len(rest) > VOCATIVE_WORDS or AND_WORDS & set(rest) or NOT_NOW.search(clause):
         return []
-    found = mentioned(" ".join(rest), entries)
-    entry, score = best_entry(" ".join(rest), entries, at_start=True, max_skip=AT_ONCE_SKIP)
-    if entry is None or entry.kind == "chair" or entry.label == thanked or set(found) != {entry.label}:
+    entry, score = best_entry(clause, entries, at_start=True, max_skip=AT_ONCE_SKIP)
+    if (entry is None or entry.kind == "chair" or entry.label == thanked
+            or set(mentioned(clause, entries)) != {entry.label}):
         return []
-    return [Cue(NEXT, entry.label, " ".join(rest), VOCATIVE_WEIGHT, score, act=False)]
+    return [Cue(NEXT, entry.label, clause, VOCATIVE_WEIGHT, score, act=False)]
 
 
 def mentioned(sentence: str, entries: list[Entry]) -> dict[str, float]:
