@@ -124,6 +124,24 @@ def procedural(sentence: str, spec, entries=None) -> bool:
                 or any(fuzz.ratio(folded.rstrip("."), fold(title)) >= TITLE_SAID for title in titles))
 
 
+def substantive(sentence: str, entries) -> bool:
+    """Whether a sentence says something of substance (:data:`~pipeline.text.report.SUBSTANCE`),
+    leaving out the word that heads a roster name ("La debedación de Paraguay": "delegación"
+    misheard, whose letters hold "debe"): the word just before "de" / "of" and a name the roster
+    knows is that name's noun, whatever ASR made of it, never what the sentence says."""
+    from pipeline.text.cues import GENITIVES, best_entry
+    from pipeline.text.report import SUBSTANCE
+
+    words = fold(sentence).split()
+    for match in SUBSTANCE.finditer(fold(sentence)):
+        at = len(match.string[:match.start()].split())  # the word the stem opens
+        heads_a_name = (at + 2 < len(words) and words[at + 1] in GENITIVES
+                        and best_entry(" ".join(words[at + 2:]), entries, at_start=True, max_skip=1)[0] is not None)
+        if not heads_a_name:
+            return True
+    return False
+
+
 TITLE_SAID = 85  # an item's title said on its own ("Informe sobre el programa ..."): as align matches titles
 
 
@@ -138,7 +156,6 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
     de Brasil")."""
     from pipeline.text.cues import VOCATIVE_WORDS, mentioned
-    from pipeline.text.report import SUBSTANCE
 
     u = utterances[index]
     said = sentences(u.text)
@@ -156,7 +173,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     runs = [s in edges or procedural(s, spec, entries) for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
-    return {s for s in edges if not SUBSTANCE.search(s)}
+    return {s for s in edges if not substantive(s, entries)}
 
 
 # "I would ask the Secretariat to present that information at a future meeting": what the chair

@@ -452,6 +452,21 @@ def test_a_garbled_line_between_an_items_title_and_a_call_runs_the_meeting():
     assert "We are grateful to the Commission for this very good work." not in floor_edges(said, 2, entries, spec)  # too long
 
 
+def test_a_misheard_delegation_word_is_no_substance():
+    """Held-out w9062: "La delegación de Paraguay tiene la palabra." came out as "La debedación de
+    Paraguay, tiene ni cedra para Laura.", and "debedación" holds the stem "debe" (must): the
+    chair's floor-giving was drafted as a point. The word that heads a name the roster knows is the
+    name's noun; the same stem anywhere else still makes the sentence one of substance."""
+    from pipeline.stages.draft import substantive
+    from pipeline.text.roster import build_roster
+
+    entries = build_roster(load_spec(SAMPLE.parent / "cp-cajp-spanish-chair" / "meeting.yaml"))
+    assert not substantive("La debedación de Paraguay, tiene ni cedra para Laura.", entries)
+    assert substantive("La delegación de Paraguay debe apoyar esta iniciativa.", entries)
+    assert substantive("El debate de Paraguay es importante.", entries)  # "importante" is substance
+    assert substantive("La debedación de la sociedad civil.", entries)  # no name after it
+
+
 def test_the_question_put_to_the_meeting_is_heard_by_sound():
     """From the merged-voices sample: "Is it agreed? Is it agreed?" came out of ASR as "Is it a
     grade? Is it a grade?" (``isitakrt`` either way); with nobody speaking after it, the order of
