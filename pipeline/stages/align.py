@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 
 from pipeline.artifacts import Utterance
-from pipeline.text.agenda import ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_PATTERNS, announced, title_hit
+from pipeline.text.agenda import (ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_PATTERNS, adopts_the_order_of_business,
+                                  announced, title_hit)
+from pipeline.text.cues import NEXT, find_cues
+from pipeline.text.decisions import decides, puts_to_the_meeting
+from pipeline.text.roster import build_roster
 from pipeline.text.roster import fold, skeleton
 from pipeline.text.utterances import sentence_starts, split_at, text_of
 
@@ -83,8 +87,10 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
     any_presiding = any(u.attribution in presiding for u in utterances)
     may_announce = lambda u: u.attribution in presiding or not any_presiding
     queue = split_announcements(utterances, spec, may_announce)[::-1]
+    entries = build_roster(spec)
     utterances = []
     item, block = None, None
+    adopted = False  # the order of business was put to the meeting or decided
     while queue:
         utterance = queue.pop()
         if may_announce(utterance):
@@ -103,6 +109,18 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
                 item = number
                 # A dialogue with a single block is that block from its start.
                 block = 1 if len(items[item - 1].blocks) == 1 else None
+        if may_announce(utterance) and item and item < len(titles) and adopts_the_order_of_business(titles[item - 1]):
+            cut, adopted = _after_adoption(utterance, entries, adopted)
+            if cut:  # the adoption's sentences close the item; the rest opens the next
+                head, tail = split_at(utterance, cut)
+                head.start, head.end, tail.end = utterance.start, tail.start, utterance.end
+                queue.append(tail)
+                head.item, head.block = item, block
+                utterances.append(head)
+                continue
+            if cut == 0:
+                item += 1
+                block = 1 if len(items[item - 1].blocks) == 1 else None
         blocks = items[item - 1].blocks if item else []
         if blocks and may_announce(utterance):
             number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block or 0)
@@ -115,6 +133,29 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
         utterance.item, utterance.block = item, block
         utterances.append(utterance)
     return utterances
+
+
+def _after_adoption(utterance: Utterance, entries, adopted: bool) -> tuple[int | None, bool]:
+    """Where the item after the adoption of the order of business begins in a presiding
+    officer's ``utterance``, when its announcement was lost ("Is it unread? Is it unread? ...
+    Questions? Tell me this to all the main estimates. Ken McKinnon, you've had five minutes."):
+    once the order of business was put to the meeting or decided (``adopted``, or in this
+    utterance), the floor given to someone is the next item's business. The next item begins at
+    the first sentence after the last that put or decided it (0: the utterance's start), or None
+    if the floor is not given here; also whether it has been put or decided by the end of it."""
+    starts = sentence_starts(utterance)
+    bounds = list(zip(starts, starts[1:] + [len(utterance.words)]))
+    after = 0 if adopted else None
+    for k, (a, b) in enumerate(bounds):
+        sentence = text_of(utterance.words[a:b])
+        with_the_one_before = text_of(utterance.words[bounds[k - 1][0] if k else a:b])  # "Is it W? Is it W?"
+        if puts_to_the_meeting(with_the_one_before) or decides(with_the_one_before):
+            after = b if k + 1 < len(bounds) else None
+            adopted = True
+        elif after is not None and any(c.direction == NEXT and c.label not in (None, "Chair")
+                                       for c in find_cues(sentence, entries)):
+            return after, adopted
+    return None, adopted
 
 
 MIN_HEAD_WORDS = 3  # "The Committee takes note of the report" before ", and on other business"

@@ -124,20 +124,24 @@ def procedural(sentence: str, spec, entries=None) -> bool:
                 or any(fuzz.ratio(folded.rstrip("."), fold(title)) >= TITLE_SAID for title in titles))
 
 
-def substantive(sentence: str, entries) -> bool:
+def substantive(sentence: str, entries, titles: list[str] = ()) -> bool:
     """Whether a sentence says something of substance (:data:`~pipeline.text.report.SUBSTANCE`),
-    leaving out the word that heads a roster name ("La debedación de Paraguay": "delegación"
-    misheard, whose letters hold "debe"): the word just before "de" / "of" and a name the roster
-    knows is that name's noun, whatever ASR made of it, never what the sentence says."""
+    leaving out what names: the word that heads a roster name ("La debedación de Paraguay":
+    "delegación" misheard, whose letters hold "debe"; the word just before "de" / "of" and a name
+    the roster knows is that name's noun, whatever ASR made of it), and the words of the order of
+    business's ``titles`` ("Tell me this to all the main estimates.": the item's title, misheard,
+    whose "estimates" holds the stem "estim"). Saying them is announcing, never a point."""
     from pipeline.text.cues import GENITIVES, best_entry
     from pipeline.text.report import SUBSTANCE
 
-    words = fold(sentence).split()
-    for match in SUBSTANCE.finditer(fold(sentence)):
-        at = len(match.string[:match.start()].split())  # the word the stem opens
+    folded = fold(sentence)
+    words = folded.split()
+    named = {word for title in titles for word in fold(title).split()}
+    for match in SUBSTANCE.finditer(folded):
+        at = len(folded[:match.start()].split())  # the word the stem opens
         heads_a_name = (at + 2 < len(words) and words[at + 1] in GENITIVES
                         and best_entry(" ".join(words[at + 2:]), entries, at_start=True, max_skip=1)[0] is not None)
-        if not heads_a_name:
+        if not heads_a_name and match.group(0) not in named:
             return True
     return False
 
@@ -155,16 +159,21 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
     de Brasil")."""
-    from pipeline.text.cues import VOCATIVE_WORDS, mentioned
+    from pipeline.text.cues import VOCATIVE_WORDS, manages_the_floor, mentioned
 
     u = utterances[index]
     said = sentences(u.text)
     edges = set()
     if said and (index + 1 == len(utterances) or utterances[index + 1].attribution != u.attribution):
         edges.add(said[-1])
-    if index and said and (utterances[index - 1].attribution != u.attribution
-                           or (u.item is not None and utterances[index - 1].item != u.item)):
+    if index and said and utterances[index - 1].attribution != u.attribution:
         edges.add(said[0])
+    if index and said and u.item is not None and utterances[index - 1].item != u.item:
+        # An item's opening, up to the floor given in it: its announcement, however ASR heard
+        # it ("I don't know. Questions? Tell me this to all the main estimates. Ken McKinnon,
+        # you've had five minutes." after the adoption, the item's number lost).
+        given = next((k for k, s in enumerate(said) if manages_the_floor(s, entries)), 0)
+        edges |= set(said[:given + 1])
     edges |= {s for s in said if mentioned(s, entries)}
     # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
     # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
@@ -173,7 +182,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     runs = [s in edges or procedural(s, spec, entries) for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
-    return {s for s in edges if not substantive(s, entries)}
+    titles = [item.title for item in spec.order_of_business.items]
+    return {s for s in edges if not substantive(s, entries, titles)}
 
 
 # "I would ask the Secretariat to present that information at a future meeting": what the chair
@@ -221,6 +231,16 @@ def _agreed(said: list[Utterance]) -> bool:
     the chair spoke on it afterwards: adopted without objection."""
     asked = next((k for k, u in enumerate(said) if u.attribution == "Chair" and puts_to_the_meeting(u.text)), None)
     return asked is not None and all(u.attribution == "Chair" for u in said[asked + 1:])
+
+
+def _passed_over(said: list[Utterance], utterances: list[Utterance], number: int) -> bool:
+    """Whether the chair said more on item ``number`` than its announcement, nobody else spoke on
+    it, and the meeting went on to a later item: an order of business the chair put to nobody's
+    objection was adopted, however ASR heard the question ("Item one, adoption of the agenda. In
+    the debris, in the debris." for "Is it agreed? It is agreed."). The announcement alone puts
+    nothing."""
+    return (sum(len(sentences(u.text)) for u in said) > 1 and all(u.attribution == "Chair" for u in said)
+            and any(u.item is not None and u.item > number for u in utterances))
 
 
 def _decisions(utterances: list[Utterance], title: str) -> list[Point]:
@@ -402,7 +422,8 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=N
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
                               closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
         if ADOPTION.search(item.title):
-            adopted = any(ADOPTED.search(u.text) or decides(u.text) for u in said) or _agreed(said)
+            adopted = (any(ADOPTED.search(u.text) or decides(u.text) for u in said) or _agreed(said)
+                       or _passed_over(said, utterances, number))
             minutes.decision = "adopted" if adopted else "considered"
         else:
             minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title)

@@ -80,6 +80,12 @@ STOCK_ITEMS = (
 STOCK_MATCH = 90.0
 
 
+def adopts_the_order_of_business(title: str) -> bool:
+    """Whether an item is the adoption of the order of business (its title names it in any of
+    the four languages): the first item of every meeting, closed once it is put or decided."""
+    return any(_said(p, fold(title)) for p in STOCK_ITEMS[0])
+
+
 def _number(match: re.Match, current: int, count: int) -> int | None:
     groups = match.groupdict()
     if groups.get("sound"):

@@ -144,10 +144,14 @@ def test_the_webhook_carries_no_control_characters():
     ("Passons à l'adoption de l'ordre du jour. S'il n'y a pas d'objection, il en est ainsi.", False, "adopted"),
     ("We now move to the adoption of the order of business. Is it agreed?", True, "considered"),
     ("We now move to the adoption of the order of business.", False, "considered"),
+    # held-out w9071: "Is it agreed? It is agreed." heard as nothing like it; nobody else spoke
+    ("Item one, adoption of the order of business. In the debris, in the debris.", False, "adopted"),
+    ("Item one, adoption of the order of business. In the debris, in the debris.", True, "considered"),
 ])
 def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(question, objection, decided):
-    """The chair asked and nobody objected (ASR lost "It is agreed"): adopted, as the reference
-    minutes record; a delegation speaking after the question, or no question, leaves it considered."""
+    """The chair asked and nobody objected (ASR lost "It is agreed", or made the question
+    unreadable): adopted, as the reference minutes record; a delegation speaking after the
+    question, or nothing said but the announcement, leaves it considered."""
     spec = load_spec(SAMPLE / "meeting.yaml")
     said = [utterance("S0", "I call to order this meeting. " + question, 0)]
     if objection:
@@ -465,6 +469,41 @@ def test_a_misheard_delegation_word_is_no_substance():
     assert substantive("La delegación de Paraguay debe apoyar esta iniciativa.", entries)
     assert substantive("El debate de Paraguay es importante.", entries)  # "importante" is substance
     assert substantive("La debedación de la sociedad civil.", entries)  # no name after it
+
+
+def test_an_items_opening_up_to_its_first_floor_is_no_remark():
+    """Held-out w9061: the announcement of item 2, its number lost and its title misheard ("I
+    don't know. Questions? Tell me this to all the main estimates. Ken McKinnon, you've had five
+    minutes."), was drafted as "The Chair stated that tell them this to all the main
+    estimates.": what the chair says opening an item, up to the floor given in it, runs the
+    meeting, and a word of an item's title ("estimates", whose letters hold the stem "estim") is
+    no substance. The order of business nobody spoke to, the meeting gone on to the next item,
+    was adopted however ASR heard the question ("In the debris, in the debris.")."""
+    from pipeline.stages.draft import floor_edges, substantive
+    from pipeline.text.roster import build_roster
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    items = spec.order_of_business.items
+    entries = build_roster(spec)
+    titles = [item.title for item in items]
+    said = [
+        utterance("S0", f"We now move to item one, {items[0].title}. In the debris, in the debris.", 0),
+        utterance("S0", "I don't know. Questions? Tell me about the report. Canada, you have the floor. "
+                        "We must hear every delegation.", 10),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+    ]
+    for u, item in zip(said, (1, 2, 2)):
+        u.attribution, u.item = ("Chair" if u.speaker == "S0" else "Canada"), item
+    edges = floor_edges(said, 1, entries, spec)
+    assert {"I don't know.", "Questions?", "Tell me about the report.", "Canada, you have the floor."} <= edges
+    assert "We must hear every delegation." not in edges  # after the floor, and substantive
+    titled = spec.model_copy(deep=True)
+    titled.order_of_business.items[1].title = "Questions to the Minister on the main estimates"
+    assert not substantive("Tell me this to all the main estimates.", entries, [i.title for i in titled.order_of_business.items])
+    assert substantive("The figures in the estimates must be published.", entries, titles)
+    minutes = draft(said, spec)
+    assert minutes.items[0].decision == "adopted"
+    assert not [p for item in minutes.items for p in item.remarks if "debris" in p.text or "report" in p.text]
 
 
 def test_the_question_put_to_the_meeting_is_heard_by_sound():

@@ -222,3 +222,37 @@ def test_an_announcement_cut_from_an_utterance_leaves_no_time_unassigned():
     aligned = align(meeting, spec)
     assert [u.item for u in aligned] == [2, 2, 3]
     assert aligned[1].start == 9.5 and aligned[1].end == aligned[2].start and aligned[2].end == meeting[1].end
+
+
+def test_the_floor_given_after_the_order_of_business_is_put_opens_the_next_item():
+    """Held-out w9061, transcribed again: "Item 2: Questions to the Minister on the main
+    estimates." lost its number and came out as "Questions? Tell me this to all the main
+    estimates." after "Is it unread? Is it unread?": the whole meeting stayed item 1 (item
+    accuracy 1.3 %). Once the order of business is put to the meeting or decided, the floor
+    given to someone is the next item's business; before it, or with nobody given the floor,
+    the item stays."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    titles = ["Adoption of the agenda", "Questions to the Minister on the main estimates", "Committee business"]
+    spec = _three_items(titles)
+
+    def items(*texts):
+        meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(texts)]
+        for u in meeting:
+            u.attribution = "Chair"
+        return [(u.item, u.text) for u in align(meeting, spec)]
+
+    said = items("We will now proceed to a function of the agenda. Is it unread? Is it unread? I don't know. "
+                 "Questions? Tell me this to all the main estimates. Canada, you have the floor.")
+    assert said == [(1, "We will now proceed to a function of the agenda. Is it unread? Is it unread?"),
+                    (2, "I don't know. Questions? Tell me this to all the main estimates. Canada, you have the floor.")]
+    # put in one utterance, the floor given in the next
+    assert [n for n, _ in items("We now move to the adoption of the agenda. Is it agreed?", "Canada, you have the floor.")] == [1, 2]
+    # the floor given before it is put: the item stays
+    assert [n for n, _ in items("We now move to the adoption of the agenda. Canada, you have the floor.",
+                                "Is it agreed? It is agreed.")] == [1, 1]
+    # put, but nobody given the floor: the item stays
+    assert [n for n, _ in items("We now move to the adoption of the agenda. Is it agreed? It is agreed.",
+                                "Thank you all.")] == [1, 1]
