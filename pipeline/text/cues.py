@@ -270,7 +270,7 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
         return None, 0.0
     words = [w.strip(",;:") for w in span.split()]
     context = [w.strip(",;:") for w in preceding.split()][-1:]
-    best, best_score = None, 0.0
+    best, best_score, best_end = None, 0.0, None
     for entry in entries:
         for phrase in entry.phrases:
             n = len(phrase.split())
@@ -287,8 +287,15 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
                     score = max(fuzz.ratio(phrase, window), _phonetic(phrase, window), _per_word(phrase, window))
                 score -= SKIP_PENALTY * skip
                 if score > best_score:
-                    best, best_score = entry, score
+                    best, best_score, best_end = entry, score, (skip + n if at_start else None)
     if best_score >= threshold:
+        # "Next on my list is Mendes Kapoor." for "... Ravi Kapoor": one surname right after
+        # another is the name called, the first its given name misheard.
+        after = words[best_end].strip(".") if best_end is not None and best_end < len(words) else ""
+        surname = next((e for e in entries if e is not best and e.kind != "chair" and len(after) > 3
+                        and " " in e.phrases[0] and after in e.phrases[1:]), None)
+        if surname is not None:
+            return surname, best_score
         return best, best_score
     return None, 0.0
 
@@ -413,6 +420,14 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         cues[before:] = [c for c in cues[before:]
                          if not (c.direction == PREVIOUS and c.label in given - reached)
                          and not (c.direction == NEXT and c.label in reached)]
+        # One call matched by two patterns ("give the floor to Umarov", "floor to Umarov") is one
+        # cue: the sentence said it once.
+        strongest: dict[tuple, Cue] = {}
+        for c in cues[before:]:
+            key = (c.direction, c.label, c.correction)
+            if key not in strongest or c.weight * c.score > strongest[key].weight * strongest[key].score:
+                strongest[key] = c
+        cues[before:] = [c for c in cues[before:] if strongest[(c.direction, c.label, c.correction)] is c]
         thanked = [c.label for c in cues[before:] if c.direction == PREVIOUS and c.label and not c.correction]
         if thanked and not introduced and not any(c.direction == NEXT for c in cues[before:]):
             cues += _called_after_thanks(sentence, offset, ends, thanked[0], entries)

@@ -372,3 +372,29 @@ def test_short_thanks_to_a_name_not_made_out_are_the_chairs(text, chairs):
 def test_chairs_courtesies_and_calls_as_the_asr_garbles_them(text, cues):
     found = [(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.label != "Chair"]
     assert found == cues, find_cues(text, ENTRIES)
+
+
+def test_one_call_matched_by_two_patterns_is_one_cue():
+    """Held-out w9061: "I'll give the floor to Umarov." matched "give the floor to X" and "floor to
+    X": two cues (1.0 and 0.9) for one call outweighed the next speaker's "I'm Jasraj Epp" (1.0).
+    A sentence says each name's call once; two sentences still count twice."""
+    once = [c for c in find_cues("I'll give the floor to Canada.", ENTRIES) if c.direction == NEXT]
+    assert [(c.label, c.weight) for c in once] == [("Canada", 1.0)]
+    twice = [c for c in find_cues("Canada, you have the floor. I give the floor to Canada.", ENTRIES)
+             if c.direction == NEXT]
+    assert len(twice) == 2
+
+
+def test_a_surname_right_after_another_is_the_name_called():
+    """Held-out w9071: "Next on my list is Ravi Kapoor." heard as "... Mendes Kapoor.": the
+    floor went to Ms. Mendes, a member too. One surname right after another is the person
+    called, the first word their given name misheard; either surname alone names its own."""
+    from pipeline.spec import Person
+
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.officials += [Person(name="Ravi Kapoor", title="Member"), Person(name="Jasraj Mendes", title="Member")]
+    entries = build_roster(spec)
+    called = lambda text: {c.label for c in find_cues(text, entries) if c.direction == NEXT}
+    assert called("Next on my list is Mendes Kapoor.") == {"Ravi Kapoor"}
+    assert called("Next on my list is Ravi Kapoor.") == {"Ravi Kapoor"}
+    assert called("Next on my list is Ms. Mendes.") == {"Jasraj Mendes"}
