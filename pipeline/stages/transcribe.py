@@ -251,12 +251,12 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
                 likeliest = _likeliest_language(model, audio_path, planned.chunk, languages)
                 if likeliest != planned.language:
                     record = _decode_chunk(model, audio_path, planned.chunk, likeliest, options)
-            record = _fill_gaps(model, audio_path, record, planned, options)
+            record = _fill_gaps(model, audio_path, record, planned, options, languages)
             if len(languages) > 1 and not planned.unsure and _mostly_unheard(record, planned):
                 likeliest = _likeliest_language(model, audio_path, planned.chunk, languages)
                 if likeliest != record["language"]:
                     record = _decode_chunk(model, audio_path, planned.chunk, likeliest, options)
-                    record = _fill_gaps(model, audio_path, record, planned, options)
+                    record = _fill_gaps(model, audio_path, record, planned, options, languages)
             checkpoint.add(record)
             decoded_chunks += 1
             done_s += planned.chunk.end - planned.chunk.start
@@ -491,6 +491,11 @@ def _record(planned: Planned, segments: list, offset: float) -> dict:
 # that stops early (seen in batched decoding: the last 8 s of a 14 s turn) loses no one's words.
 GAP_SECONDS = 2.0
 WORD_MARGIN = 0.5
+# ... and from this long at a chunk's first or last edge, where Whisper's decoder starts late or
+# stops early (the chair's call after her thanks, "Muchas gracias, Uruguay. Le doy la palabra a
+# Brasil.", lost from its second sentence: 1.99 s without words; a Spanish call opening an English
+# chunk: 1.84 s). One short phrase; a cough inside a turn stays below GAP_SECONDS.
+EDGE_GAP_SECONDS = 1.0
 
 
 def uncovered(spans: list[tuple[float, float]], words: list[dict], minimum: float = GAP_SECONDS) -> list[tuple[float, float]]:
@@ -511,16 +516,29 @@ def uncovered(spans: list[tuple[float, float]], words: list[dict], minimum: floa
     return gaps
 
 
-def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options: TranscribeOptions) -> dict:
+def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options: TranscribeOptions,
+               languages: list[str]) -> dict:
     """Decode alone each stretch of speech the chunk's decode left without words, and add what
-    is found there (nothing, when the stretch was a cough or noise)."""
+    is found there (nothing, when the stretch was a cough or noise). A stretch long enough to
+    tell its language is decoded in the declared language the detector finds likeliest on it,
+    with no bar to clear: the chunk's language has no claim on what its decode did not hear,
+    which is often another language (the chair's "Le ofrezco la palabra a Canadá" opening a
+    chunk of Canada's English, decoded in English as nothing)."""
     words = [w for s in record["segments"] for w in s["words"]]
     gaps = uncovered(planned.spans, words)
+    if planned.spans:
+        first, last = round(planned.spans[0][0], 3), round(planned.spans[-1][1], 3)
+        edges = uncovered(planned.spans[:1], words, EDGE_GAP_SECONDS) + uncovered(planned.spans[-1:], words, EDGE_GAP_SECONDS)
+        gaps += sorted({gap for gap in edges if (gap[0] == first or gap[1] == last) and gap not in gaps})
     if not gaps or not words:
         return record  # nothing decoded at all is for the doubtful-language path, not this one
     added = []
     for start, end in gaps:
-        added += _decode_chunk(model, audio_path, Chunk(start, end), record["language"], options)["segments"]
+        language = record["language"]
+        if len(languages) > 1 and end - start >= MIN_DETECT_SECONDS:
+            _, _, probabilities = model.detect_language(read_window(audio_path, start, end))
+            language, _ = choose_language(probabilities, languages, language, floor=0.0)
+        added += _decode_chunk(model, audio_path, Chunk(start, end), language, options)["segments"]
     if added:
         record = {**record, "segments": sorted(record["segments"] + added, key=lambda s: s["start"])}
     return record

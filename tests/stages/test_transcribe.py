@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conftest import SAMPLE
 from meetings import SPEC, words
 
 
@@ -61,3 +62,34 @@ def test_a_segment_whisper_starts_before_its_clip_stays_with_its_chunk():
     assert owner_of(215.9, 226.4, batch) is batch[0]
     assert owner_of(281.5, 284.0, batch) is batch[2]  # most of it in the third
     assert owner_of(240.0, 241.0, batch) is batch[0]  # in none: the nearest
+
+
+def test_speech_left_at_a_chunks_edge_is_decoded_in_the_language_heard_there(tmp_path):
+    """Held-out w9072: the chair's "Le doy la palabra a Brasil." closing a chunk was left without
+    words (1.99 s, under the 2 s a gap inside a chunk needs), and "Le ofrezco la palabra a
+    Canadá" opening an English chunk was decoded in English as nothing: the floor cues were lost
+    with the words. From a chunk's edges a stretch of 1 s is decoded again, and any stretch in
+    the declared language the detector finds likeliest on it, not the chunk's. Real model, the
+    Spanish-chaired sample's "... El siguiente orador es la delegación de Brasil." (71.2-76.6 s)."""
+    from faster_whisper import WhisperModel
+
+    from pipeline.models import resolve_whisper
+    from pipeline.stages.ingest import decode
+    from pipeline.stages.transcribe import Chunk, Planned, TranscribeOptions, _fill_gaps
+
+    wav = tmp_path / "meeting.wav"
+    decode(SAMPLE.parent / "cp-cajp-spanish-chair" / "meeting.mp3", wav, "sample")
+    model = WhisperModel(str(resolve_whisper("base")), device="cpu", compute_type="int8", cpu_threads=2)
+    planned = Planned(Chunk(71.0, 76.8), "en", spans=[(71.0, 76.8)])
+    heard = [{"start": 71.2 + 0.3 * i, "end": 71.4 + 0.3 * i, "word": " x"} for i in range(10)]  # to 74.1
+    record = {"language": "en", "segments": [{"start": 71.2, "end": 74.1, "text": "x", "language": "en", "words": heard}]}
+    options = TranscribeOptions(languages=["es", "pt", "en"])
+    filled = _fill_gaps(model, wav, record, planned, options, ["es", "pt", "en"])
+    added = [s for s in filled["segments"] if s["start"] > 74.1]
+    assert added and all(s["language"] == "es" for s in added), added
+    assert "bras" in " ".join(s["text"] for s in added).lower(), added
+    # the last 1.5 s alone, at the chunk's end: decoded again too
+    heard = heard + [{"start": 74.1 + 0.3 * i, "end": 74.3 + 0.3 * i, "word": " x"} for i in range(3)]  # to 74.9
+    record["segments"][0]["words"] = heard
+    filled = _fill_gaps(model, wav, record, planned, options, ["es", "pt", "en"])
+    assert [s for s in filled["segments"] if s["start"] > 74.9], filled["segments"]
