@@ -171,7 +171,8 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     # name at once, in a sentence as short as a vocative's (a member's "I think Canada is right
     # about the budget" thanks nobody).
     (I_THINK := _at_once(r"^\W*i\s+think\s+" + _HONORIFIC + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
-    (THANKS := re.compile(r"^\W*(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
+    # ... after an interjection too ("Oh, thank you, Miss Zielinski.").
+    (THANKS := re.compile(r"^\W*(?:(?:oh|ah|well|okay|ok|yes|right|bueno|pues|bien|bon|alors|bem)\s*,?\s+)?(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
                 r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
 ]
@@ -535,7 +536,7 @@ ADDRESSES = {"sir", "madam", "madame", "senor", "senora", "senhor", "senhora", "
 
 # Words a clause of courtesy between the thanks and the name may hold ("Muchas gracias, señor,
 # Paraguay"); any other clause there is the name's, heard or not.
-TITLES = {"mr", "ms", "mrs", "dr", "sr", "sra", "prof", "hon", "amb"}
+TITLES = {"mr", "ms", "mrs", "miss", "dr", "sr", "sra", "prof", "hon", "amb"}  # "Miss": ASR's "Ms."
 COURTESY_WORDS = {"thank", "you", "very", "much", "so", "again", "the",
                   "distinguished", "honourable", "honorable", "dear", "muchas", "gracias", "muito", "obrigado",
                   "obrigada", "merci", "beaucoup", "distinguida", "distinguido", "querido", "querida", "estimado",

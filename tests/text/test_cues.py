@@ -398,3 +398,14 @@ def test_a_surname_right_after_another_is_the_name_called():
     assert called("Next on my list is Mendes Kapoor.") == {"Ravi Kapoor"}
     assert called("Next on my list is Ravi Kapoor.") == {"Ravi Kapoor"}
     assert called("Next on my list is Ms. Mendes.") == {"Jasraj Mendes"}
+
+
+def test_thanks_after_an_interjection_and_a_misses_title_name_the_one_before():
+    """Committee sample, transcribed again: "I thank Ms. Zielinski." heard as "Oh, thank you,
+    Miss, Zielinski.": not taken for thanks (the interjection before them), the short sentence
+    read as a bare name called Ms. Zielinski to speak again, and Mr. Mendes's statement after
+    it went to her. "Miss" is a title like "Ms."."""
+    thanked = lambda text: {(c.direction, c.label) for c in find_cues(text, ENTRIES)}
+    assert thanked("Oh, thank you, Miss, Canada.") == {(PREVIOUS, "Canada")}
+    assert thanked("Well, thank you, Canada. I give the floor to Peru.") == {(PREVIOUS, "Canada"), (NEXT, "Peru")}
+    assert (PREVIOUS, "Canada") not in thanked("Oh, Canada, you have the floor.")
