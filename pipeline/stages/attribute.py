@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
-from pipeline.text.cues import (NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT, Cue, best_entry,
+from pipeline.text.cues import (NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT, VOCATIVE_WORDS, Cue, best_entry,
                             calls_unheard, chair_acts, cues_to_the_unnamed, find_cues, manages_the_floor,
                             named_by, thanks_unnamed)
 from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
@@ -89,6 +89,7 @@ CORRECTED_WEIGHT = 3.0  # ... and as evidence for the rest of its voice: more th
 CLOSING_WORDS = 12  # "El siguiente amor es a mí sin divina de lación de Brasil.": a garbled call
 FLOOR_IS_THE_CHAIRS = 1.0  # a turn that only gives the floor is not a member's: a clear cue's worth against
 CALLED_IS_NOT_THE_CHAIR = 1.0  # a turn the chair gave the floor to, by a name not made out: a clear cue's worth against
+BEFORE_THANKS = VOCATIVE_WEIGHT  # a few words right before "Thank you, Chair" are the chair's: as weak as a bare name
 COURTESY_TO_CHAIR = 1.0  # a turn opening "Thank you, Chair" is not the chair's: a clear cue's worth against
 
 
@@ -846,6 +847,14 @@ def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, 
             emission[t, :-1][others] -= FLOOR_IS_THE_CHAIRS
         if thanks_the_chair(_opening(turns[t]), entries):
             emission[t, chair] -= COURTESY_TO_CHAIR
+        if (t + 1 < len(turns) and _at_once(turns[t], turns[t + 1]) and len(turns[t].words) <= VOCATIVE_WORDS
+                and thanks_the_chair(_opening(turns[t + 1]), entries) and not COURTESY.match(turns[t].text.strip())
+                and not thanks_the_chair(turns[t].text, entries) and not any(c.direction == SELF for c in cues)):
+            # A few words right before a speaker's "Thank you, Chair", without a pause, are the
+            # chair's call however misheard ("What in the world is yours?" for "Guatemala, the
+            # floor is yours.", diarized into Guatemala's voice); a greeting is the speaker's own.
+            others = np.arange(len(labels)) != chair
+            emission[t, :-1][others] -= BEFORE_THANKS
     for t, (label, _) in fixed.items():
         emission[t, :] = -np.inf
         emission[t, labels.index(label)] = FIXED

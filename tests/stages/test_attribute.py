@@ -781,3 +781,23 @@ def test_a_longer_thanks_closing_a_statement_in_the_chairs_voice_is_cut_from_it(
     ]
     got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
     assert [a for a, _ in got] == ["Chair", "Mexico", "Chair", "Canada"], got
+
+
+def test_a_few_words_right_before_a_speakers_thanks_to_the_chair_are_the_chairs():
+    """Held-out w9073 (merged voices): "Guatemala, the floor is yours." heard as "What in the world
+    is yours?", run into Guatemala's "Thank you, Chair. ..." in the voice Guatemala shares with
+    the chair: the call was Guatemala's too. A few words said right before a speaker's thanks to
+    the chair, without a pause, are the chair's; a greeting there is the speaker's own."""
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
+        utterance("S0", "What in the world is yours? Thank you, Chair. Peru supports the protocol and its "
+                        "follow-up mechanism.", 12),
+        utterance("S0", "Thank you, Peru. The meeting is adjourned.", 26),
+    ]
+    got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
+    assert [a for a, _ in got] == ["Chair", "Canada", "Chair", "Peru", "Chair"], got
+    meeting[2] = utterance("S2", "Good afternoon. Thank you, Chair. Peru supports the protocol and its follow-up "
+                                 "mechanism.", 12)
+    got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
+    assert [a for a, _ in got] == ["Chair", "Canada", "Peru", "Chair"], got
