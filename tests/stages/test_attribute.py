@@ -784,10 +784,14 @@ def test_a_longer_thanks_closing_a_statement_in_the_chairs_voice_is_cut_from_it(
 
 
 def test_a_few_words_right_before_a_speakers_thanks_to_the_chair_are_the_chairs():
-    """Held-out w9073 (merged voices): "Guatemala, the floor is yours." heard as "What in the world
-    is yours?", run into Guatemala's "Thank you, Chair. ..." in the voice Guatemala shares with
-    the chair: the call was Guatemala's too. A few words said right before a speaker's thanks to
-    the chair, without a pause, are the chair's; a greeting there is the speaker's own."""
+    """Held-out w9073 (merged voices): the chair's "Up next is the distinguished delegation of
+    Chile." came out as "... and you are made up | of a next-indistinguish delegation of
+    Chile-Lili.", right before Chile's "Thank you very much, Chair", and went on Barbados's label
+    as the sentence it finished; "Guatemala, the floor is yours." heard as "What in the world is
+    yours?" was run into Guatemala's turn the same way. A few words said right before a
+    speaker's thanks to the chair, without a pause, are the chair's, weakly (in w9073 the voice
+    and the thanks after it still give Guatemala's to Guatemala); a greeting there is the
+    speaker's own."""
     meeting = [
         utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
         utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
