@@ -15,8 +15,7 @@ from pipeline.text.agenda import (ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_
                                   announced, title_hit)
 from pipeline.text.cues import NEXT, find_cues
 from pipeline.text.decisions import decides, puts_to_the_meeting
-from pipeline.text.roster import build_roster
-from pipeline.text.roster import fold, skeleton
+from pipeline.text.roster import build_roster, fold, skeleton
 from pipeline.text.utterances import sentence_starts, split_at, text_of
 
 
@@ -38,10 +37,7 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
                                                    or title_hit(sentence, _all_titles(spec)))
                         or any(p.match(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
                         or (ITEM_BY_SOUND.match(sentence) and announced(sentence, ITEM_PATTERNS, _all_titles(spec), 0))):
-                    first, second = split_at(head, start)
-                    # the pieces keep the utterance's whole span between them, as align's own cut
-                    first.start, first.end, second.end = head.start, second.start, head.end
-                    pieces = [first, second, *pieces[1:]]
+                    pieces = [*_split_spanning(head, start), *pieces[1:]]
         out.extend(pieces)
     return out
 
@@ -88,6 +84,8 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
     may_announce = lambda u: u.attribution in presiding or not any_presiding
     queue = split_announcements(utterances, spec, may_announce)[::-1]
     entries = build_roster(spec)
+    # the adoption of the order of business, when an item follows it
+    adoption = {n for n, title in enumerate(titles[:-1], 1) if adopts_the_order_of_business(title)}
     utterances = []
     item, block = None, None
     adopted = False  # the order of business was put to the meeting or decided
@@ -98,29 +96,22 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
             if number and number > (item or 0):
                 cut = _announcement_clause(utterance, number, titles, item or 0)
                 if cut:  # what comes before the announcing clause closes the current item
-                    head, tail = split_at(utterance, cut)
-                    # the pieces keep the utterance's whole span between them
-                    head.start, head.end, tail.end = utterance.start, tail.start, utterance.end
+                    head, tail = _split_spanning(utterance, cut)
                     queue.append(tail)
-                    utterance = head
-                    utterance.item, utterance.block = item, block
-                    utterances.append(utterance)
+                    head.item, head.block = item, block
+                    utterances.append(head)
                     continue
-                item = number
-                # A dialogue with a single block is that block from its start.
-                block = 1 if len(items[item - 1].blocks) == 1 else None
-        if may_announce(utterance) and item and item < len(titles) and adopts_the_order_of_business(titles[item - 1]):
+                item, block = number, _first_block(items, number)
+        if may_announce(utterance) and item in adoption:
             cut, adopted = _after_adoption(utterance, entries, adopted)
             if cut:  # the adoption's sentences close the item; the rest opens the next
-                head, tail = split_at(utterance, cut)
-                head.start, head.end, tail.end = utterance.start, tail.start, utterance.end
+                head, tail = _split_spanning(utterance, cut)
                 queue.append(tail)
                 head.item, head.block = item, block
                 utterances.append(head)
                 continue
             if cut == 0:
-                item += 1
-                block = 1 if len(items[item - 1].blocks) == 1 else None
+                item, block = item + 1, _first_block(items, item + 1)
         blocks = items[item - 1].blocks if item else []
         if blocks and may_announce(utterance):
             number = announced(utterance.text, BLOCK_PATTERNS, [b.title for b in blocks], block or 0)
@@ -133,6 +124,19 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
         utterance.item, utterance.block = item, block
         utterances.append(utterance)
     return utterances
+
+
+def _split_spanning(utterance: Utterance, at: int) -> tuple[Utterance, Utterance]:
+    """:func:`split_at`, the two pieces keeping the utterance's whole span between them (no time
+    left without an item or a speaker)."""
+    head, tail = split_at(utterance, at)
+    head.start, head.end, tail.end = utterance.start, tail.start, utterance.end
+    return head, tail
+
+
+def _first_block(items, number: int) -> int | None:
+    """The block item ``number`` opens in: a dialogue with a single block is that block from its start."""
+    return 1 if len(items[number - 1].blocks) == 1 else None
 
 
 def _after_adoption(utterance: Utterance, entries, adopted: bool) -> tuple[int | None, bool]:

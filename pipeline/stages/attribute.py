@@ -828,6 +828,8 @@ def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, 
     out), and the rapporteur's labels fixed."""
     emission = np.hstack([evidence, np.full((len(turns), 1), options.unknown)])
     chair = labels.index("Chair")
+    others = np.arange(len(labels)) != chair
+    opens_thanking = [thanks_the_chair(_opening(turn), entries) for turn in turns]  # "Thank you, Chair. ..."
     for t in unheard:
         # "I now invite my maidos to take the floor." then a statement in the chair's voice: the
         # floor went to someone, as a call heard in full says of its name.
@@ -843,17 +845,15 @@ def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, 
                 manages_the_floor(s, entries) for s in split_sentences(turns[t].text)):
             # Only a chair hands the floor on: a turn that does nothing else (the chair's call cut
             # off the end of a member's statement, in the member's voice) is the chair's.
-            others = np.arange(len(labels)) != chair
             emission[t, :-1][others] -= FLOOR_IS_THE_CHAIRS
-        if thanks_the_chair(_opening(turns[t]), entries):
+        if opens_thanking[t]:
             emission[t, chair] -= COURTESY_TO_CHAIR
-        if (t + 1 < len(turns) and _at_once(turns[t], turns[t + 1]) and len(turns[t].words) <= VOCATIVE_WORDS
-                and thanks_the_chair(_opening(turns[t + 1]), entries) and not COURTESY.match(turns[t].text.strip())
+        if (t + 1 < len(turns) and opens_thanking[t + 1] and _at_once(turns[t], turns[t + 1])
+                and len(turns[t].words) <= VOCATIVE_WORDS and not COURTESY.match(turns[t].text.strip())
                 and not thanks_the_chair(turns[t].text, entries) and not any(c.direction == SELF for c in cues)):
             # A few words right before a speaker's "Thank you, Chair", without a pause, are the
             # chair's call however misheard ("What in the world is yours?" for "Guatemala, the
             # floor is yours.", diarized into Guatemala's voice); a greeting is the speaker's own.
-            others = np.arange(len(labels)) != chair
             emission[t, :-1][others] -= BEFORE_THANKS
     for t, (label, _) in fixed.items():
         emission[t, :] = -np.inf

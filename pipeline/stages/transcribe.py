@@ -528,8 +528,9 @@ def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options:
     gaps = uncovered(planned.spans, words)
     if planned.spans:
         first, last = round(planned.spans[0][0], 3), round(planned.spans[-1][1], 3)
-        edges = uncovered(planned.spans[:1], words, EDGE_GAP_SECONDS) + uncovered(planned.spans[-1:], words, EDGE_GAP_SECONDS)
-        gaps += sorted({gap for gap in edges if (gap[0] == first or gap[1] == last) and gap not in gaps})
+        edge_spans = planned.spans[:1] + planned.spans[1:][-1:]  # the first span and the last, each once
+        gaps += [gap for gap in uncovered(edge_spans, words, EDGE_GAP_SECONDS)
+                 if (gap[0] == first or gap[1] == last) and gap not in gaps]
     if not gaps or not words:
         return record  # nothing decoded at all is for the doubtful-language path, not this one
     added = []
