@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.text.roster import Entry, fold, skeleton, split_sentences
 
@@ -90,7 +91,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     # Words that hand the floor to the name before them, and say nothing else: "Mexico, over to
     # you", "Canada, it's your turn", "Peru, you have five minutes", "Mexico, you may proceed",
     # "The United States has asked for the floor".
-    (_at_once(_BEFORE + r"(?:over\s+to\s+you|(?:it's|it\s+is)\s+(?:now\s+)?your\s+turn|"
+    (_at_once(_BEFORE + r"(?:over\s+to\s+you|(?:(?:it's|it\s+is)\s+(?:now\s+)?)?your\s+turn|"
                 r"you(?:'re|\s+are)\s+(?:up|next)|(?:you\s+have|you've\s+got)\s+(?:up\s+to\s+|about\s+|another\s+|the\s+last\s+)?"
                 r"(?:[a-z\-]+\s+){1,4}minutes?|(?:you\s+(?:may|can)\s+(?:now\s+)?|please\s+)(?:proceed|begin|start)|"
                 r"(?:has|have|had)\s+(?:asked\s+for|requested)\s+the\s+floor)\b"), NEXT, 0.8),
@@ -248,6 +249,19 @@ def _in_delegation_slot(phrase: str, window: str, before: list[str]) -> float:
     return PHONETIC_WEIGHT * 100.0 if len(a) >= 2 and a == b else 0.0
 
 
+def _in_title_slot(phrase: str, window: str, before: list[str], entries: list[Entry]) -> float:
+    """A short surname heard one letter off after a title ("Mr. Amara" for Mr. Abara, the roster's
+    "Amara" being someone's given name, which decoding was primed with), its first letter kept,
+    when no other one-word name of the roster is as near: the title says a surname comes and the
+    roster is closed. Anywhere else a short name must be heard exactly."""
+    if not before or before[-1].rstrip(".") not in TITLES or " " in phrase or " " in window:
+        return 0.0
+    if len(phrase) < 4 or window[0] != phrase[0] or Levenshtein.distance(phrase, window) != 1:
+        return 0.0
+    near = {e.label for e in entries for p in e.phrases if " " not in p and Levenshtein.distance(p, window) <= 1}
+    return PHONETIC_WEIGHT * 100.0 if len(near) == 1 else 0.0
+
+
 def _per_word(phrase: str, window: str) -> float:
     """Mean of word-by-word scores, for names of two or more words: "Martin Darshanikov" for
     "Martin Gershanik" keeps an exact first name and a recognisable surname."""
@@ -282,8 +296,10 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
                 if len(window) < 2:
                     continue
                 if len(phrase) <= 5:  # short names ("peru", "usa") must match exactly, or in
-                    first = skip if at_start else len(words) - n - skip  # a delegation's slot
-                    score = 100.0 if phrase == window else _in_delegation_slot(phrase, window, context + words[:first])
+                    first = skip if at_start else len(words) - n - skip  # a delegation's or title's slot
+                    slot = context + words[:first]
+                    score = 100.0 if phrase == window else max(_in_delegation_slot(phrase, window, slot),
+                                                               _in_title_slot(phrase, window, slot, entries))
                 else:
                     score = max(fuzz.ratio(phrase, window), _phonetic(phrase, window), _per_word(phrase, window))
                 score -= SKIP_PENALTY * skip
@@ -322,6 +338,7 @@ def cues_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) -
     (:data:`VOCATIVE_WORDS`), where the name can be nothing but the thanked one."""
     cues = []
     for sentence in split_sentences(fold(text)):
+        heard = set()  # one call matched by two patterns is one cue, as in :func:`find_cues`
         for pattern, direction, _ in PATTERNS:
             if direction == PREVIOUS and len(sentence.split()) > VOCATIVE_WORDS:
                 continue
@@ -329,7 +346,8 @@ def cues_to_the_unnamed(text: str, entries: list[Entry], unnamed: list[Entry]) -
                 if _named(match, entries)[0] is not None:
                     continue
                 entry, score = _named(match, unnamed, threshold=RECOGNISABLE)
-                if entry is not None:
+                if entry is not None and (direction, entry.label) not in heard:
+                    heard.add((direction, entry.label))
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), VOCATIVE_WEIGHT, score))
     return cues
 
@@ -418,9 +436,12 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         reached = {label for label in given & thanked
                    if not _next_to_the_floor(sentence, label, entries)
                    or (label not in called_clearly and _thanked_at_once(sentence, label, entries))}
+        # "I'm Mr. Amara, your turn." (for "Now Mr. Abara. Go ahead."): a name the sentence gives
+        # the floor to is addressed, not introducing itself.
         cues[before:] = [c for c in cues[before:]
                          if not (c.direction == PREVIOUS and c.label in given - reached)
-                         and not (c.direction == NEXT and c.label in reached)]
+                         and not (c.direction == NEXT and c.label in reached)
+                         and not (c.direction == SELF and c.label in given)]
         # One call matched by two patterns ("give the floor to Umarov", "floor to Umarov") is one
         # cue: the sentence said it once.
         strongest: dict[tuple, Cue] = {}

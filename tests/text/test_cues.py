@@ -409,3 +409,49 @@ def test_thanks_after_an_interjection_and_a_misses_title_name_the_one_before():
     assert thanked("Oh, thank you, Miss, Canada.") == {(PREVIOUS, "Canada")}
     assert thanked("Well, thank you, Canada. I give the floor to Peru.") == {(PREVIOUS, "Canada"), (NEXT, "Peru")}
     assert (PREVIOUS, "Canada") not in thanked("Oh, Canada, you have the floor.")
+
+
+def _members(*names: str):
+    from pipeline.spec import Person
+
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.officials += [Person(name=name, title="Member") for name in names]
+    return build_roster(spec)
+
+
+def test_a_short_surname_after_a_title_may_be_one_letter_off():
+    """Held-out w9061: "Mr. Abara" was heard as "Mr. Amara" eight times out of nine (decoding is
+    primed with the roster, where Amara is another member's given name), and the minister's
+    answers went to whoever asked. After a title a surname comes: one letter off, its first letter
+    kept, it names the one surname that near; two as near, or anywhere without a title, nobody."""
+    entries = _members("Helen Abara", "Amara Achebe", "Marc Olsen")
+    called = lambda text, roster=entries: {c.label for c in find_cues(text, roster) if c.direction == NEXT}
+    assert called("The next is Mr. Amara.") == {"Helen Abara"}
+    assert called("Mr. Amara, you may proceed.") == {"Helen Abara"}
+    assert called("I'll hand the floor to Mr. Amara.") == {"Helen Abara"}
+    assert called("Over to Amara.") == set()  # no title: a short name is heard exactly
+    assert called("Over to Mr. Ebara.") == set()  # the first letter lost
+    assert called("Over to Mr. Amara.", _members("Helen Abara", "Ted Amata")) == set()  # two as near
+
+
+def test_a_name_given_the_floor_in_the_sentence_does_not_introduce_itself():
+    """Held-out w9061: "Now Mr. Abara. Go ahead." heard as "I'm Mr. Amara, your turn.": the chair's
+    line read as the minister introducing herself. "Your turn" gives the floor, "it's" or not,
+    and a name the sentence gives the floor to is addressed, not introducing itself."""
+    entries = _members("Helen Abara", "Marc Olsen")
+    cues = {(c.direction, c.label) for c in find_cues("I'm Mr. Amara, your turn.", entries)}
+    assert cues == {(NEXT, "Helen Abara")}
+    assert (SELF, "Marc Olsen") in {(c.direction, c.label) for c in find_cues("Thank you, Chair. I'm Marc Olsen.", entries)}
+
+
+def test_a_call_to_a_name_not_made_out_counts_once_per_sentence():
+    """Held-out w9061: "I am off-hand the floor to Mr. Lermussen." (Mr. Rasmussen) matched two
+    patterns ("hand the floor to", "floor to"), each a weak vote for the one member nothing named;
+    twice they outweighed "I'm Ramy Rasmussen" in the turn called. As for a name made out, one
+    call in a sentence is one cue."""
+    from pipeline.text.cues import cues_to_the_unnamed
+
+    entries = _members("Ravi Rasmussen", "Jasraj Nakamura")
+    unnamed = [e for e in entries if e.label == "Jasraj Nakamura"]
+    cues = cues_to_the_unnamed("I'll hand the floor to Mr. Lakamora.", entries, unnamed)
+    assert [(c.direction, c.label) for c in cues] == [(NEXT, "Jasraj Nakamura")]
