@@ -13,12 +13,11 @@ from typing import Optional
 
 from pipeline.artifacts import Utterance
 from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
+from pipeline.text.agenda import adopts_the_order_of_business
 from pipeline.text.decisions import ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, decides, puts_to_the_meeting
 from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-ADOPTION = re.compile(r"adopt\w*\s+(?:of\s+)?(?:the\s+)?(?:order\s+of\s+business|agenda)|orden\s+del\s+d[ií]a",
-                      re.IGNORECASE)
 
 
 @dataclass
@@ -146,6 +145,14 @@ def substantive(sentence: str, entries, titles: list[str] = ()) -> bool:
     return False
 
 
+CLOSING = re.compile(r"clos|clausura|cl[oô]ture|encerramento", re.IGNORECASE)
+
+
+def closes(title: str) -> bool:
+    """Whether an item closes the meeting ("Closing remarks", "Clausura"): its chair's words are its content."""
+    return bool(CLOSING.search(title))
+
+
 TITLE_SAID = 85  # an item's title said on its own ("Informe sobre el programa ..."): as align matches titles
 
 
@@ -155,7 +162,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     substantive in them, and either the last before another speaker or the first after one
     ("thank get on Canada, the next speaker"; "I'll see you in there for as long as right", a
     Spanish floor-giving heard as English), or the meeting's last (its adjournment,
-    "See you all of the people of the meeting, imagine, thank you all."), or the first of an
+    "See you all of the people of the meeting, imagine, thank you all."; all the chair's after
+    the last other speaker, but in an item of closing remarks), or the first of an
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
     de Brasil")."""
@@ -174,6 +182,13 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
         # you've had five minutes." after the adoption, the item's number lost).
         given = next((k for k, s in enumerate(said) if manages_the_floor(s, entries)), 0)
         edges |= set(said[:given + 1])
+    items = spec.order_of_business.items
+    if (u.item is not None and 0 < u.item <= len(items) and not closes(items[u.item - 1].title)
+            and all(later.attribution == u.attribution for later in utterances[index + 1:])):
+        # After the meeting's last other speaker, outside an item of closing remarks, the chair
+        # closes the meeting ("Seeking all of the business. The meeting is enjoyed." for "Seeing
+        # no other business, the meeting is adjourned.").
+        edges |= set(said)
     edges |= {s for s in said if mentioned(s, entries)}
     # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
     # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
@@ -420,8 +435,8 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=N
     for number, item in enumerate(spec.order_of_business.items, 1):
         said = [u for u in utterances if u.item == number and u.attribution]
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
-                              closing=bool(re.search(r"clos|clausura|cl[oô]ture|encerramento", item.title, re.I)))
-        if ADOPTION.search(item.title):
+                              closing=closes(item.title))
+        if adopts_the_order_of_business(item.title):
             adopted = (any(ADOPTED.search(u.text) or decides(u.text) for u in said) or _agreed(said)
                        or _passed_over(said, utterances, number))
             minutes.decision = "adopted" if adopted else "considered"

@@ -80,10 +80,18 @@ STOCK_ITEMS = (
 STOCK_MATCH = 90.0
 
 
+# Adopting or approving, in the four languages: "Adoption", "Approval", "Aprobación", "Adopción",
+# "Aprovação", "Adoção".
+ADOPTING = re.compile(r"\b(?:adopt|adopc|adoc|approv|aprob|aprov)\w*")  # on folded text
+
+
 def adopts_the_order_of_business(title: str) -> bool:
-    """Whether an item is the adoption of the order of business (its title names it in any of
-    the four languages): the first item of every meeting, closed once it is put or decided."""
-    return any(_said(p, fold(title)) for p in STOCK_ITEMS[0])
+    """Whether an item is the adoption of the order of business, its title naming both in any of
+    the four languages ("Adoption of the agenda", "Aprobación del orden del día", "Aprovação da
+    pauta", "Adoption de l'ordre du jour"; "Preparation of the agenda of the Assembly" is not):
+    the first item of every meeting, closed once it is put or decided, its decision recorded."""
+    folded = fold(title)
+    return ADOPTING.search(folded) is not None and any(_said(p, folded) for p in STOCK_ITEMS[0])
 
 
 def _number(match: re.Match, current: int, count: int) -> int | None:

@@ -224,6 +224,48 @@ def test_the_meetings_last_words_are_its_adjournment_not_a_point():
     assert not any("see you all" in t.lower() for t in texts), texts
 
 
+@pytest.mark.parametrize("title", ["Aprovação da pauta", "Adoption de l'ordre du jour", "Approval of the agenda"])
+def test_an_adoption_item_titled_in_any_language_records_its_adoption(title):
+    """The draft and the alignment read "the adoption of the order of business" by one test
+    (:func:`pipeline.text.agenda.adopts_the_order_of_business`): the draft's own English and
+    Spanish pattern left a Portuguese or French title's adoption unrecorded, where align closed it."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    spec.order_of_business.items[0].title = title
+    said = [utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. "
+                            "It is adopted.", 0),
+            utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
+            utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30)]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    assert minutes.items[0].decision == "adopted"
+
+
+def test_the_chairs_words_after_the_last_other_speaker_close_the_meeting():
+    """Held-out w9061 and w9071, and the merged-voices sample: "Seeing no other business, the
+    meeting is adjourned." heard as "Seeking all of the business. The meeting is enjoyed.", "see
+    you know on the business, the meeting in a joint", reported as the chair's remark on the last
+    item. After the meeting's last other speaker the chair closes it: nothing of that without
+    substance is a point; in an item of closing remarks the chair's words are its content."""
+    from pipeline.spec import Item
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    spec.order_of_business.items[-1] = Item(title="Other business")
+    said = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+        utterance("S0", "Thank you, Canada. We now move to item four, other business. Seeking all of the business "
+                        "at this time. The meeting is enjoyed. Thank you all.", 60),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    texts = [p.text for item in minutes.items for p in item.remarks + item.closing_points + item.points]
+    assert any("Canada urged" in t for t in texts), texts
+    assert not any("seeking" in t.lower() for t in texts), texts
+    said.append(utterance("S2", "Canada would like to raise one more matter on the budget.", 70))
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    texts = [p.text for item in minutes.items for p in item.remarks]
+    assert any("seeking" in t.lower() for t in texts), texts  # someone spoke after it: not the close
+
+
 def test_what_several_delegations_said_alike_is_one_point():
     from pipeline.stages.draft import Point, merge_alike
 

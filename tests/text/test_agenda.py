@@ -256,3 +256,15 @@ def test_the_floor_given_after_the_order_of_business_is_put_opens_the_next_item(
     # put, but nobody given the floor: the item stays
     assert [n for n, _ in items("We now move to the adoption of the agenda. Is it agreed? It is agreed.",
                                 "Thank you all.")] == [1, 1]
+
+
+@pytest.mark.parametrize("title, adopts", [
+    ("Adoption of the agenda", True), ("Aprobación del orden del día", True), ("Aprovação da pauta", True),
+    ("Adoption de l'ordre du jour", True), ("Adoção da ordem do dia", True),
+    ("Preparation of the agenda of the General Assembly", False), ("Other business", False),
+])
+def test_the_adoption_of_the_order_of_business_in_four_languages(title, adopts):
+    """Both adopting and the order of business named, in any of the four languages."""
+    from pipeline.text.agenda import adopts_the_order_of_business
+
+    assert adopts_the_order_of_business(title) is adopts
