@@ -805,3 +805,36 @@ def test_a_few_words_right_before_a_speakers_thanks_to_the_chair_are_the_chairs(
                                  "mechanism.", 12)
     got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
     assert [a for a, _ in got] == ["Chair", "Canada", "Peru", "Chair"], got
+
+
+def test_a_sentence_run_from_one_labels_turn_into_anothers_goes_to_who_says_most_of_it():
+    """Held-out w9073: the chair's "Thank you, Barbados. Up next is the distinguished delegation of
+    Chile." began inside Barbados's voice and was heard as one sentence, "... ready to share our
+    experience. and you are made up" | "of a next-indistinguish delegation of Chile-Lili.": its
+    first five words stayed Barbados's, unflagged (1.7 s). The labels decided, such a sentence goes
+    whole to the one who says most of it, either way; a pause or a full stop between keeps each."""
+    from pipeline.stages.attribute import one_speaker_per_sentence
+
+    def turns(first: str, second: str, gap: float = 0.1):
+        a = utterance("S1", first, 0.0)
+        b = utterance("S0", second, a.end + gap)
+        a.attribution, b.attribution = "Barbados", "Chair"
+        return [a, b]
+
+    said = turns("We are ready to share our experience. and you are made up",
+                 "of a next-indistinguish delegation of Chile-Lili.")
+    one_speaker_per_sentence(said)
+    assert said[0].text == "We are ready to share our experience."
+    assert said[1].text == "and you are made up of a next-indistinguish delegation of Chile-Lili."
+    assert said[1].start == said[1].words[0].start and said[0].end == said[0].words[-1].end
+
+    said = turns("We are ready to share our experience and the training we", "offer. Thank you. Chile, please.")
+    one_speaker_per_sentence(said)
+    assert said[0].text.endswith("the training we offer.") and said[1].text == "Thank you. Chile, please."
+
+    for said in (turns("We are ready to share our experience. and you are made up",
+                       "of a next-indistinguish delegation of Chile.", gap=1.0),
+                 turns("We are ready to share our experience.", "and a next-indistinguish delegation of Chile.")):
+        before = [t.text for t in said]
+        one_speaker_per_sentence(said)
+        assert [t.text for t in said] == before
