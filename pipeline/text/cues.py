@@ -298,7 +298,11 @@ def best_entry(span: str, entries: list[Entry], *, at_start: bool, threshold: fl
                 if len(phrase) <= 5:  # short names ("peru", "usa") must match exactly, or in
                     first = skip if at_start else len(words) - n - skip  # a delegation's or title's slot
                     slot = context + words[:first]
-                    score = 100.0 if phrase == window else max(_in_delegation_slot(phrase, window, slot),
+                    # "I thank Chile-Lili.": the name heard, and an echo of it joined by a
+                    # hyphen, closing the span ("the Chile-based experts" names nobody).
+                    last = (skip + n if at_start else len(words) - skip) == len(words)
+                    heard = window.split("-")[0] if last and " " not in phrase else window
+                    score = 100.0 if phrase in (window, heard) else max(_in_delegation_slot(phrase, window, slot),
                                                                _in_title_slot(phrase, window, slot, entries))
                 else:
                     score = max(fuzz.ratio(phrase, window), _phonetic(phrase, window), _per_word(phrase, window))

@@ -455,3 +455,14 @@ def test_a_call_to_a_name_not_made_out_counts_once_per_sentence():
     unnamed = [e for e in entries if e.label == "Jasraj Nakamura"]
     cues = cues_to_the_unnamed("I'll hand the floor to Mr. Lakamora.", entries, unnamed)
     assert [(c.direction, c.label) for c in cues] == [(NEXT, "Jasraj Nakamura")]
+
+
+def test_a_short_name_with_an_echo_hyphenated_to_it_closing_the_thanks():
+    """Held-out w9073: the chair's "I thank Chile." at the end of Chile's statement, in the voice
+    diarization gave them both, was heard as "I thank Chile-Lili.": no name, so no cut, and the
+    chair's thanks stayed Chile's. A short name must be heard exactly, but a hyphen may join an
+    echo to it where it closes the span; "the Chile-based experts" names nobody."""
+    named = lambda text: {(c.direction, c.label) for c in find_cues(text, ENTRIES)}
+    assert named("I thank Chile-Lili.") == {(PREVIOUS, "Chile")}
+    assert named("Chile-Lili, you have the floor.") == {(NEXT, "Chile")}
+    assert named("I thank the Chile-based experts for their work on this.") == set()
