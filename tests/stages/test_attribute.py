@@ -750,6 +750,33 @@ def test_the_one_delegation_never_named_leans_on_the_turns_called_unheard():
     assert two_left[5].attribution is None and two_left[5].review, two_left[5]
 
 
+def test_the_one_delegation_never_named_leans_on_the_one_voice_never_named():
+    """Held-out w9072: Brazil's Portuguese, in a voice of its own, was heard as English, and the
+    chair's calls to it as "¡Amelante, por favor!" and "le voy a dar un abracio": nothing named
+    Brazil, nothing named that voice, and both statements went to Canada (the only English
+    speaker), flagged. The one name never heard and the one voice never named lean to each
+    other, flagged; with a second voice nothing names, to neither."""
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations, spec.participants.officials = ["Canada", "Peru", "Brazil"], []
+    for item in spec.order_of_business.items:
+        item.blocks = []
+    meeting = [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 12),
+        utterance("S2", "Thank you, Chair. We support the protocol and its follow-up mechanism.", 16),
+        utterance("S0", "Thanks, Peru. Le voy a dar un abracio.", 24),
+        utterance("S3", "Muita ombro e o radio, residenche, solicita-mos a secreta de a unha calenda.", 29),
+        utterance("S0", "Thank you. The meeting is adjourned.", 38),
+    ]
+    guessed = attribute(meeting, spec)
+    assert (guessed[5].attribution, guessed[5].review) == ("Brazil", True), guessed[5]
+    meeting.insert(6, utterance("S4", "Don't see that I must kill that dog, that I saw in realness today.", 36))
+    meeting[-1] = utterance("S0", "Thank you. The meeting is adjourned.", 44)
+    two_voices = attribute(meeting, spec)
+    assert two_voices[5].attribution != "Brazil" and two_voices[6].attribution != "Brazil", two_voices[5:7]
+
+
 def test_thanks_right_after_the_call_of_the_same_name_are_that_speakers_opening():
     """Held-out w9042 (Spanish chair): Argentina's "Gracias. Argentina agradece el informe" came
     out in the chair's voice, right after the chair called Argentina, as "Gracias, Argentina a la
