@@ -166,7 +166,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     the last other speaker, but in an item of closing remarks), or the first of an
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
-    de Brasil")."""
+    de Brasil"); and any that gives a speaker time (:data:`GIVES_TIME`), substance or not."""
     from pipeline.text.cues import VOCATIVE_WORDS, manages_the_floor, mentioned
 
     u = utterances[index]
@@ -198,7 +198,15 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
     titles = [item.title for item in spec.order_of_business.items]
-    return {s for s in edges if not substantive(s, entries, titles)}
+    return {s for s in edges if not substantive(s, entries, titles)} | {s for s in said if GIVES_TIME.search(fold(s))}
+
+
+# The time a chair gives a speaker, in the four languages ("you have five minutes", "mustn't you
+# for five minutes" as ASR heard it, "tiene tres minutos", "vous avez deux minutes"): running the
+# meeting, whatever else the sentence's words seem to say.
+GIVES_TIME = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|un|una|uno|"
+                        r"dos|tres|cuatro|cinco|seis|siete|ocho|diez|quince|veinte|um|uma|dois|duas|quatro|dez|quinze|"
+                        r"vinte|une|deux|trois|quatre|cinq|sept|huit|neuf|dix|vingt|trente)\s+minut(?:e|es|o|os)\b")
 
 
 # "I would ask the Secretariat to present that information at a future meeting": what the chair

@@ -224,6 +224,26 @@ def test_the_meetings_last_words_are_its_adjournment_not_a_point():
     assert not any("see you all" in t.lower() for t in texts), texts
 
 
+def test_the_time_the_chair_gives_a_speaker_is_no_point():
+    """Held-out w9061: "Thank you, Mr. Dhaliwal. Mr. Rasmussen, you have five minutes." heard as
+    "Thank you, Mr. Mayor, Mr. Mayor, mustn't you for five minutes.", reported as the chair's
+    remark ("must" is a word of substance). Time given to a speaker runs the meeting, in any of
+    the four languages."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+        utterance("S0", "Thank you, Canada. Mr. Mayor, mustn't you for five minutes on this matter.", 40),
+        utterance("S3", "Thank you, Chair. Peru supports the proposal and its follow-up mechanism.", 50),
+        utterance("S0", "Gracias, Perú. Debemos avanzar, Chile, tiene tres minutos para su intervención.", 60),
+        utterance("S4", "Gracias, Presidente. Chile apoya la propuesta de la Secretaría.", 70),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    remarks = [p.text for item in minutes.items for p in item.remarks]
+    assert not any("minute" in t.lower() or "minuto" in t.lower() for t in remarks), remarks
+
+
 @pytest.mark.parametrize("title", ["Aprovação da pauta", "Adoption de l'ordre du jour", "Approval of the agenda"])
 def test_an_adoption_item_titled_in_any_language_records_its_adoption(title):
     """The draft and the alignment read "the adoption of the order of business" by one test
