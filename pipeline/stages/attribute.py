@@ -540,7 +540,8 @@ def last_unnamed_votes(turns: list[Utterance], cues_of: list[list[Cue]], labels:
     Marma Inos." for Barbados) that nothing else names, in a diarized voice none of whose turns is
     named, lean to it, weakly (:data:`VOCATIVE_WEIGHT`): the roster is closed, but someone else
     may have been called (a minister answering in her own voice, the call's name misheard, is
-    not the member nobody named). Added to ``votes`` in place;
+    not the member nobody named). So do the turns of the one recurring voice nothing names
+    (below). Added to ``votes`` in place;
     returns the labels so guessed and nothing else supports, which stay flagged wherever the
     decoding puts them."""
     left = [label for label in labels if label != "Chair" and not any(vote.get(label) for vote in votes)]
