@@ -27,6 +27,8 @@ _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
 _DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
 _LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
 
+# The verbs of giving come in the future's periphrasis too ("Le voy a dar la palabra a Chile", "Vou
+# passar a palavra ao Brasil", "Je vais donner la parole au Canada").
 # Adverbs a chair puts between the verb of giving and its object ("I'll now give the floor to",
 # "damos ahora la palabra a", "passo agora a palavra", "je donne maintenant la parole à").
 _NOW = r"(?:(?:now|then|next|also|again|ahora|entonces|nuevamente|seguidamente|a\s+continuacion|agora|entao|" \
@@ -133,7 +135,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"\b(?:(?:el|la)\s+siguiente\s+(?:orador|oradora|intervencion|en\s+la\s+lista)\s+(?:es\s+|sera\s+)?"
                 r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|^seguidamente\s*,?\s+|"
                 r"tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
-    (re.compile(r"\b(?:passo|passamos|dou|damos|concedo|concedemos|ofereco|oferecemos)\s+" + _NOW + r"a\s+palavra\s+"
+    (re.compile(r"\b(?:passo|passamos|dou|damos|concedo|concedemos|ofereco|oferecemos|passar|dar|conceder|oferecer)\s+" + _NOW + r"a\s+palavra\s+"
                 + _NOW + _PT + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\bla\s+parole\s+est\s+(?:maintenant\s+)?" + _FR + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(_BEFORE + r"(?:vous\s+avez\s+la\s+parole|usted\s+tiene\s+la\s+palabra|tiene\s+usted\s+la\s+palabra|"
@@ -146,7 +148,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     # Canadá, adelante, Paraguay": a name before it is the thanks').
     (re.compile(r"\badelante\s*,?\s+(?!por\s+favor\b)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.8),
     (re.compile(r"\b(?:le\s+|les\s+)?(?:ofrezco|ofrecemos|cedo|cedemos|doy|damos|concedo|concedemos|otorgo|otorgamos|"
-                r"paso|pasamos|dare|daremos)\s+" + _NOW + r"(?:el\s+uso\s+de\s+)?la\s+palabra\s+" + _NOW
+                r"paso|pasamos|dare|daremos|dar|ceder|ofrecer|conceder|otorgar|pasar)\s+" + _NOW + r"(?:el\s+uso\s+de\s+)?la\s+palabra\s+" + _NOW
                 + r"(?:a\s+|al\s+)?" + _LA + r"(?P<after>.{0,60})"), NEXT, 1.0),
     # Inviting, hearing, the turn of, going on with a delegation: "Invito a la delegación de
     # México", "Con la palabra, la delegación de Belice", "Corresponde el turno a Chile",
@@ -157,7 +159,7 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (_at_once(r"\b(?:escuchamos|escucharemos|vamos\s+a\s+escuchar|(?:pasamos|vamos)\s+(?:ahora\s+)?(?:a|con)"
                 r"(?=\s+la\s+(?:distinguida\s+)?(?:delegacion|representacion)))\s+" + _NOW + r"(?:a\s+|al\s+)?" + _LA
                 + r"(?P<after>.{0,60})"), NEXT, 0.8),
-    (re.compile(r"\b(?:je\s+|nous\s+)?(?:donne|donnons|passe|passons|cede|cedons|redonne)\s+" + _NOW + r"la\s+parole\s+"
+    (re.compile(r"\b(?:je\s+|nous\s+)?(?:donne|donnons|passe|passons|cede|cedons|redonne|donner|passer|ceder|redonner)\s+" + _NOW + r"la\s+parole\s+"
                 + _NOW + _FR + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (_needs_a_name(r"\b(?:j'invite|j\s+invite|nous\s+invitons|c'est\s+(?:maintenant\s+)?(?:au|le)\s+tour\s+(?:de|du|des)|"
                 r"nous\s+passons\s+(?:maintenant\s+)?a(?=\s+la\s+delegation))\s+" + _FR + r"(?P<after>.{0,60})"), NEXT, 0.9),

@@ -224,6 +224,15 @@ def test_the_meetings_last_words_are_its_adjournment_not_a_point():
     assert not any("see you all" in t.lower() for t in texts), texts
 
 
+def _canada_speaks_on_item_two():
+    """A meeting's opening: the order of business adopted, Canada given the floor on item two and speaking."""
+    return [
+        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
+        utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+    ]
+
+
 def test_the_time_the_chair_gives_a_speaker_is_no_point():
     """Held-out w9061: "Thank you, Mr. Dhaliwal. Mr. Rasmussen, you have five minutes." heard as
     "Thank you, Mr. Mayor, Mr. Mayor, mustn't you for five minutes.", reported as the chair's
@@ -231,9 +240,7 @@ def test_the_time_the_chair_gives_a_speaker_is_no_point():
     the four languages."""
     spec = load_spec(SAMPLE / "meeting.yaml")
     said = [
-        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
-        utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
-        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+        *_canada_speaks_on_item_two(),
         utterance("S0", "Thank you, Canada. Mr. Mayor, mustn't you for five minutes on this matter.", 40),
         utterance("S3", "Thank you, Chair. Peru supports the proposal and its follow-up mechanism.", 50),
         utterance("S0", "Gracias, Perú. Debemos avanzar, Chile, tiene tres minutos para su intervención.", 60),
@@ -251,10 +258,7 @@ def test_an_adoption_item_titled_in_any_language_records_its_adoption(title):
     Spanish pattern left a Portuguese or French title's adoption unrecorded, where align closed it."""
     spec = load_spec(SAMPLE / "meeting.yaml")
     spec.order_of_business.items[0].title = title
-    said = [utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. "
-                            "It is adopted.", 0),
-            utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
-            utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30)]
+    said = _canada_speaks_on_item_two()
     minutes = draft(align(attribute(said, spec), spec), spec)
     assert minutes.items[0].decision == "adopted"
 
@@ -270,9 +274,7 @@ def test_the_chairs_words_after_the_last_other_speaker_close_the_meeting():
     spec = load_spec(SAMPLE / "meeting.yaml")
     spec.order_of_business.items[-1] = Item(title="Other business")
     said = [
-        utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business. It is adopted.", 0),
-        utterance("S0", "We now move to item two. Canada, you have the floor.", 20),
-        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+        *_canada_speaks_on_item_two(),
         utterance("S0", "Thank you, Canada. We now move to item four, other business. Seeking all of the business "
                         "at this time. The meeting is enjoyed. Thank you all.", 60),
     ]

@@ -724,20 +724,28 @@ def test_a_delegation_in_the_chairs_voice_between_calls_heard_garbled():
     assert [a for a, _ in got[3:4] + got[6:7]] == ["Chile", "Chile"], [(u.attribution, u.review, u.text) for u in attributed]
 
 
+def _canada_and_peru_named(third: str):
+    """A spec of Canada, Peru and ``third`` (no officials, no blocks), and a meeting's opening in
+    which the chair calls and thanks Canada and Peru by name, and each speaks in a voice of its own."""
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations, spec.participants.officials = ["Canada", "Peru", third], []
+    for item in spec.order_of_business.items:
+        item.blocks = []
+    return spec, [
+        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
+        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
+        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 12),
+        utterance("S2", "Thank you, Chair. We support the protocol and its follow-up mechanism.", 16),
+    ]
+
+
 def test_the_one_delegation_never_named_leans_on_the_turns_called_unheard():
     """Held-out w9043: Barbados's name was never heard ("Let's hear from the delegation on Marma
     Inos.", "I am invited and I must take the floor."); both its statements were nobody's. With
     every other delegation named, a turn called by a name not made out leans to the one left,
     flagged wherever that label goes (a guess from a closed roster); with two left, to neither."""
-    spec = SPEC.model_copy(deep=True)
-    spec.participants.delegations, spec.participants.officials = ["Canada", "Peru", "Chile"], []
-    for item in spec.order_of_business.items:
-        item.blocks = []
-    meeting = [
-        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
-        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
-        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 12),
-        utterance("S2", "Thank you, Chair. We support the protocol and its follow-up mechanism.", 16),
+    spec, meeting = _canada_and_peru_named("Chile")
+    meeting += [
         utterance("S0", "Thanks, Peru. I am invited and I must take the floor.", 24),
         utterance("S3", "Gracias, señor Presidente. La sociedad civil debe ser consultada en todas las etapas.", 29),
         utterance("S0", "Thank you. The meeting is adjourned.", 38),
@@ -757,15 +765,8 @@ def test_the_one_delegation_never_named_leans_on_the_one_voice_never_named():
     speaker), flagged. The one name never heard and the one recurring voice never named lean to
     each other, flagged; a voice heard once (held-out w9071: a piece of a named member's voice)
     does not count; with a second recurring voice nothing names, to neither."""
-    spec = SPEC.model_copy(deep=True)
-    spec.participants.delegations, spec.participants.officials = ["Canada", "Peru", "Brazil"], []
-    for item in spec.order_of_business.items:
-        item.blocks = []
-    meeting = [
-        utterance("S0", "I give the floor to the distinguished delegation of Canada.", 0),
-        utterance("S1", "Thank you, Chair. Canada urges member states to accede to the convention.", 4),
-        utterance("S0", "Thank you, Canada. Peru, you have the floor.", 12),
-        utterance("S2", "Thank you, Chair. We support the protocol and its follow-up mechanism.", 16),
+    spec, meeting = _canada_and_peru_named("Brazil")
+    meeting += [
         utterance("S0", "Thanks, Peru. Le voy a dar un abracio.", 24),
         utterance("S3", "Muita ombro e o radio, residenche, solicita-mos a secreta de a unha calenda.", 29),
         utterance("S4", "Don't see that I must kill that dog, that I saw in realness today.", 36),

@@ -466,3 +466,19 @@ def test_a_short_name_with_an_echo_hyphenated_to_it_closing_the_thanks():
     assert named("I thank Chile-Lili.") == {(PREVIOUS, "Chile")}
     assert named("Chile-Lili, you have the floor.") == {(NEXT, "Chile")}
     assert named("I thank the Chile-based experts for their work on this.") == set()
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Le voy a dar la palabra a la delegación de México.", "Mexico"),
+    ("Vamos a ceder ahora la palabra a Perú.", "Peru"),
+    ("Vou passar a palavra ao Brasil.", "Brazil"),
+    ("Je vais donner la parole au Canada.", "Canada"),
+])
+def test_the_verbs_of_giving_in_the_futures_periphrasis_are_clear_calls(text, label):
+    """"Voy a dar la palabra", "vou passar a palavra", "je vais donner la parole": the infinitive
+    gives the floor as the present does, a clear call (only the floor's noun before the name had
+    caught them, as weakly as a garbled verb)."""
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico", "Brazil"]
+    cues = [c for c in find_cues(text, build_roster(spec)) if c.direction == NEXT]
+    assert [(c.label, c.weight) for c in cues] == [(label, 1.0)], cues
