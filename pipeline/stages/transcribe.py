@@ -498,10 +498,16 @@ WORD_MARGIN = 0.5
 EDGE_GAP_SECONDS = 1.0
 
 
+# The longest a word covers: beyond it, Whisper's timing held speech it did not hear (held-out
+# w9082: "Gracias, M-S-A-F-U-L-I-M-N-A-O", its last letter timed over 25 s of Peru's statement,
+# the chair's call and Argentina's statement). A word that long is a gap's worth of speech.
+LONGEST_WORD = GAP_SECONDS
+
+
 def uncovered(spans: list[tuple[float, float]], words: list[dict], minimum: float = GAP_SECONDS) -> list[tuple[float, float]]:
     """Stretches of ``spans`` at least ``minimum`` long that no word (widened by WORD_MARGIN
-    on each side) touches."""
-    covered = sorted((w["start"] - WORD_MARGIN, w["end"] + WORD_MARGIN) for w in words)
+    on each side, and covering :data:`LONGEST_WORD` at most) touches."""
+    covered = sorted((w["start"] - WORD_MARGIN, min(w["end"], w["start"] + LONGEST_WORD) + WORD_MARGIN) for w in words)
     gaps = []
     for start, end in spans:
         cursor = start
@@ -541,8 +547,22 @@ def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options:
             language, _ = choose_language(probabilities, languages, language, floor=0.0)
         added += _decode_chunk(model, audio_path, Chunk(start, end), language, options)["segments"]
     if added:
-        record = {**record, "segments": sorted(record["segments"] + added, key=lambda s: s["start"])}
+        starts = sorted(w["start"] for s in added for w in s["words"])
+        record = {**record, "segments": sorted([_clipped(s, starts) for s in record["segments"]] + added,
+                                               key=lambda s: s["start"])}
     return record
+
+
+def _clipped(segment: dict, starts: list[float]) -> dict:
+    """``segment`` with each word longer than :data:`LONGEST_WORD` ending where the first word
+    decoded again inside it starts (the speech it held was heard there), if one does."""
+    words = []
+    for w in segment["words"]:
+        inside = [t for t in starts if w["start"] < t < w["end"]] if w["end"] - w["start"] > LONGEST_WORD else []
+        words.append({**w, "end": round(max(inside[0], w["start"] + 0.1), 3)} if inside else w)
+    if words == segment["words"]:
+        return segment
+    return {**segment, "words": words, "end": max(w["end"] for w in words)}
 
 
 # A chunk whose speech is still mostly without words once its gaps were decoded again was decoded

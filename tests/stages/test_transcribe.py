@@ -33,6 +33,22 @@ def test_speech_no_word_covers_is_found():
     assert uncovered([(5.0, 22.0)], said[:3] + said[7:]) == [(5.0, 9.5), (14.4, 22.0)]
 
 
+def test_a_word_timed_over_speech_it_did_not_hear_leaves_that_speech_to_decode_again():
+    """Held-out w9082: "Gracias, M-S-A-F-U-L-I-M-N-A-O", its last letter timed from 184.8 to
+    210.1 s over Peru's statement, the chair's call and Argentina's statement, all lost. A word
+    covers two seconds at most; the speech past it is decoded again, and the long word ends where
+    the words found inside it begin. A word of ordinary length is untouched."""
+    from pipeline.stages.transcribe import _clipped, uncovered
+
+    said = [{"start": 180.2, "end": 180.8, "word": " Gracias,"}, {"start": 184.8, "end": 210.1, "word": "-O"}]
+    assert uncovered([(180.0, 210.5)], said) == [(181.3, 184.3), (187.3, 210.5)]
+    assert uncovered([(184.6, 187.0)], said) == []  # its first two seconds are its own
+    segment = {"start": 180.2, "end": 210.1, "text": "Gracias, -O", "words": said}
+    clipped = _clipped(segment, [181.0, 187.5, 190.0])
+    assert [w["end"] for w in clipped["words"]] == [180.8, 187.5] and clipped["end"] == 187.5
+    assert _clipped(segment, [212.0]) is segment
+
+
 def test_a_decode_that_leaves_most_of_its_speech_without_words_is_doubted():
     """A 23 s Portuguese statement detected as English came out as "And" and nothing else, even
     with its gap decoded again: a chunk whose speech is mostly without words is decoded again in
