@@ -97,8 +97,9 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
                 r"you(?:'re|\s+are)\s+(?:up|next)|(?:you\s+have|you've\s+got)\s+(?:up\s+to\s+|about\s+|another\s+|the\s+last\s+)?"
                 r"(?:[a-z\-]+\s+){1,4}minutes?|(?:you\s+(?:may|can)\s+(?:now\s+)?|please\s+)(?:proceed|begin|start)|"
                 r"(?:has|have|had)\s+(?:asked\s+for|requested)\s+the\s+floor)\b"), NEXT, 0.8),
-    # "X, please" / "X, go ahead" gives the floor; "Minister, please wait a moment" does not.
-    (re.compile(_BEFORE + r"(?:please|go\s+ahead)\b"
+    # "X, please" / "X, go ahead" gives the floor; "Minister, please wait a moment" does not. A
+    # sentence that is nothing else ("Mexico, please.") is a clear call (:func:`find_cues`).
+    (PLEASE := re.compile(_BEFORE + r"(?:please|go\s+ahead)\b"
                 r"(?!\s+(?:wait|hold|stop|bear|be\s+patient|give\s+us|allow|mute|stay|remain|keep|one\s+moment|"
                 r"a\s+moment|just\s+a|for\s+a))"), NEXT, 0.5),
     # ... and the name after them: "Go ahead, Mr. Gershanik", "You have the floor, Canada", "Vous
@@ -390,6 +391,16 @@ def _thanked_in_first_clause(match: re.Match, entry: Entry, ends: set[int], entr
     return found is entry
 
 
+NAME_WORDS = 3  # "Mexico", "Ms. Olsen", "Jasraj Nakamura", "delegation of Mexico"
+
+
+def _only_a_name_and(match: re.Match, sentence: str) -> bool:
+    """Whether the sentence is a name and the words of the call, nothing more ("Mexico, please.",
+    "Ms. Olsen, go ahead."): as clear a call as "Mexico, you have the floor"."""
+    return (match.start() == 0 and not sentence[match.end():].strip(" .!")
+            and len(match.group("before").split()) <= NAME_WORDS)
+
+
 def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     """All cues in one utterance's text, most specific first."""
     folded = fold(text)
@@ -417,8 +428,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     if following and following.label == entry.label:
                         entry, score = None, 0.0  # "Thank you very much, here. Colombia will come as the report."
                 if entry is not None:
-                    cues.append(Cue(direction, entry.label, match.group(0).strip(), weight, score,
-                                    act=pattern not in _WEAK))
+                    alone = pattern is PLEASE and _only_a_name_and(match, sentence)
+                    cues.append(Cue(direction, entry.label, match.group(0).strip(), CLEAR_CALL if alone else weight,
+                                    score, act=pattern not in _WEAK))
         for pattern, weight, max_skip in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries, max_skip)

@@ -482,3 +482,17 @@ def test_the_verbs_of_giving_in_the_futures_periphrasis_are_clear_calls(text, la
     spec.participants.delegations += ["Mexico", "Brazil"]
     cues = [c for c in find_cues(text, build_roster(spec)) if c.direction == NEXT]
     assert [(c.label, c.weight) for c in cues] == [(label, 1.0)], cues
+
+
+def test_a_sentence_that_is_only_a_name_and_please_is_a_clear_call():
+    """Held-out w9083 (merged voices): "I thank Chile. Mexico, please." heard as "I thank you, Lee.
+    Mexico, please.": "X, please" weighs a bare name's 0.5, less than the voice Mexico shares
+    with Chile, and Mexico's statement went to Chile. A sentence that is a name and the call and
+    nothing more is as clear as "Mexico, you have the floor"; inside a longer sentence it stays weak."""
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Mexico"]
+    entries = build_roster(spec)
+    weights = lambda text: [(c.label, c.weight) for c in find_cues(text, entries) if c.direction == NEXT]
+    assert weights("I thank you, Lee. Mexico, please.") == [("Mexico", 0.9)]
+    assert weights("Thank you. Mexico, go ahead.") == [("Mexico", 0.9)]
+    assert weights("We thank Mexico, please note the date.") == [("Mexico", 0.5)]
