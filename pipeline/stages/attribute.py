@@ -831,13 +831,18 @@ def one_speaker_per_sentence(turns: list[Utterance]) -> None:
     our experience. and you are made up" | "of a next-indistinguish delegation of Chile." is the
     chair's "Thank you, Barbados. Up next is ... Chile." begun inside Barbados's voice (merge
     mends such a cut by the voices alone only up to three words, :func:`pipeline.stages.merge.
-    _mend_split_sentences`; here the labels say who spoke). A turn is never emptied. In place."""
+    _mend_split_sentences`; here the labels say who spoke). Only a sentence with no clause
+    break: at a comma (or semicolon, colon) one speaker may stop and another begin in what ASR
+    wrote as one sentence (a statement cut off, "… for judges. Police and prosecutors, we now
+    move" | "to the last item, the closing remarks."). A turn is never emptied. In place."""
     for t in range(1, len(turns)):
         a, b = turns[t - 1], turns[t]
         if a.attribution == b.attribution or not unfinished(a, b):
             continue
         opened = sentence_starts(a)[-1]  # a's unfinished sentence begins here
         closed = (sentence_starts(b)[1:2] or [len(b.words)])[0]  # b finishes it here
+        if any(w.word.strip().endswith((",", ";", ":")) for w in a.words[opened:] + b.words[:closed - 1]):
+            continue  # a clause break in it may be where one stopped and the other began
         if opened and len(a.words) - opened < closed:
             part, a.words = a.words[opened:], a.words[:opened]
             b.words = part + b.words

@@ -844,7 +844,8 @@ def test_a_sentence_run_from_one_labels_turn_into_anothers_goes_to_who_says_most
     Chile." began inside Barbados's voice and was heard as one sentence, "... ready to share our
     experience. and you are made up" | "of a next-indistinguish delegation of Chile-Lili.": its
     first five words stayed Barbados's, unflagged (1.7 s). The labels decided, such a sentence goes
-    whole to the one who says most of it, either way; a pause or a full stop between keeps each."""
+    whole to the one who says most of it, either way; a pause, a full stop or a comma between
+    keeps each (a statement cut off at a comma, the chair going on)."""
     from pipeline.stages.attribute import one_speaker_per_sentence
 
     def turns(first: str, second: str, gap: float = 0.1):
@@ -866,6 +867,8 @@ def test_a_sentence_run_from_one_labels_turn_into_anothers_goes_to_who_says_most
 
     for said in (turns("We are ready to share our experience. and you are made up",
                        "of a next-indistinguish delegation of Chile.", gap=1.0),
+                 turns("We call for training mechanisms for judges. Police and prosecutors, we now move",
+                       "to the last item, the closing remarks."),
                  turns("We are ready to share our experience.", "and a next-indistinguish delegation of Chile.")):
         before = [t.text for t in said]
         one_speaker_per_sentence(said)
