@@ -35,7 +35,7 @@ from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, ut
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT, VOCATIVE_WORDS, Cue, best_entry,
                             calls_unheard, chair_acts, cues_to_the_unnamed, find_cues, manages_the_floor,
                             named_by, thanks_unnamed)
-from pipeline.text.utterances import NO_PAUSE, ends_sentence, sentence_starts, split_at, text_of
+from pipeline.text.utterances import NO_PAUSE, ends_sentence, hand_over, run_on, sentence_starts, split_at, text_of
 from pipeline.text.report import COURTESY, INTRODUCTION
 from pipeline.text.languages import languages_of
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
@@ -561,14 +561,15 @@ def last_unnamed_votes(turns: list[Utterance], cues_of: list[list[Cue]], labels:
     # named by their acts. A voice heard in one substantial turn only may be a piece diarization
     # cut from a named one (held-out w9071: four seconds of Mr. Morrison's); one that recurs is
     # someone's own.
-    recurring = Counter(t.speaker for t, act in zip(turns, acts) if not act and len(t.words) >= MIN_TARGET_WORDS)
+    substantial = [not act and len(t.words) >= MIN_TARGET_WORDS for t, act in zip(turns, acts)]
+    recurring = Counter(t.speaker for t, keep in zip(turns, substantial) if keep)
     named = {t.speaker for t, vote, act in zip(turns, votes, acts)
              if act or any(_named_as(vote, name, (NEXT, SELF, PREVIOUS)) for name in vote)}
     never_named = {voice for voice, count in recurring.items() if count >= 2} - named
     if len(never_named) == 1:
         voice = never_named.pop()
         for i, turn in enumerate(turns):
-            if turn.speaker == voice and not acts[i] and len(turn.words) >= MIN_TARGET_WORDS:
+            if turn.speaker == voice and substantial[i]:
                 votes[i][left[0]].append(Evidence(kind=f"{UNCLAIMED}:{left[0]}", time=turn.start, weight=VOCATIVE_WEIGHT,
                                                   phrase=f"the one voice nothing names ({voice}), the one name never heard"))
     return set(left)
@@ -839,20 +840,13 @@ def one_speaker_per_sentence(turns: list[Utterance]) -> None:
         a, b = turns[t - 1], turns[t]
         if a.attribution == b.attribution or not unfinished(a, b):
             continue
-        opened = sentence_starts(a)[-1]  # a's unfinished sentence begins here
-        closed = (sentence_starts(b)[1:2] or [len(b.words)])[0]  # b finishes it here
+        opened, closed = run_on(a, b)
         if any(w.word.strip().endswith((",", ";", ":")) for w in a.words[opened:] + b.words[:closed - 1]):
             continue  # a clause break in it may be where one stopped and the other began
         if opened and len(a.words) - opened < closed:
-            part, a.words = a.words[opened:], a.words[:opened]
-            b.words = part + b.words
+            hand_over(a, b, opened, closed, forward=True)
         elif closed < len(b.words) and closed < len(a.words) - opened:
-            part, b.words = b.words[:closed], b.words[closed:]
-            a.words = a.words + part
-        else:
-            continue
-        a.end, b.start = a.words[-1].end, b.words[0].start  # the outer edges keep their widening
-        a.text, b.text = text_of(a.words), text_of(b.words)
+            hand_over(a, b, opened, closed, forward=False)
 
 
 def _corrected(turns: list[Utterance], corrections: Corrections, labels: list[str],

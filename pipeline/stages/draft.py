@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from pipeline.artifacts import Utterance
-from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
 from pipeline.text.agenda import adopts_the_order_of_business
+from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
 from pipeline.text.decisions import ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, decides, puts_to_the_meeting
 from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
 
@@ -197,7 +197,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     runs = [s in edges or procedural(s, spec, entries) for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
-    titles = [item.title for item in spec.order_of_business.items]
+    titles = [item.title for item in items]
     return {s for s in edges if not substantive(s, entries, titles)} | {s for s in said if GIVES_TIME.search(fold(s))}
 
 

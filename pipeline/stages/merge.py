@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline.artifacts import Diarization, Transcription, Turn, Utterance, Word
-from pipeline.text.utterances import NO_PAUSE, ends_sentence, text_of
+from pipeline.text.utterances import NO_PAUSE, ends_sentence, hand_over, run_on, text_of
 
 
 @dataclass
@@ -130,32 +130,19 @@ def _mend_split_sentences(utterances: list[Utterance], sliver: float) -> list[Ut
         if a.speaker == b.speaker or ends_sentence(a.words[-1]) or b.start - a.end > NO_PAUSE:
             i += 1
             continue
-        tail = len(a.words)  # a's unfinished sentence: words after its last full stop
-        while tail > 0 and not ends_sentence(a.words[tail - 1]):
-            tail -= 1
-        head = next((k + 1 for k, w in enumerate(b.words) if ends_sentence(w)), len(b.words))
+        tail, head = run_on(a, b)  # a's unfinished sentence from its last full stop; b's part of it
         moving_tail = len(a.words) - tail <= head
         part = a.words[tail:] if moving_tail else b.words[:head]
         if len(part) > FRAGMENT_WORDS or part[-1].end - part[0].start > sliver:
             i += 1
             continue
-        if moving_tail:
-            a.words, b.words = a.words[:tail], part + b.words
-            b.start = part[0].start
-            if a.words:
-                a.end = a.words[-1].end
-            else:
-                del utterances[i]
-                continue
+        hand_over(a, b, tail, head, forward=moving_tail)
+        if not a.words:
+            del utterances[i]
+        elif not b.words:
+            del utterances[i + 1]
         else:
-            a.words, b.words = a.words + part, b.words[head:]
-            a.end = part[-1].end
-            if b.words:
-                b.start = b.words[0].start
-            else:
-                del utterances[i + 1]
-                continue
-        i += 1
+            i += 1
     return utterances
 
 

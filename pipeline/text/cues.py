@@ -27,8 +27,6 @@ _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
 _DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
 _LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
 
-# The verbs of giving come in the future's periphrasis too ("Le voy a dar la palabra a Chile", "Vou
-# passar a palavra ao Brasil", "Je vais donner la parole au Canada").
 # Adverbs a chair puts between the verb of giving and its object ("I'll now give the floor to",
 # "damos ahora la palabra a", "passo agora a palavra", "je donne maintenant la parole à").
 _NOW = r"(?:(?:now|then|next|also|again|ahora|entonces|nuevamente|seguidamente|a\s+continuacion|agora|entao|" \
@@ -136,6 +134,8 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"\b(?:(?:el|la)\s+siguiente\s+(?:orador|oradora|intervencion|en\s+la\s+lista)\s+(?:es\s+|sera\s+)?"
                 r"(?:de\s+)?|a\s+continuacion\s*,?\s+(?:tiene\s+la\s+palabra\s+)?|^seguidamente\s*,?\s+|"
                 r"tiene\s+el\s+uso\s+de\s+la\s+palabra\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    # The verbs of giving, here and below, come in the future's periphrasis too ("Vou passar a
+    # palavra ao Brasil", "Le voy a dar la palabra a Chile", "Je vais donner la parole au Canada").
     (re.compile(r"\b(?:passo|passamos|dou|damos|concedo|concedemos|ofereco|oferecemos|passar|dar|conceder|oferecer)\s+" + _NOW + r"a\s+palavra\s+"
                 + _NOW + _PT + r"(?P<after>.{0,60})"), NEXT, 1.0),
     (re.compile(r"\bla\s+parole\s+est\s+(?:maintenant\s+)?" + _FR + r"(?P<after>.{0,60})"), NEXT, 1.0),

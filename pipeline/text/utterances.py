@@ -37,3 +37,24 @@ def split_at(utterance: Utterance, index: int) -> tuple[Utterance, Utterance]:
     second = dataclasses.replace(utterance, words=tail, start=tail[0].start, end=tail[-1].end,
                                  text=text_of(tail), evidence=list(utterance.evidence))
     return first, second
+
+
+def run_on(before: Utterance, after: Utterance) -> tuple[int, int]:
+    """For a sentence ``before`` leaves open and ``after`` finishes: where it begins among
+    ``before``'s words, and where it ends among ``after``'s (the index just past its last word)."""
+    return sentence_starts(before)[-1], (sentence_starts(after)[1:2] or [len(after.words)])[0]
+
+
+def hand_over(before: Utterance, after: Utterance, opened: int, closed: int, forward: bool) -> None:
+    """Give a run-on sentence (:func:`run_on`) whole to one side: ``before``'s part of it to
+    ``after`` (``forward``), else ``after``'s part to ``before``. The edges between them follow
+    the words; the outer edges stay. A side may be left without words. In place."""
+    if forward:
+        before.words, after.words = before.words[:opened], before.words[opened:] + after.words
+    else:
+        before.words, after.words = before.words + after.words[:closed], after.words[closed:]
+    if before.words:
+        before.end = before.words[-1].end
+    if after.words:
+        after.start = after.words[0].start
+    before.text, after.text = text_of(before.words), text_of(after.words)
