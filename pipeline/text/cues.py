@@ -401,6 +401,18 @@ def _only_a_name_and(match: re.Match, sentence: str) -> bool:
             and len(match.group("before").split()) <= NAME_WORDS)
 
 
+def _a_name_then_a_pause(sentence: str, ends: set[int]) -> bool:
+    """Whether "I think" is followed by a clause break within a name's words ("I think Emma Yazzie,
+    the next question goes to ..." for "I thank Ms. Yazzie."): thanks, however long the sentence
+    the ASR ran on; an opinion ("I think the committee should ...") runs on without one. The
+    sentence opens the utterance: its word indices are the text's."""
+    match = I_THINK.match(sentence)
+    if match is None:
+        return False
+    start = len(sentence[:match.start("after")].split())
+    return any(start + k in ends for k in range(NAME_WORDS))
+
+
 def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     """All cues in one utterance's text, most specific first."""
     folded = fold(text)
@@ -413,7 +425,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         for pattern, direction, weight in PATTERNS:
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
-            if (pattern is I_THINK and len(sentence.split()) > VOCATIVE_WORDS
+            if (pattern is I_THINK and len(sentence.split()) > VOCATIVE_WORDS and not _a_name_then_a_pause(sentence, ends)
                     or pattern is FLOOR_TO and any(c.direction == NEXT for c in cues[before:])):
                 continue
             for match in pattern.finditer(sentence):
@@ -455,9 +467,12 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                    if not _next_to_the_floor(sentence, label, entries)
                    or (label not in called_clearly and _thanked_at_once(sentence, label, entries))}
         # "I'm Mr. Amara, your turn." (for "Now Mr. Abara. Go ahead."): a name the sentence gives
-        # the floor to is addressed, not introducing itself.
+        # the floor to is addressed, not introducing itself. "Thank you very much, I'm Gordon
+        # Dhaliwal." (the "Chair" after the thanks lost): the thanks' window reached the speaker's
+        # own name; nobody is thanked.
+        selves = {c.label for c in cues[before:] if c.direction == SELF}
         cues[before:] = [c for c in cues[before:]
-                         if not (c.direction == PREVIOUS and c.label in given - reached)
+                         if not (c.direction == PREVIOUS and c.label in (given - reached) | selves)
                          and not (c.direction == NEXT and c.label in reached)
                          and not (c.direction == SELF and c.label in given)]
         # One call matched by two patterns ("give the floor to Umarov", "floor to Umarov") is one

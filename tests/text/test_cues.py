@@ -496,3 +496,27 @@ def test_a_sentence_that_is_only_a_name_and_please_is_a_clear_call():
     assert weights("I thank you, Lee. Mexico, please.") == [("Mexico", 0.9)]
     assert weights("Thank you. Mexico, go ahead.") == [("Mexico", 0.9)]
     assert weights("We thank Mexico, please note the date.") == [("Mexico", 0.5)]
+
+
+def test_thanks_that_reach_the_speakers_own_name_thank_nobody():
+    """Held-out w9061: "Thank you very much, Chair. I'm Gordon Dhaliwal." heard as "Thank you very
+    much, I'm Gordon Dhaliwal.": the thanks' window passed over "I'm" to the member's own name and
+    thanked him for the chair's call before; his statement went to the chair. A name the sentence
+    introduces as the speaker's is not thanked."""
+    entries = _members("Gordon Dhaliwal", "Helen Abara")
+    cues = lambda text: {(c.direction, c.label) for c in find_cues(text, entries)}
+    assert cues("Thank you very much, I'm Gordon Dhaliwal. The numbers do not match.") == {(SELF, "Gordon Dhaliwal")}
+    assert cues("Thank you very much, Ms. Abara. I'm Gordon Dhaliwal.") == {(PREVIOUS, "Helen Abara"),
+                                                                            (SELF, "Gordon Dhaliwal")}
+
+
+def test_i_think_a_name_then_a_pause_is_thanks_in_a_long_sentence():
+    """Held-out w9081: "I thank Ms. Yazzie. The next question goes to Mr. Umarov." heard as one
+    sentence, "I think Emma Yazzie, the next question don't reveal you wrong.": "I think" counted
+    as thanks only in a sentence as short as a vocative's, so nothing named Ms. Yazzie's turn. A
+    name and a clause break right after "I think" is thanks at any length; an opinion is not."""
+    entries = _members("Tom Yazzie", "Julie Zielinski")
+    cues = lambda text: {(c.direction, c.label) for c in find_cues(text, entries)}
+    assert cues("I think Emma Yazzie, the next question don't reveal you wrong.") == {(PREVIOUS, "Tom Yazzie")}
+    assert cues("I think MS, Julie Zielinski, let's hear from the minister on that.") == {(PREVIOUS, "Julie Zielinski")}
+    assert cues("I think Yazzie is right about the budget and the figures, Chair.") == set()
