@@ -92,7 +92,7 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
     while queue:
         utterance = queue.pop()
         if may_announce(utterance):
-            number = announced(utterance.text, ITEM_PATTERNS, titles, item or 0)
+            number = _opens(utterance.text, titles, item or 0)
             if number and number > (item or 0):
                 cut = _announcement_clause(utterance, number, titles, item or 0)
                 if cut:  # what comes before the announcing clause closes the current item
@@ -124,6 +124,17 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
         utterance.item, utterance.block = item, block
         utterances.append(utterance)
     return utterances
+
+
+def _opens(text: str, titles: list[str], current: int) -> int | None:
+    """The item ``text`` announces (:func:`pipeline.text.agenda.announced`); before any item, also
+    the first item by its title alone: the chair reading out the heading after the call to order,
+    its "Item one" lost ("I call this meeting to order. I don't worry, adoption of the agenda."),
+    can only be opening it."""
+    number = announced(text, ITEM_PATTERNS, titles, current)
+    if number is None and current == 0 and title_hit(fold(text), titles) == 1:
+        return 1
+    return number
 
 
 def _split_spanning(utterance: Utterance, at: int) -> tuple[Utterance, Utterance]:
@@ -182,8 +193,8 @@ def _announcement_clause(utterance: Utterance, number: int, titles: list[str], c
         if start < MIN_HEAD_WORDS:
             break
         opening = max(k for k in sentences if k <= start)  # the sentence the cut falls in
-        if (announced(text_of(words[start:]), ITEM_PATTERNS, titles, current) == number
-                and not announced(text_of(words[:start]), ITEM_PATTERNS, titles, current)
+        if (_opens(text_of(words[start:]), titles, current) == number
+                and not _opens(text_of(words[:start]), titles, current)
                 and not ANNOUNCE.search(fold(text_of(words[opening:start])))):
             return start
     return 0

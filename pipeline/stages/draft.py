@@ -166,7 +166,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     the last other speaker, but in an item of closing remarks), or the first of an
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
-    de Brasil"); and any that gives a speaker time (:data:`GIVES_TIME`), substance or not."""
+    de Brasil"); and any that gives a speaker time (:data:`GIVES_TIME`), or is a short one at an
+    edge naming the speaker beyond it, substance or not."""
     from pipeline.text.cues import VOCATIVE_WORDS, manages_the_floor, mentioned
 
     u = utterances[index]
@@ -198,7 +199,15 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
     titles = [item.title for item in items]
-    return {s for s in edges if not substantive(s, entries, titles)} | {s for s in said if GIVES_TIME.search(fold(s))}
+    # A short sentence at the edge naming the speaker on the other side of it calls or thanks
+    # them, whatever stems ASR put around the name ("Now I'm asked, Olsen, your head." for "Now
+    # Ms. Olsen. Go ahead.", right before Ms. Olsen speaks).
+    beside = [(said[-1], utterances[index + 1]) if said and index + 1 < len(utterances) else None,
+              (said[0], utterances[index - 1]) if said and index else None]
+    named = {s for s, other in filter(None, beside) if len(s.split()) <= VOCATIVE_WORDS
+             and other.attribution != u.attribution and other.attribution in mentioned(s, entries)}
+    return ({s for s in edges if not substantive(s, entries, titles)} | named
+            | {s for s in said if GIVES_TIME.search(fold(s))})
 
 
 # The time a chair gives a speaker, in the four languages ("you have five minutes", "mustn't you

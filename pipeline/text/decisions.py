@@ -44,7 +44,9 @@ DECIDED = re.compile(r"\bit\s+is\s+(?:(?!not\b|never\b|yet\b)[a-z']+\s+)?(?:deci
                      r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b|"
                      # "Así queda decidido." heard as "Así que la decidimos.": "así" and a form of
                      # "decidir" closing the clause, at most two words between
-                     r"\b(?:asi|assim)\s+(?:[a-z]+\s+){0,2}decid(?:ido|ida|imos|e)\s*(?:[.;!]|$)")
+                     r"\b(?:asi|assim)\s+(?:[a-z]+\s+){0,2}decid(?:ido|ida|imos|e)\s*(?:[.;!]|$)|"
+                     # "It is so decided." heard as "It is a decision.": the noun closing the clause
+                     r"\bit\s+is\s+(?:so\s+|a\s+)?decision\s*(?:[.;!]|$)")
 
 # The same decisions as a whole clause sounds ("It is a great, it is a great," for "Is it
 # agreed? It is agreed."): compared by :func:`sound_key`, exactly, so no cut-off is needed.

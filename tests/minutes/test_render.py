@@ -173,6 +173,8 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     ("It is a breed of its own.", False),
     ("Así que la decidimos.", True),             # held-out Spanish chair (seed 9012): "Así queda decidido."
     ("Así que decidimos apoyar la propuesta.", False),  # a delegation's account, not a decision
+    ("It is a decision.", True),                 # held-out w9073: "It is so decided."
+    ("It is a decision for the Council to take.", False),
 ])
 def test_a_decision_is_heard_by_its_shape_when_its_words_are_misheard(text, decided):
     from pipeline.text.decisions import decides
@@ -587,3 +589,27 @@ def test_the_question_put_to_the_meeting_is_heard_by_sound():
     ]
     minutes = draft(align(attribute(said, spec), spec), spec)
     assert minutes.items[0].decision == "adopted"
+
+
+def test_a_short_edge_sentence_naming_the_speaker_beside_it_runs_the_meeting():
+    """Held-out w9071: "Now Ms. Olsen. Go ahead." heard as "Now I'm asked, Olsen, your head.",
+    right before Ms. Olsen answered, was drafted as the chair's remark ("asked" holds the stem
+    "ask"). A short sentence at the edge of the chair's turn naming the speaker beyond that edge
+    calls or thanks them, whatever else ASR made of it; a long one, or one naming someone else,
+    is read for substance as before."""
+    from pipeline.stages.draft import floor_edges
+    from pipeline.text.roster import build_roster
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    entries = build_roster(spec)
+    said = [
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 0),
+        utterance("S0", "Thank you, Canada, we must ask. Now I'm asked, Peru, your head.", 10),
+        utterance("S3", "Thank you, Chair. Peru supports the proposal and its follow-up mechanism.", 20),
+        utterance("S0", "We must ask for support. Chile urges the working group to meet before the Assembly.", 30),
+        utterance("S4", "Gracias, Presidente. Chile apoya la propuesta de la Secretaría.", 40),
+    ]
+    for u, label in zip(said, ("Canada", "Chair", "Peru", "Chair", "Chile")):
+        u.attribution = label
+    assert floor_edges(said, 1, entries, spec) == {"Thank you, Canada, we must ask.", "Now I'm asked, Peru, your head."}
+    assert floor_edges(said, 3, entries, spec) == set()  # names nobody beside it; names Chile, but too long

