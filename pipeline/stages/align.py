@@ -130,9 +130,13 @@ def _opens(text: str, titles: list[str], current: int) -> int | None:
     """The item ``text`` announces (:func:`pipeline.text.agenda.announced`); before any item, also
     the first item by its title alone: the chair reading out the heading after the call to order,
     its "Item one" lost ("I call this meeting to order. I don't worry, adoption of the agenda."),
-    can only be opening it."""
+    can only be opening it. So can the chair putting a question to the meeting, or stating a
+    decision, before any item, when the first is the adoption of the order of business: that is
+    what a meeting decides first ("We will not receive to have not shown up the agenda. Is it a
+    treat? Is it a treat?" for "We'll now proceed to Adoption of the agenda. Is it agreed? ...")."""
     number = announced(text, ITEM_PATTERNS, titles, current)
-    if number is None and current == 0 and title_hit(fold(text), titles) == 1:
+    if number is None and current == 0 and (title_hit(fold(text), titles) == 1 or (
+            titles and adopts_the_order_of_business(titles[0]) and (puts_to_the_meeting(text) or decides(text)))):
         return 1
     return number
 

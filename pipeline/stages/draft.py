@@ -181,7 +181,10 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
         # An item's opening, up to the floor given in it: its announcement, however ASR heard
         # it ("I don't know. Questions? Tell me this to all the main estimates. Ken McKinnon,
         # you've had five minutes." after the adoption, the item's number lost).
-        given = next((k for k, s in enumerate(said) if manages_the_floor(s, entries)), 0)
+        # With no floor given in the turn (the call came in another voice: "Let's all come to the
+        # next item. Questions to the ladies come to the next unit." then "Pierre Brunelle, you
+        # have the floor."), the whole turn opens the item; substance still stays (below).
+        given = next((k for k, s in enumerate(said) if manages_the_floor(s, entries)), len(said) - 1)
         edges |= set(said[:given + 1])
     items = spec.order_of_business.items
     if (u.item is not None and 0 < u.item <= len(items) and not closes(items[u.item - 1].title)

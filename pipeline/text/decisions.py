@@ -42,9 +42,10 @@ DECIDED = re.compile(r"\bit\s+is\s+(?:(?!not\b|never\b|yet\b)[a-z']+\s+)?(?:deci
                      r"(?:aprobad[oa]|decidido|acordado)\b|\basi\s+(?:se\s+)?(?:acuerda|queda\s+decidido)\b|"
                      r"\b(?:es|son)\s+aprobad[oa]s?\b|\b(?:est|sont)\s+adoptee?s?\b|\bil\s+en\s+est\s+ainsi\s+decide\b|"
                      r"\b(?:e|fica|foi)\s+aprovad[oa]\b|\bassim\s+(?:fica\s+)?decidido\b|"
-                     # "Así queda decidido." heard as "Así que la decidimos.": "así" and a form of
-                     # "decidir" closing the clause, at most two words between
-                     r"\b(?:asi|assim)\s+(?:[a-z]+\s+){0,2}decid(?:ido|ida|imos|e)\s*(?:[.;!]|$)|"
+                     # "Así queda decidido." heard as "Así que la decidimos." or "Así que me ha
+                     # decidido.": "así" and a form of "decidir" closing the clause, "queda" heard
+                     # as three words at most between
+                     r"\b(?:asi|assim)\s+(?:[a-z]+\s+){0,3}decid(?:ido|ida|imos|e)\s*(?:[.;!]|$)|"
                      # "It is so decided." heard as "It is a decision.": the noun closing the clause
                      r"\bit\s+is\s+(?:so\s+|a\s+)?decision\s*(?:[.;!]|$)")
 

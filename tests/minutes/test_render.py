@@ -173,6 +173,7 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     ("It is a breed of its own.", False),
     ("Así que la decidimos.", True),             # held-out Spanish chair (seed 9012): "Así queda decidido."
     ("Así que decidimos apoyar la propuesta.", False),  # a delegation's account, not a decision
+    ("Así que me ha decidido.", True),           # held-out w9092: "Así queda decidido."
     ("It is a decision.", True),                 # held-out w9073: "It is so decided."
     ("It is a decision for the Council to take.", False),
 ])
@@ -613,3 +614,29 @@ def test_a_short_edge_sentence_naming_the_speaker_beside_it_runs_the_meeting():
         u.attribution = label
     assert floor_edges(said, 1, entries, spec) == {"Thank you, Canada, we must ask.", "Now I'm asked, Peru, your head."}
     assert floor_edges(said, 3, entries, spec) == set()  # names nobody beside it; names Chile, but too long
+
+
+def test_an_items_opening_with_no_floor_in_it_is_no_remark_to_its_end():
+    """Held-out w9091: "Let us turn to the next item, Questions to the Minister on the main
+    estimates." heard as "Let's all come to the next item. Questions to the ladies come to the next
+    unit.", the call after it in another voice: the garbled title was drafted as the chair's
+    remark, the item's opening counted only to its first sentence when no floor is given in it.
+    It runs to the turn's end; what has substance in it is still a remark."""
+    from pipeline.stages.draft import floor_edges
+    from pipeline.text.roster import build_roster
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    spec.order_of_business.items[1].title = "Questions to the Minister on the main estimates"
+    entries = build_roster(spec)
+    said = [
+        utterance("S0", "Is it agreed? It is agreed.", 0),
+        utterance("S0", "Let's all come to the next item. Questions to the ladies come to the next unit. "
+                        "We must strengthen cooperation on cybercrime.", 10),
+        utterance("S1", "Canada, you have the floor.", 20),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 30),
+    ]
+    for u, item in zip(said, (1, 2, 2, 2)):
+        u.attribution, u.item = ("Canada" if u.speaker == "S2" else "Chair"), item
+    edges = floor_edges(said, 1, entries, spec)
+    assert {"Let's all come to the next item.", "Questions to the ladies come to the next unit."} <= edges
+    assert "We must strengthen cooperation on cybercrime." not in edges

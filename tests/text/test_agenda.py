@@ -178,7 +178,7 @@ def test_an_item_opening_a_sentence_mid_utterance_starts_there():
     assert not puts_to_the_meeting("Is it clear? It was not.")
 
 
-def test_before_any_item_the_first_items_title_alone_opens_it():
+def test_before_any_item_the_first_items_title_or_a_question_put_opens_it():
     """Held-out w9081: "I call this meeting to order. Item one, adoption of the agenda. Is it
     agreed? It is agreed." heard as "... I don't worry, adoption of the agenda. Is it a breed? Is it
     a breed?": no number, no verb of announcing, so item 1 had no words and its adoption was not
@@ -198,6 +198,23 @@ def test_before_any_item_the_first_items_title_alone_opens_it():
     assert [(u.item, u.text) for u in align(meeting, spec)][:2] == [
         (None, "Good morning, everyone. I call this meeting to order. I don't worry,"),
         (1, "adoption of the agenda. Is it a breed? Is it a breed?")]
+    # Held-out w9091: "We'll now proceed to Adoption of the agenda. Is it agreed? It is agreed." heard
+    # as "We will not receive to have not shown up the agenda. Is it a treat? Is it a treat?", and
+    # "Let us turn to the next item, Questions to ..." as "Let's all come to the next item.": the
+    # next item counted from none was item 1, and the whole meeting stayed there (1 % of it right).
+    # A question put to the meeting before any item is the order of business's, when that comes first.
+    said = ["Good morning, everyone. I call this meeting to order. We will not receive to have not shown up the "
+            "agenda. Is it a treat? Is it a treat?", "Let's all come to the next item. Questions to the ladies.",
+            "Canada, you have the floor."]
+    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
+    for u in meeting:
+        u.attribution = "Chair"
+    assert [(u.item, u.text) for u in align(meeting, spec)][:3] == [
+        (None, "Good morning, everyone. I call this meeting to order. We will not receive to have not shown up the agenda."),
+        (1, "Is it a treat? Is it a treat?"), (2, said[1])]
+    reports = _three_items(["Report of the Secretariat", "Questions to the Minister on the main estimates",
+                            "Committee business"])
+    assert [u.item for u in align(meeting, reports)][:2] == [None, 1]  # no adoption first: "the next item" is 1
     other = [utterance("S0", "I call this meeting to order. The questions to the minister on the main estimates "
                              "are for this afternoon.", 0)]
     other[0].attribution = "Chair"
