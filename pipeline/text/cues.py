@@ -87,7 +87,10 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (re.compile(r"\b(?:i\s+)?(?:now\s+)?(?:recogni[sz]e|invite|call\s+(?:up)?on)\s+" + _HONORIFIC
                 + _DELEGATION + r"(?P<after>.{0,60})"), NEXT, 0.9),
     (re.compile(_BEFORE + r"(?:you\s+have|has|have|you(?:'re|\s+are)\s+on)\s+the\s+floor\b"), NEXT, 1.0),
-    (_weak(_BEFORE + r"the\s+floor\s+is\s+(?:now\s+)?yours\b"), NEXT, VOCATIVE_WEIGHT),
+    # "X, the floor is yours" is as weak as a bare name inside a longer sentence (a member's
+    # statement diarized into the chair's voice may follow it); a sentence that is nothing else
+    # ("Jamaica, the floor is yours.") is a clear call and a chair's act (:func:`find_cues`).
+    (YOURS := _weak(_BEFORE + r"the\s+floor\s+is\s+(?:now\s+)?yours\b"), NEXT, VOCATIVE_WEIGHT),
     # Words that hand the floor to the name before them, and say nothing else: "Mexico, over to
     # you", "Canada, it's your turn", "Peru, you have five minutes", "Mexico, you may proceed",
     # "The United States has asked for the floor".
@@ -233,9 +236,11 @@ MIN_SKELETON = 3  # "care" and "Carrier" share the skeleton "cr": two consonants
 
 
 def _phonetic(phrase: str, window: str) -> float:
-    """Similarity of consonant skeletons (:func:`skeleton`), when the name has enough of them."""
+    """Similarity of consonant skeletons (:func:`skeleton`), when the name and the words heard
+    both have enough of them: "Mr." (``mr``) is no sound of "Nakamura" (``nkmr``)."""
     a, b = skeleton(phrase), skeleton(window)
-    return PHONETIC_WEIGHT * fuzz.ratio(a, b) if len(a.replace(" ", "")) >= MIN_SKELETON else 0.0
+    enough = min(len(a.replace(" ", "")), len(b.replace(" ", ""))) >= MIN_SKELETON
+    return PHONETIC_WEIGHT * fuzz.ratio(a, b) if enough else 0.0
 
 
 GENITIVES = {"of", "de", "do", "da", "du", "des"}  # "the delegation of", "la delegación de", "délégation du"
@@ -396,7 +401,8 @@ NAME_WORDS = 3  # "Mexico", "Ms. Olsen", "Jasraj Nakamura", "delegation of Mexic
 
 def _only_a_name_and(match: re.Match, sentence: str) -> bool:
     """Whether the sentence is a name and the words of the call, nothing more ("Mexico, please.",
-    "Ms. Olsen, go ahead."): as clear a call as "Mexico, you have the floor"."""
+    "Ms. Olsen, go ahead.", "Jamaica, the floor is yours."): as clear a call as "Mexico, you have
+    the floor"."""
     return (match.start() == 0 and not sentence[match.end():].strip(" .!")
             and len(match.group("before").split()) <= NAME_WORDS)
 
@@ -440,9 +446,9 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     if following and following.label == entry.label:
                         entry, score = None, 0.0  # "Thank you very much, here. Colombia will come as the report."
                 if entry is not None:
-                    alone = pattern is PLEASE and _only_a_name_and(match, sentence)
+                    alone = pattern in (PLEASE, YOURS) and _only_a_name_and(match, sentence)
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), CLEAR_CALL if alone else weight,
-                                    score, act=pattern not in _WEAK))
+                                    score, act=alone or pattern not in _WEAK))
         for pattern, weight, max_skip in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries, max_skip)
@@ -503,9 +509,13 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
 # Someone invited to take the floor, in the four languages: a call whatever the name ("I now invite
 # my maidos to take the floor", "I am invited and I must take the floor" for "I now invite Barbados
 # to take the floor", "Invito a la mera nación de mi guay a tomar la palabra"); a member's "I
-# would like to take the floor" is not one.
+# would like to take the floor" is not one. So is someone's "to take the floor" closing the
+# sentence ("Surprised to take the floor." for "I now invite Mr. Lapointe to take the floor."),
+# but after a verb of wishing or asking.
 TAKE_THE_FLOOR = re.compile(
-    r"\b(?:you(?:'ll|\s+will|\s+may|\s+can)?|please)\s+take\s+the\s+floor\b|"
+    r"\b(?:you(?:'ll|\s+will|\s+may|\s+can|\s+must|\s+should)?|please)\s+take\s+the\s+floor\b|"
+    r"\b(?!(?:like|wish|wishes|want|wants|ask|asks|asked|request|requests|requested|need|needs|hope|intend|"
+    r"would|wishing|asking)\b)[a-z']+\s+to\s+take\s+the\s+floor\W*$|"
     r"\binvit\w*\b.{0,50}?\btake\s+the\s+floor\b|"
     r"\b(?:invito|invitamos)\b.{0,50}?\ba\s+(?:tomar|hacer\s+uso\s+de)\s+la\s+palabra\b|"
     r"\b(?:convido|convidamos)\b.{0,50}?\ba\s+(?:tomar\s+a|fazer\s+uso\s+da)\s+palavra\b|"
@@ -687,8 +697,8 @@ THANKING = {"thanks", "i", "think", "agradezco", "a"}  # the thanks' own words (
 
 
 def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: str, entries: list[Entry]) -> list[Cue]:
-    """A name opening the clause after the thanks' (``thanked``'s) and the only one named there,
-    in a few words: the chair thanks one and calls the next in one breath, the call's words
+    """A name opening the clause after the thanks' (``thanked``'s), or closing it when it is no
+    longer than a name, and the only one named there, in a few words: the chair thanks one and calls the next in one breath, the call's words
     garbled ("Thank you, Mr. Nguyen, Dr. Hussain, for falling beyond." for "... Dr. Hussain,
     you have the floor."). Two names joined by "and" are both thanked."""
     words = sentence.split()
@@ -702,6 +712,10 @@ def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: st
     if not rest or len(rest) > VOCATIVE_WORDS or AND_WORDS & set(rest) or NOT_NOW.search(clause):
         return []
     entry, score = best_entry(clause, entries, at_start=True, max_skip=AT_ONCE_SKIP)
+    if entry is None and len(rest) <= NAME_WORDS:
+        # ... or closing a clause no longer than a name ("Thank you, Mr. Petrov, Leah
+        # Skiabla-Rabi Tremblay." for "... Next, Ravi Tremblay."): its first words the call's, garbled
+        entry, score = best_entry(clause, entries, at_start=False, max_skip=0)
     if (entry is None or entry.kind == "chair" or entry.label == thanked
             or set(mentioned(clause, entries)) != {entry.label}):
         return []
@@ -778,6 +792,13 @@ FLOOR_REQUEST = re.compile(r"\b(?:ask|asks|asked|asking|request|requests|request
                            r"(?:el\s+uso\s+de\s+)?(?:la\s+palabra|a\s+palavra|la\s+parole)\b")
 
 
+# A sentence closing on taking the floor ("I now invite Mr. Lapointe to take the floor." heard
+# "Surprised to take the floor.", "Quisiera tomar la palabra."): an invitation or a request,
+# whatever the words before it became, never a point.
+ENDS_TAKING_THE_FLOOR = re.compile(r"\b(?:take|taking|tomar|tome|prendre|prenne)\s+(?:the\s+floor|la\s+palabra|"
+                                   r"a\s+palavra|la\s+parole)(?:\s+(?:now|please|ahora|agora|maintenant))?\W*$")
+
+
 def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
     """Whether a sentence runs the meeting rather than says something: it gives, thanks for,
     corrects, asks or invites to take the floor (any cue but a speaker naming themselves, also
@@ -785,6 +806,7 @@ def manages_the_floor(sentence: str, entries: list[Entry]) -> bool:
     attribution and the draft: the minutes never report floor-giving."""
     folded = fold(sentence)
     return bool(chair_acts(sentence) or FLOOR_REQUEST.search(folded) or TAKE_THE_FLOOR.search(folded)
+                or ENDS_TAKING_THE_FLOOR.search(folded)
                 or any(c.direction != SELF for c in find_cues(sentence, entries))
                 or any(p.search(folded) for p, direction, _ in PATTERNS
                        if direction == NEXT and p not in _NEEDS_A_NAME)

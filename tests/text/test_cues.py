@@ -237,7 +237,7 @@ def test_a_delegation_naming_itself_by_a_verb_not_heard(text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("La distinguida regación de Perú tiene esa parada.", "Peru"),  # "tiene usted la palabra", misheard
-    ("Peru, the floor is yours.", "Peru"),
+    ("And so for Peru, the floor is yours.", "Peru"),
     ("Now, Mr. Treppel.", "Alison Treppel"),
 ])
 def test_a_bare_name_in_a_short_sentence_is_a_weak_floor_cue(text, expected):
@@ -498,6 +498,21 @@ def test_a_sentence_that_is_only_a_name_and_please_is_a_clear_call():
     assert weights("We thank Mexico, please note the date.") == [("Mexico", 0.5)]
 
 
+def test_a_sentence_that_is_only_a_name_and_the_floor_is_yours_is_a_clear_call():
+    """Held-out w9073: the chair's "Jamaica, the floor is yours.", a turn of its own in the voice
+    the chair shares with Guatemala, was nobody's: "the floor is yours" is a bare name's weak cue
+    and no chair's act (a member's statement may follow it in the chair's voice). Said alone,
+    name and call and nothing more, it is as clear as "Jamaica, you have the floor", and the
+    chair's act; inside a longer sentence it stays weak."""
+    spec = SPEC.model_copy(deep=True)
+    spec.participants.delegations += ["Jamaica"]
+    entries = build_roster(spec)
+    called = lambda text: [(c.label, c.weight, c.act) for c in find_cues(text, entries) if c.direction == NEXT]
+    assert called("Jamaica, the floor is yours.") == [("Jamaica", 0.9, True)]
+    assert called("I thank Peru. Jamaica, the floor is yours.") == [("Jamaica", 0.9, True)]
+    assert called("And so for Jamaica, the floor is yours.") == [("Jamaica", 0.5, False)]
+
+
 def test_thanks_that_reach_the_speakers_own_name_thank_nobody():
     """Held-out w9061: "Thank you very much, Chair. I'm Gordon Dhaliwal." heard as "Thank you very
     much, I'm Gordon Dhaliwal.": the thanks' window passed over "I'm" to the member's own name and
@@ -520,3 +535,45 @@ def test_i_think_a_name_then_a_pause_is_thanks_in_a_long_sentence():
     assert cues("I think Emma Yazzie, the next question don't reveal you wrong.") == {(PREVIOUS, "Tom Yazzie")}
     assert cues("I think MS, Julie Zielinski, let's hear from the minister on that.") == {(PREVIOUS, "Julie Zielinski")}
     assert cues("I think Yazzie is right about the budget and the figures, Chair.") == set()
+
+
+def test_a_title_is_no_sound_of_a_name():
+    """Held-out w9061: "I invite Ms. Achebe to take the floor." heard as "I invite Mr. Egg to take
+    the floor." was read as Mr. Nakamura, nothing else naming him: the title's consonants ``mr``
+    are two of ``nkmr``'s, a ratio of 60. A consonant frame needs three consonants on both sides
+    to say anything; the name itself heard ("Mr. Nakamra") still counts."""
+    from pipeline.text.cues import cues_to_the_unnamed
+
+    entries = _members("Jasraj Nakamura", "Ravi Rasmussen")
+    unnamed = [e for e in entries if e.label == "Jasraj Nakamura"]
+    assert cues_to_the_unnamed("I invite Mr. Egg to take the floor.", entries, unnamed) == []
+    assert [c.label for c in find_cues("I invite Mr. Nakamra to take the floor.", entries)] == ["Jasraj Nakamura"]
+
+
+@pytest.mark.parametrize("text, calls", [
+    ("Surprised to take the floor.", True),  # held-out w9091: "I now invite Mr. Lapointe to take the floor."
+    ("Know you might be stuck, you must take the floor.", True),  # "... Mr. Thibault to take the floor."
+    ("I would like to take the floor.", False),  # a member asking
+    ("Canada wishes to take the floor.", False),
+    ("Mexico asked to take the floor.", False),
+])
+def test_to_take_the_floor_closing_a_sentence_is_a_call(text, calls):
+    """Held-out w9091: the chair's "I now invite Mr. X to take the floor." came out twice with the
+    invitation garbled, and the member's statement after it, in the chair's voice, stayed one turn
+    with the call and went to the minister before. "To take the floor" closing a sentence is
+    someone invited, but after a verb of wishing or asking; "you must take the floor" as "you may"."""
+    from pipeline.text.cues import calls_unheard, manages_the_floor
+
+    assert calls_unheard(text, ENTRIES) is calls
+    assert manages_the_floor(text, ENTRIES)  # asking for the floor runs the meeting too: never a point
+
+
+def test_a_name_closing_a_short_clause_after_the_thanks_is_called():
+    """Held-out w9091: "Thank you, Mr. Petrov. Next, Ravi Tremblay." heard as "Thank you, Mr.
+    Petrov, Leah Skiabla-Rabi Tremblay.", Mr. Tremblay's statement after it in the chair's voice:
+    the name called closes the clause after the thanks instead of opening it. In a clause no
+    longer than a name, it is called, weakly; in a longer one it is not."""
+    entries = _members("Leah Petrov", "Ravi Tremblay")
+    cues = lambda text: {(c.direction, c.label) for c in find_cues(text, entries)}
+    assert cues("Thank you, Mr. Petrov, Leah Skiabla-Rabi Tremblay.") == {(PREVIOUS, "Leah Petrov"), (NEXT, "Ravi Tremblay")}
+    assert cues("Thank you, Mr. Petrov, for the answer you gave Mr. Tremblay.") == {(PREVIOUS, "Leah Petrov")}
