@@ -431,7 +431,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         for pattern, direction, weight in PATTERNS:
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
-            if (pattern is I_THINK and len(sentence.split()) > VOCATIVE_WORDS and not _a_name_then_a_pause(sentence, ends)
+            if (pattern is I_THINK and len(sentence.split()) > VOCATIVE_WORDS
+                    and not _a_name_then_a_pause(sentence, ends)
                     or pattern is FLOOR_TO and any(c.direction == NEXT for c in cues[before:])):
                 continue
             for match in pattern.finditer(sentence):
@@ -698,9 +699,10 @@ THANKING = {"thanks", "i", "think", "agradezco", "a"}  # the thanks' own words (
 
 def _called_after_thanks(sentence: str, offset: int, ends: set[int], thanked: str, entries: list[Entry]) -> list[Cue]:
     """A name opening the clause after the thanks' (``thanked``'s), or closing it when it is no
-    longer than a name, and the only one named there, in a few words: the chair thanks one and calls the next in one breath, the call's words
-    garbled ("Thank you, Mr. Nguyen, Dr. Hussain, for falling beyond." for "... Dr. Hussain,
-    you have the floor."). Two names joined by "and" are both thanked."""
+    longer than a name, and the only one named there, in a few words: the chair thanks one and
+    calls the next in one breath, the call's words garbled ("Thank you, Mr. Nguyen, Dr. Hussain,
+    for falling beyond." for "... Dr. Hussain, you have the floor."). Two names joined by "and"
+    are both thanked."""
     words = sentence.split()
     for k, word in enumerate(words):
         if offset + k in ends and not all(_courtesy(w, THANKING) for w in words[:k + 1]):
