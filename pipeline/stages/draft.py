@@ -193,7 +193,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
         # closes the meeting ("Seeking all of the business. The meeting is enjoyed." for "Seeing
         # no other business, the meeting is adjourned.").
         edges |= set(said)
-    edges |= {s for s in said if mentioned(s, entries)}
+    names = {s: mentioned(s, entries) for s in said}  # who each sentence names: read twice below
+    edges |= {s for s in said if names[s]}
     # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
     # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
     # of the Inter-American Drug Abuse Control Commission. Out what do you want to look? Go ahead!"
@@ -208,7 +209,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     beside = [(said[-1], utterances[index + 1]) if said and index + 1 < len(utterances) else None,
               (said[0], utterances[index - 1]) if said and index else None]
     named = {s for s, other in filter(None, beside) if len(s.split()) <= VOCATIVE_WORDS
-             and other.attribution != u.attribution and other.attribution in mentioned(s, entries)}
+             and other.attribution != u.attribution and other.attribution in names[s]}
     return ({s for s in edges if not substantive(s, entries, titles)} | named
             | {s for s in said if GIVES_TIME.search(fold(s))})
 
