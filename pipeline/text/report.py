@@ -109,6 +109,28 @@ def sentence_span(utterance, sentence: str) -> tuple[float, float] | None:
     return (inside[0].start, inside[-1].end) if inside else None
 
 
+# A decoding loop: Whisper, not hearing what was said, writes one phrase over and over ("make you
+# happy, to make you happy, to make you happy" for the chair's "Agradezco a Canadá. Seguidamente,
+# ...", "what are intended or what are intended or what are intended"). A run this many words long
+# of a phrase of up to LOOP_PHRASE words, this many times over, is no one's point: "very, very,
+# very" (3 words) and "step by step by step" (5) are speech.
+LOOP_PHRASE = 6
+LOOP_WORDS = 6
+LOOP_TIMES = 2.5
+
+
+def loops(sentence: str) -> bool:
+    """Whether a sentence holds a decoding loop (:data:`LOOP_WORDS`, :data:`LOOP_TIMES`)."""
+    words = [w for w in (w.strip(",.;:!?¿¡\"'").lower() for w in sentence.split()) if w]
+    for n in range(1, LOOP_PHRASE + 1):
+        run = 0  # words in a row equal to the one n words before
+        for i in range(n, len(words)):
+            run = run + 1 if words[i] == words[i - n] else 0
+            if run + n >= LOOP_WORDS and (run + n) / n >= LOOP_TIMES:
+                return True
+    return False
+
+
 def key_sentences(text: str, limit: int = 2, skip=None) -> list[str]:
     """The most substantive sentences of an intervention, in the order they were said.
 
@@ -116,7 +138,7 @@ def key_sentences(text: str, limit: int = 2, skip=None) -> list[str]:
     announcing items), on top of courtesies and fragments.
     """
     candidates = [(i, s) for i, s in enumerate(sentences(text))
-                  if not COURTESY.match(s) and len(s.split()) >= 5 and not (skip and skip(s))
+                  if not COURTESY.match(s) and len(s.split()) >= 5 and not (skip and skip(s)) and not loops(s)
                   and not (i < OPENING_SENTENCES and INTRODUCTION.match(s) and not SUBSTANCE.search(s))]
     ranked = sorted(candidates, key=lambda p: (-len(SUBSTANCE.findall(p[1])), -len(p[1].split())))
     chosen = sorted(ranked[:limit])

@@ -640,3 +640,46 @@ def test_an_items_opening_with_no_floor_in_it_is_no_remark_to_its_end():
     edges = floor_edges(said, 1, entries, spec)
     assert {"Let's all come to the next item.", "Questions to the ladies come to the next unit."} <= edges
     assert "We must strengthen cooperation on cybercrime." not in edges
+
+
+def test_a_decoding_loop_is_no_point():
+    """The Spanish-chair sample: "tribe leaders have no fear of what are intended or what are
+    intended or what are intended to speak, ..." and held-out w9102's "make you happy, to make
+    you happy, to make you happy, to make you happy" (for the chair's call to Peru) were drafted
+    as points: Whisper writes one phrase over and over where it does not hear what was said.
+    Words repeated for emphasis ("very, very, very") are speech."""
+    from pipeline.text.report import loops
+
+    assert loops("make you happy, to make you happy, to make you happy, to make you happy")
+    assert loops("Tribe leaders have no fear of what are intended or what are intended or what are intended to speak.")
+    assert loops("So that you can follow that on my lap, lap, lap, lap, lap, lap.")
+    assert not loops("This is very, very, very important for us.")
+    assert not loops("We move step by step by step.")
+    assert not loops("We support the proposal, we support the timetable, and we support the budget.")
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S0", "We now move to item three. Canada, you have the floor.", 0),
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention. "
+                        "The states have no fear of what are intended or what are intended or what are intended.", 10),
+    ]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    texts = [p.text for item in minutes.items
+             for p in item.points + item.remarks + item.closing_points + [p for b in item.blocks for p in b.points]]
+    assert any("accede" in t for t in texts), texts
+    assert not [t for t in texts if "intended" in t], texts
+
+
+def test_an_item_by_a_misheard_number_then_its_title_is_no_point():
+    """Held-out w9102: "Tenemos a consideración el punto 2, Informe sobre el Programa
+    Interamericano de Facilitadores Judiciales." heard as "Tenemos la transición de punto 4,
+    informe sobre el programa indéamericano de facilidades judiciales." was drafted as the chair's
+    remark: no verb of announcing was heard and there is no item 4. The title after the item's
+    number says which item is announced (:func:`pipeline.text.agenda.titled_item`); a number
+    with no title after it announces nothing."""
+    from pipeline.stages.draft import procedural
+
+    spec = load_spec(SAMPLE.parent / "cp-cajp-spanish-chair" / "meeting.yaml")
+    garbled = spec.order_of_business.items[1].title.lower().replace("interamericano", "indéamericano")
+    assert procedural(f"Tenemos la transición de punto 4, {garbled}.", spec)
+    assert not procedural("Sobre el punto 4, Chile propone un calendario y un presupuesto para la próxima etapa.", spec)

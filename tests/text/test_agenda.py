@@ -60,6 +60,9 @@ SPANISH_TITLES = ["Aprobación del orden del día", "Informe sobre el Programa I
     ("Tenemos a consumeración el punto 3,.", 1, None),  # not the next item
     ("Tenemos a consumeración el punto 3, muchas gracias.", 2, None),  # the sentence goes on
     ("We fully support the proposal this delegation made on the issue in point 3.", 2, None),  # a long one
+    # held-out w9102: the number misheard too ("punto 2"), and there is no item 4: the title says which
+    ("Tenemos la transición de punto 4, informe sobre el programa indéamericano de facilidades judiciales.", 1, 2),
+    ("Tenemos la transición de punto 4, muchas gracias.", 1, None),
 ])
 def test_an_item_named_by_number_and_title_is_announced_without_a_verb(text, current, expected):
     from pipeline.text.agenda import ITEM_PATTERNS, announced
@@ -176,6 +179,28 @@ def test_an_item_opening_a_sentence_mid_utterance_starts_there():
     assert [u.item for u in align(meeting, spec)] == [1, 2]
     assert puts_to_the_meeting("Is it a breed? Is it a breed?")
     assert not puts_to_the_meeting("Is it clear? It was not.")
+
+
+def test_an_item_by_a_misheard_number_and_its_title_mid_utterance_starts_there():
+    """Held-out w9102: the chair's "A continuación, Aprobación del orden del día. Si no hay
+    objeciones, queda aprobado. Tenemos a consideración el punto 2, Informe sobre el Programa
+    Interamericano ..." in one breath, the verb and the number misheard ("Tenemos la transición de
+    punto 4, ..."): the whole utterance went to item 2, item 1 had no words and its adoption was
+    not recorded. A sentence naming an item by number and title is cut as an announcement, the
+    title telling the item when the number names none."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(SPANISH_TITLES)
+    text = ("A continuación, apelación de la orden del día. Sin una honreción, qué la palabra. Tenemos la "
+            "transición de punto 4, informe sobre el programa indéamericano de facilidades judiciales. "
+            "Con la palabra la delegación de Paraguay.")
+    meeting = [utterance("S0", text, 0)]
+    meeting[0].attribution = "Chair"
+    pieces = align(meeting, spec)
+    assert [u.item for u in pieces] == [1, 2]
+    assert pieces[1].text.startswith("Tenemos la transición de punto 4")
 
 
 def test_before_any_item_the_first_items_title_or_a_question_put_opens_it():
