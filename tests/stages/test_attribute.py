@@ -801,6 +801,42 @@ def test_thanks_right_after_the_call_of_the_same_name_are_that_speakers_opening(
     assert [a for a, _ in got] == ["Chair", "Argentina", "Argentina", "Chair", "Chile"], got
 
 
+def test_thanks_for_the_name_just_called_open_that_speakers_statement_in_any_voice():
+    """Held-out w9111 (Spanish chair): "Gracias, Argentina. Ofrezco la palabra a Ecuador." and then
+    Ecuador's "Gracias. Ecuador agradece el informe. ..." heard as "Gracias, Ecuador a través del
+    informe, ...", in Ecuador's own voice. The thanks to Ecuador ruled Ecuador out of the turn
+    (nobody thanks themselves) and its 26 s went to the chair: the rule that reads such thanks as
+    the speaker naming itself looked only at a voice merged with the chair's, and only when the
+    call was the turn's last cue as listed (the thanks to Argentina came after it). Nobody is
+    thanked for a statement not yet made, whoever's voice it is in."""
+    meeting = [
+        utterance("S0", "Muchas gracias. Tiene la palabra la delegación de Argentina.", 0),
+        utterance("S1", "Gracias, Presidente. Argentina apoya el informe y la propuesta de la Secretaría.", 4),
+        utterance("S0", "Gracias, Argentina. Ofrezco la palabra a Chile.", 14),
+        utterance("S2", "Gracias, Chile a través del informe, solicitamos a la Secretaría un calendario y un "
+                        "presupuesto para la próxima etapa.", 18),
+        utterance("S0", "Le ofrezco la palabra a la delegación de Perú.", 30),
+        utterance("S3", "Gracias, Presidente. Perú apoya esta iniciativa y el grupo de trabajo.", 34),
+    ]
+    got = [(u.attribution, u.text[:30]) for u in attribute(meeting, SPEC)]
+    assert [a for a, _ in got] == ["Chair", "Argentina", "Chair", "Chile", "Chair", "Peru"], got
+
+
+def test_thanks_for_a_delegation_are_thanks_to_it():
+    """Held-out w9112 (merged voices): "Thank you, the distinguished delegation of Mexico." heard
+    as "Thank you for the distinguished delegation of Mexico." was read as a bare name called
+    (the words after "for" are what one is thanked for), and Mexico's statement before it went to
+    Chile, who shares Mexico's voice. Nobody is thanked for a delegation: "for" there is "to"."""
+    from pipeline.text.cues import PREVIOUS, find_cues
+    from pipeline.text.roster import build_roster
+
+    entries = build_roster(SPEC)
+    cues = find_cues("Thank you for the distinguished delegation of Mexico.", entries)
+    assert [(c.direction, c.label) for c in cues] == [(PREVIOUS, "Mexico")]
+    cues = find_cues("Thank you for your statement, Mexico.", entries)
+    assert (PREVIOUS, "Mexico") not in [(c.direction, c.label) for c in cues]
+
+
 def test_a_longer_thanks_closing_a_statement_in_the_chairs_voice_is_cut_from_it():
     """Held-out w9053 (merged voices): "Thanks, the delegation of Mexico, Jamaica for asking for the
     floor." (the chair thanking Mexico and giving Jamaica the floor, in one sentence of 11 words)
