@@ -103,13 +103,18 @@ HALLUCINATIONS = re.compile(
 def hallucinated(transcription: Transcription) -> set[int]:
     """The words (by ``id``) of sentences that are Whisper's stock hallucinations
     (:data:`HALLUCINATIONS`): left out of the utterances, so the voice that spoke there is read
-    from what is left. A sentence runs across segments to the next word that ends one."""
-    words = [w for segment in transcription.segments for w in segment.words]
+    from what is left. A sentence runs across segments to the next word that ends one, but not
+    into a segment in another language: held-out w9111's "Pero la implementación sigue siendo
+    desigual en la región, lo podemos incluir en el proyecto de" ran on, unended, into "If you want
+    to make a video, don't forget to like and subscribe ..." (English, where Argentina went on in
+    Spanish), and went with it."""
+    words = [(w, segment.language) for segment in transcription.segments for w in segment.words]
     dropped: set[int] = set()
     sentence: list[Word] = []
-    for k, word in enumerate(words):
+    for k, (word, language) in enumerate(words):
         sentence.append(word)
-        if ends_sentence(word) or k == len(words) - 1:
+        last = k == len(words) - 1
+        if ends_sentence(word) or last or words[k + 1][1] != language:
             if HALLUCINATIONS.search(text_of(sentence)):
                 dropped.update(id(w) for w in sentence)
             sentence = []

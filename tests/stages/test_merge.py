@@ -6,6 +6,7 @@ from meetings import utterance, words
 
 from pipeline.artifacts import Diarization, Segment, Transcription, Turn
 from pipeline.stages.merge import merge
+from pipeline.text.utterances import text_of
 
 
 def test_merge_cuts_one_segment_where_the_voice_changes():
@@ -76,3 +77,19 @@ def test_segments_filed_out_of_time_order_still_make_utterances_in_time_order():
     utterances = merge(transcription, diarization)
     assert [u.speaker for u in utterances] == ["A", "B", "C"]
     assert all(u.start < u.end for u in utterances)
+
+
+def test_a_hallucination_in_another_language_takes_no_words_of_the_sentence_before_it():
+    """Held-out w9111: Argentina's "... pero la implementación sigue siendo desigual en la región.
+    Proponemos incluir en el proyecto de resolución ..." came out "Pero la implementación sigue
+    siendo desigual en la región, lo podemos incluir en el proyecto de" and then, decoded in
+    English, "If you want to make a video, don't forget to like and subscribe ...": the sentence
+    ran on across the two segments to the sign-off's full stop, and 7 s of Argentina's words went
+    with it. A sentence is in one language: the Spanish words stay."""
+    statement = words("Pero la implementación sigue siendo desigual en la región, lo podemos incluir en el proyecto de", 0.0)
+    video = words("If you want to make a video, don't forget to like and subscribe.", statement[-1].end + 0.1)
+    transcription = Transcription("es", 1.0, 30.0, "base", [
+        Segment(0.0, statement[-1].end, "", "es", statement), Segment(video[0].start, video[-1].end, "", "en", video)])
+    diarization = Diarization(turns=[], speakers=["A"], exclusive=[Turn(0.0, 30.0, "A")])
+    said = merge(transcription, diarization)
+    assert [u.text for u in said] == [text_of(statement)]
