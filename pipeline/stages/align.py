@@ -24,6 +24,7 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
 
     "Thank you, Peru. We now move to item four." is two pieces: the thanks close item three.
     """
+    titles, item_titles = _all_titles(spec), [item.title for item in spec.order_of_business.items]
     out: list[Utterance] = []
     for utterance in utterances:
         pieces = [utterance]
@@ -34,10 +35,10 @@ def split_announcements(utterances: list[Utterance], spec, may_announce) -> list
                 # "We now move to item two", or a sentence that opens with it ("Item 2. Question
                 # to the Minister ..." after the adoption, in one breath).
                 if (ANNOUNCE.search(sentence) and (any(p.search(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
-                                                   or title_hit(sentence, _all_titles(spec)))
+                                                   or title_hit(sentence, titles))
                         or any(p.match(sentence) for p in ITEM_PATTERNS + BLOCK_PATTERNS)
-                        or (ITEM_BY_SOUND.match(sentence) and announced(sentence, ITEM_PATTERNS, _all_titles(spec), 0))
-                        or item_by_title(sentence, [item.title for item in spec.order_of_business.items])):
+                        or (ITEM_BY_SOUND.match(sentence) and announced(sentence, ITEM_PATTERNS, titles, 0))
+                        or item_by_title(sentence, item_titles)):
                     pieces = [*_split_spanning(head, start), *pieces[1:]]
         out.extend(pieces)
     return out

@@ -174,7 +174,7 @@ def titled_item(folded: str, match: re.Match, number: int | None, titles: list[s
         return number
     if number and 1 <= number <= len(titles):
         return None
-    return next((n for n in range(1, len(titles) + 1) if n != number and _titled(folded, match, n, titles)), None)
+    return next((n for n in range(1, len(titles) + 1) if _titled(folded, match, n, titles)), None)
 
 
 def item_by_title(folded: str, titles: list[str]) -> int | None:

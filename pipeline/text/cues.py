@@ -24,9 +24,9 @@ CLEAR_CALL = 0.9  # the weight of a pattern that only ever gives the floor ("X, 
 RECOGNISABLE = 60.0  # a name's (or a word of it) score below which nothing of it is recognisable
 
 _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
-_DELEGATION = r"(?:(?:delegation|representative|ambassador|representation)\s+(?:of\s+)?(?:the\s+)?)?"
-_FOR_A_DELEGATION = (r"(?:for\s+(?=(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
-                     r"(?:delegation|representative|ambassador|representation)\b))?")
+_DELEGATION_NOUN = r"(?:delegation|representative|ambassador|representation)"
+_DELEGATION = r"(?:" + _DELEGATION_NOUN + r"\s+(?:of\s+)?(?:the\s+)?)?"
+_FOR_A_DELEGATION = r"(?:for\s+(?=" + _HONORIFIC + _DELEGATION_NOUN + r"\b))?"
 _LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
 
 # Adverbs a chair puts between the verb of giving and its object ("I'll now give the floor to",
