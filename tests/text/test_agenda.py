@@ -63,6 +63,10 @@ SPANISH_TITLES = ["Aprobación del orden del día", "Informe sobre el Programa I
     # held-out w9102: the number misheard too ("punto 2"), and there is no item 4: the title says which
     ("Tenemos la transición de punto 4, informe sobre el programa indéamericano de facilidades judiciales.", 1, 2),
     ("Tenemos la transición de punto 4, muchas gracias.", 1, None),
+    # held-out w9131: "punto 2" heard as "punto uno", the report's title after the agenda named
+    ("Pasamos al punto uno del orden del día, informe sobre el programa Interamericano de Facilitamos Judiciales.", 1, 2),
+    ("Tenemos a concineación el punto uno del orden del día.", 0, 1),  # the agenda named, then nothing
+    ("Sobre el punto uno del orden del día, quisiera agradecer a Canadá.", 0, None),  # the agenda is no title
 ])
 def test_an_item_named_by_number_and_title_is_announced_without_a_verb(text, current, expected):
     from pipeline.text.agenda import ITEM_PATTERNS, announced
