@@ -439,13 +439,22 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]],
                 # Thanks for whom the floor was given, after a witness answered them: the turns
                 # since in that voice are theirs until the chair spoke, the answer in another
                 # voice is not.
-                target = given
+                last, target = target, given
                 passed = []
                 for j in range(given + 1, i):
                     if turns[j].speaker == turn.speaker:
                         break  # the chair spoke between, in words no pattern knows: maybe a call
                     if turns[j].speaker == turns[given].speaker and not acts[j]:
                         passed.append(j)
+                # Someone else spoke since in their own name ("Guatemala welcomes the report ..."),
+                # in another voice than the thanking one's and not running the meeting ("Now I'm
+                # asked, Olsen, your head." for "Now Ms. Olsen. Go ahead." names nobody): no
+                # witness answered in that slot; the floor came back to the one thanked by a call
+                # not made out, and the statement right before the thanks is theirs too.
+                if last != given and any(not acts[j] and turns[j].speaker != turn.speaker
+                                         and _named_otherwise(votes[j], cue.label, (SELF,))
+                                         for j in range(given + 1, i)):
+                    passed.append(last)
             if cue.direction != SELF:
                 passed += _its_statement(turns, acts, cues_of, target, i)
             for j in [target, *passed]:

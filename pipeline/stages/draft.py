@@ -14,7 +14,8 @@ from typing import Optional
 from pipeline.artifacts import Utterance
 from pipeline.text.agenda import adopts_the_order_of_business
 from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
-from pipeline.text.decisions import ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, decides, puts_to_the_meeting
+from pipeline.text.decisions import (ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, closes_as_decided, decides,
+                                     puts_to_the_meeting)
 from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -127,9 +128,12 @@ def substantive(sentence: str, entries, titles: list[str] = ()) -> bool:
     """Whether a sentence says something of substance (:data:`~pipeline.text.report.SUBSTANCE`),
     leaving out what names: the word that heads a roster name ("La debedación de Paraguay":
     "delegación" misheard, whose letters hold "debe"; the word just before "de" / "of" and a name
-    the roster knows is that name's noun, whatever ASR made of it), and the words of the order of
+    the roster knows is that name's noun, whatever ASR made of it), the words of the order of
     business's ``titles`` ("Tell me this to all the main estimates.": the item's title, misheard,
-    whose "estimates" holds the stem "estim"). Saying them is announcing, never a point."""
+    whose "estimates" holds the stem "estim"), and "call" with nothing to do after it: calling on
+    someone to act is substance ("we call on member states to accede"), calling someone is the
+    floor ("I call you for blockade." for "I call upon Rob Gallant."). Saying them is announcing
+    or giving the floor, never a point."""
     from pipeline.text.cues import GENITIVES, best_entry
     from pipeline.text.report import SUBSTANCE
 
@@ -140,7 +144,8 @@ def substantive(sentence: str, entries, titles: list[str] = ()) -> bool:
         at = len(folded[:match.start()].split())  # the word the stem opens
         heads_a_name = (at + 2 < len(words) and words[at + 1] in GENITIVES
                         and best_entry(" ".join(words[at + 2:]), entries, at_start=True, max_skip=1)[0] is not None)
-        if not heads_a_name and match.group(0) not in named:
+        calls_someone = match.group(0) == "call" and "to" not in words[at + 1:]
+        if not heads_a_name and not calls_someone and match.group(0) not in named:
             return True
     return False
 
@@ -280,14 +285,17 @@ def _passed_over(said: list[Utterance], utterances: list[Utterance], number: int
 
 
 def _decisions(utterances: list[Utterance], title: str) -> list[Point]:
-    """The chair's decisions under an item, in the order said, each once."""
+    """The chair's decisions under an item (``utterances``: the chair's on it), in the order said,
+    each once."""
     points, seen = [], set()
-    for u in utterances:
+    for i, u in enumerate(utterances):
         said = sentences(u.text)
         for k, sentence in enumerate(said):
             text = decision(sentence, title)
             if text is None and k + 1 < len(said) and ASKED_AND_ANSWERED.search(fold(f"{sentence} {said[k + 1]}")):
                 text = "It was so decided."  # "Is it agreed?" asked, "It is agreed." answered
+            if text is None and i + 1 == len(utterances) and k + 1 == len(said) and closes_as_decided(sentence):
+                text = "It was so decided."  # the formula closing the item, its last word misheard
             if text and text not in seen:
                 seen.add(text)
                 points.append(Point(text, u.attribution, u.start, u.end, point_id(u, k, "d")))

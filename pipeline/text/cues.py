@@ -401,14 +401,25 @@ def _thanked_in_first_clause(match: re.Match, entry: Entry, ends: set[int], entr
 
 
 NAME_WORDS = 3  # "Mexico", "Ms. Olsen", "Jasraj Nakamura", "delegation of Mexico"
+THANKS_CLAUSE_WORDS = 10  # "Thank you very much, the distinguished delegation of Guatemala"
 
 
-def _only_a_name_and(match: re.Match, sentence: str) -> bool:
+def _only_a_name_and(match: re.Match, sentence: str, entries: list[Entry], ends: set[int], offset: int) -> bool:
     """Whether the sentence is a name and the words of the call, nothing more ("Mexico, please.",
-    "Ms. Olsen, go ahead.", "Jamaica, the floor is yours."): as clear a call as "Mexico, you have
-    the floor"."""
-    return (match.start() == 0 and not sentence[match.end():].strip(" .!")
-            and len(match.group("before").split()) <= NAME_WORDS)
+    "Ms. Olsen, go ahead.", "Jamaica, the floor is yours."), or that after a clause that only
+    thanks someone else ("I thank Guatemala, Chile, the floor is yours.": ASR's comma for a full
+    stop): as clear a call as "Mexico, you have the floor". ``ends``: the text's clause ends
+    (:func:`_clause_ends`); ``offset``: the index among the text's words of the sentence's first."""
+    if sentence[match.end():].strip(" .!"):
+        return False
+    words = sentence[:match.end("before")].split()
+    if match.start() == 0 and len(match.group("before").split()) <= NAME_WORDS:
+        return True
+    breaks = [k for k in range(len(words) - 1) if offset + k in ends]
+    if not breaks or len(words) - 1 - breaks[-1] > NAME_WORDS or breaks[-1] + 1 > THANKS_CLAUSE_WORDS:
+        return False
+    thanked = {c.label for c in find_cues(" ".join(words[:breaks[-1] + 1]) + ".", entries) if c.direction == PREVIOUS}
+    return bool(thanked) and None not in thanked and "Chair" not in thanked
 
 
 def _a_name_then_a_pause(sentence: str, ends: set[int]) -> bool:
@@ -451,7 +462,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     if following and following.label == entry.label:
                         entry, score = None, 0.0  # "Thank you very much, here. Colombia will come as the report."
                 if entry is not None:
-                    alone = pattern in (PLEASE, YOURS) and _only_a_name_and(match, sentence)
+                    alone = pattern in (PLEASE, YOURS) and _only_a_name_and(match, sentence, entries, ends, offset)
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), CLEAR_CALL if alone else weight,
                                     score, act=alone or pattern not in _WEAK))
         for pattern, weight, max_skip in SELF_PATTERNS:
@@ -786,9 +797,12 @@ BARE_CALL = re.compile(r"^(?:yes\s+|si\s+|sim\s+|oui\s+)?(?:please\s+)?(?:please
 
 
 def chair_acts(text: str) -> int:
-    """How many things only a presiding officer says occur in ``text``."""
+    """How many things only a presiding officer says occur in ``text``: :data:`CHAIR_ACTS`, a bare
+    call (:data:`BARE_CALL`), a question put to the meeting (:func:`asks_the_meeting`)."""
+    from pipeline.text.decisions import asks_the_meeting
+
     folded = fold(text)
-    return len(CHAIR_ACTS.findall(folded)) + bool(BARE_CALL.match(folded))
+    return len(CHAIR_ACTS.findall(folded)) + bool(BARE_CALL.match(folded)) + asks_the_meeting(text)
 
 
 # Asking for the floor, or saying who did, whoever it was: "Ms. Olsen has asked for the floor"

@@ -78,6 +78,18 @@ def sounds_decided(sentence: str) -> bool:
 ASKED_AND_ANSWERED = re.compile(r"\bi[sf]\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
 
 
+# "It is so decided." with its last word misheard beyond the sound's reach ("It is so beside
+# it."): the clause "it is so" and one or two words, as the chair's last words on an item, is the
+# formula that closes it (:func:`pipeline.stages.draft.build_minutes`). Anywhere else "it is so
+# W" may be an adjective's ("It is so important.").
+SO_FORMULA = re.compile(r"^it\s+is\s+so\s+[a-z']+(?:\s+[a-z']+)?$")
+
+
+def closes_as_decided(sentence: str) -> bool:
+    """Whether ``sentence``, said last by the chair on an item, is "It is so ..." (:data:`SO_FORMULA`)."""
+    return SO_FORMULA.match(fold(sentence).strip(" .!;,")) is not None
+
+
 def decides(text: str) -> bool:
     """Whether ``text`` states that something is decided: by its words (:data:`DECIDED`), its
     sound (:func:`sounds_decided`) or the shape of asking and answering (:data:`ASKED_AND_ANSWERED`)."""
@@ -92,6 +104,22 @@ PUT_KEYS = {sound_key(c) for c in ("is it agreed", "is that agreed", "does the c
 # "Is it agreed? It is agreed." with its answer heard as the question again, whatever ASR made of
 # the word ("Is it a breed? Is it a breed?"): the chair asking the same "is it W" twice.
 ASKED_TWICE = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+is\s+it\s+(?P=w)\b")
+
+
+# The question only a presiding officer asks the meeting, by its words, its sound or its shape
+# asked twice: what a delegate says of objections ("we have no objections to the proposal") or
+# conditions ("if there is no funding ...") is left out.
+ASKS_THE_MEETING = re.compile(r"\bis\s+it\s+agreed\b|\bdoes\s+the\s+(?:committee|council|commission)\s+agree\b|"
+                              r"\bare\s+there\s+any\s+objections?\b")
+
+
+def asks_the_meeting(text: str) -> bool:
+    """Whether ``text`` puts a question only a chair puts (:data:`ASKS_THE_MEETING`,
+    :data:`ASKED_TWICE`, a clause sounding as :data:`PUT_KEYS`): a chair's act ("Is it a raid? Is
+    it a raid?" for "Is it agreed? It is agreed.", diarized as a voice of its own)."""
+    folded = fold(text)
+    return bool(ASKS_THE_MEETING.search(folded) or ASKED_TWICE.search(folded)) or any(
+        sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
 
 
 def puts_to_the_meeting(text: str) -> bool:

@@ -200,6 +200,21 @@ def test_taking_note_is_heard_by_its_frame_when_the_word_is_lost(text, recorded)
     assert decision(text, "Dialogue") == recorded
 
 
+def test_a_question_put_to_the_meeting_in_a_voice_of_its_own_is_the_chairs():
+    """Held-out w9133: "Is it agreed? It is agreed." heard as "Is it a raid? Is it a raid?" and
+    diarized apart from the chair's voice was nobody's, so the order of business was not recorded
+    as adopted. Putting a question to the meeting is what a chair does."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    title = spec.order_of_business.items[1].title
+    said = [utterance("S0", "I call to order this meeting. Item one, the adoption of the order of business.", 0),
+            utterance("S5", "Is it a raid? Is it a raid?", 8),
+            utterance("S0", f"We now move to item two, {title}. Canada, you have the floor.", 12),
+            utterance("S1", "Thank you, Chair. Canada supports the report and its recommendations.", 20)]
+    attributed = attribute(said, spec)
+    assert attributed[1].attribution == "Chair", attributed[1]
+    assert draft(align(attributed, spec), spec).items[0].decision == "adopted"
+
+
 def test_asked_and_answered_records_the_decision_under_its_item():
     spec = load_spec(SAMPLE / "meeting.yaml")
     title = spec.order_of_business.items[1].title = "Report of the Inter-American Drug Abuse Control Commission"
@@ -210,6 +225,21 @@ def test_asked_and_answered_records_the_decision_under_its_item():
     minutes = draft(align(attribute(said, spec), spec), spec)
     assert minutes.items[0].decision == "adopted"
     assert [p.text for p in minutes.items[1].decisions] == ["It was so decided."]
+
+
+@pytest.mark.parametrize("closing, decided", [
+    ("Thanks, the delegation of Mexico. It is so beside it.", True),  # held-out w9132: "It is so decided."
+    ("It is so beside it. Mexico, you have the floor again.", False),  # not the chair's last words on it
+    ("Thanks, Mexico. It is so important that we hear every delegation.", False),
+])
+def test_it_is_so_closing_an_item_is_its_decision_whatever_the_last_word(closing, decided):
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    title = spec.order_of_business.items[1].title = "Report of the Inter-American Drug Abuse Control Commission"
+    said = [utterance("S0", f"We now move to item two, {title}. Mexico, you have the floor.", 0),
+            utterance("S1", "Thank you, Chair. Mexico supports the report and its recommendations.", 5),
+            utterance("S0", closing, 15), utterance("S0", "We now move to item three.", 20)]
+    minutes = draft(align(attribute(said, spec), spec), spec)
+    assert [p.text for p in minutes.items[1].decisions] == (["It was so decided."] if decided else [])
 
 
 def test_the_meetings_last_words_are_its_adjournment_not_a_point():
@@ -536,6 +566,19 @@ def test_a_misheard_delegation_word_is_no_substance():
     assert substantive("La delegación de Paraguay debe apoyar esta iniciativa.", entries)
     assert substantive("El debate de Paraguay es importante.", entries)  # "importante" is substance
     assert substantive("La debedación de la sociedad civil.", entries)  # no name after it
+
+
+@pytest.mark.parametrize("sentence, substance", [
+    ("I call you for blockade.", False),        # held-out w9133: "I call upon Rob Gallant."
+    ("I call them all embass, a power.", False),  # held-out w9133: "I call upon Ms. Abara."
+    ("We call on member states to accede to the Convention.", True),
+    ("We call for more funding to reach the regions.", True),
+])
+def test_calling_someone_is_no_substance_calling_on_them_to_act_is(sentence, substance):
+    from pipeline.stages.draft import substantive
+    from pipeline.text.roster import build_roster
+
+    assert substantive(sentence, build_roster(load_spec(SAMPLE / "meeting.yaml"))) is substance
 
 
 def test_an_items_opening_up_to_its_first_floor_is_no_remark():

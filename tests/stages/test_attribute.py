@@ -782,6 +782,27 @@ def test_the_one_delegation_never_named_leans_on_the_one_voice_never_named():
     assert "Brazil" not in {u.attribution for u in two_voices}, [(u.speaker, u.attribution) for u in two_voices]
 
 
+def test_thanks_past_a_speaker_who_named_itself_reach_the_turn_before_them_too():
+    """Held-out w9132 (Chile and Mexico in one voice): Chile spoke, Guatemala was called and said
+    "Guatemala welcomes the report ...", the chair's "I'll now give the floor to Chile." came out
+    as "I will now use the floor to choose.", and after Chile's second statement "Thank you very
+    much, the delegation of Chile" went past Guatemala's turn to Chile's first only. Guatemala
+    naming itself in between means no witness answered in Chile's slot: the floor came back to
+    Chile, and the thanks reach the statement right before them too."""
+    meeting = [
+        utterance("S0", "Next on my list is Chile.", 0),
+        utterance("S1", "Chile supports the report and the proposal of the Secretariat.", 3),
+        utterance("S0", "Now the distinguished delegation of Guatemala is copied.", 12),
+        utterance("S2", "Guatemala welcomes the report. My government has adopted a national strategy.", 15),
+        utterance("S0", "I will now use the floor to choose.", 25),
+        utterance("S1", "We reiterate our commitment to the inter-American system and to its programs.", 28),
+        utterance("S0", "Thank you very much, the delegation of Chile. Peru, you have the floor.", 38),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert any(e.kind == "previous:Chile" for e in attributed[5].evidence), attributed[5].evidence
+    assert attributed[3].attribution == "Guatemala"
+
+
 def test_thanks_right_after_the_call_of_the_same_name_are_that_speakers_opening():
     """Held-out w9042 (Spanish chair): Argentina's "Gracias. Argentina agradece el informe" came
     out in the chair's voice, right after the chair called Argentina, as "Gracias, Argentina a la

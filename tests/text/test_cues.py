@@ -247,16 +247,22 @@ def test_a_bare_name_in_a_short_sentence_is_a_weak_floor_cue(text, expected):
     assert [(c.label, c.weight, c.act) for c in cues] == [(expected, 0.5, False)], cues
 
 
-@pytest.mark.parametrize("text, thanked", [
-    # held-out merged voices (seed 9033): longer than a vocative, or after thanks
-    ("The distinguished delegation of Peru, the floor is yours.", None),
-    ("I thank Canada, Peru, the floor is yours.", "Canada"),
+@pytest.mark.parametrize("text, thanked, weight", [
+    # held-out merged voices (seed 9033): longer than a vocative
+    ("The distinguished delegation of Peru, the floor is yours.", None, 0.5),
+    ("We agree with Canada, Peru, the floor is yours.", None, 0.5),
+    # ... but a clause that only thanks someone before the name is ASR's comma for a full stop
+    # (held-out w9112: "I thank Guatemala. Chile, the floor is yours."): a clear call
+    ("I thank Canada, Peru, the floor is yours.", "Canada", 0.9),
+    ("Thank you very much, the distinguished delegation of Canada, Peru, please.", "Canada", 0.9),
+    ("Thank you, Chair, Peru, the floor is yours.", "Chair", 0.5),  # a speaker thanking the chair
 ])
-def test_the_floor_is_yours_is_a_weak_floor_cue_in_any_sentence(text, thanked):
+def test_the_floor_is_yours_is_a_weak_floor_cue_in_any_sentence_but_after_thanks(text, thanked, weight):
     """"X, the floor is yours" gives the floor as weakly as a bare name (a member's statement
-    diarized into the chair's voice may follow it), however long the sentence or thanks before."""
+    diarized into the chair's voice may follow it), however long the sentence, unless all before
+    it is a clause thanking someone else: then it is as clear as "Peru, the floor is yours."."""
     cues = find_cues(text, ENTRIES)
-    assert [(c.label, c.weight, c.act) for c in cues if c.direction == NEXT] == [("Peru", 0.5, False)], cues
+    assert [(c.label, c.weight, c.act) for c in cues if c.direction == NEXT] == [("Peru", weight, weight > 0.5)], cues
     assert [c.label for c in cues if c.direction == PREVIOUS] == ([thanked] if thanked else []), cues
 
 
