@@ -162,6 +162,12 @@ PATTERNS: list[tuple[re.Pattern, str, float]] = [
     (_needs_a_name(r"\b(?:(?:le\s+|les\s+)?(?:invito|invitamos)\s+" + _NOW + r"(?:a\s+|al\s+)?|con\s+la\s+palabra\s+|"
                 r"(?:corresponde|es|sigue)\s+" + _NOW + r"el\s+turno\s+(?:a\s+|al\s+|de\s+|del\s+)|"
                 r"sigue\s+(?:en\s+la\s+lista|en\s+el\s+uso\s+de\s+la\s+palabra)\s+)" + _LA + r"(?P<after>.{0,60})"), NEXT, 0.9),
+    # ... with the words between the verb and the delegation garbled ("corresponde tu en la la
+    # distinguda delegación de Brasil" for "Corresponde el turno a la distinguida delegación de
+    # Brasil"): the turn's verb, at most four words, then the delegation whose name closes the
+    # sentence ("Corresponde a la delegación de México presentar el informe" calls nobody).
+    (_needs_a_name(r"\b(?:corresponde|sigue)\s+(?:[a-z]+\s+){1,4}?(?:distingu[a-z]*\s+)?(?:delegacion|representacion)\s+"
+                   r"(?:de\s+|del\s+)?(?P<after>(?:\S+\s+){0,2}\S+?)\.?$"), NEXT, 0.8),
     (_at_once(r"\b(?:escuchamos|escucharemos|vamos\s+a\s+escuchar|(?:pasamos|vamos)\s+(?:ahora\s+)?(?:a|con)"
                 r"(?=\s+la\s+(?:distinguida\s+)?(?:delegacion|representacion)))\s+" + _NOW + r"(?:a\s+|al\s+)?" + _LA
                 + r"(?P<after>.{0,60})"), NEXT, 0.8),
