@@ -110,7 +110,8 @@ ASKED_TWICE = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+is\s
 # asked twice: what a delegate says of objections ("we have no objections to the proposal") or
 # conditions ("if there is no funding ...") is left out.
 ASKS_THE_MEETING = re.compile(r"\bis\s+it\s+agreed\b|\bdoes\s+the\s+(?:committee|council|commission)\s+agree\b|"
-                              r"\bare\s+there\s+any\s+objections?\b")
+                              r"\bare\s+there\s+any\s+objections?\b|\bhay\s+alguna\s+objecion\b|"
+                              r"\bha\s+alguma\s+objecao\b|\by\s+a\s*-?\s*t\s*-?\s*il\s+des\s+objections\b")
 
 
 def asks_the_meeting(text: str) -> bool:

@@ -200,6 +200,22 @@ def test_taking_note_is_heard_by_its_frame_when_the_word_is_lost(text, recorded)
     assert decision(text, "Dialogue") == recorded
 
 
+@pytest.mark.parametrize("text, asks", [
+    ("Is it a raid? Is it a raid?", True),  # held-out w9133: "Is it agreed? It is agreed."
+    ("Are there any objections?", True),
+    ("¿Hay alguna objeción?", True),
+    ("Há alguma objeção?", True),
+    ("Y a-t-il des objections ?", True),
+    ("We have no objections to the proposal.", False),  # a delegate's words too
+    ("No tenemos ninguna objeción.", False),
+    ("If there is no funding, the programme will fail.", False),
+])
+def test_a_question_only_a_chair_puts_is_a_chairs_act(text, asks):
+    from pipeline.text.cues import chair_acts
+
+    assert bool(chair_acts(text)) is asks
+
+
 def test_a_question_put_to_the_meeting_in_a_voice_of_its_own_is_the_chairs():
     """Held-out w9133: "Is it agreed? It is agreed." heard as "Is it a raid? Is it a raid?" and
     diarized apart from the chair's voice was nobody's, so the order of business was not recorded
