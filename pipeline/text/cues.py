@@ -699,12 +699,28 @@ FLOOR_PHRASE = re.compile(r"\b(?:(?:to\s+)?(?:take|have|has|give|tomar|tiene|tem
                           r"(?:the\s+floor|la\s+palabra|a\s+palavra|la\s+parole)\b")
 
 
+# The words that say whose the name is ("the distinguished delegation of", "la distinguida
+# delegación de") do not make a sentence longer than a vocative's either, when it says nothing
+# of substance: "Or we could noise the distinguished delegation of Chile." (for "I recognize the
+# distinguished delegation of Chile."), not "We agree with the proposal of the distinguished
+# delegation of Chile."
+NAMING_PHRASE = re.compile(r"\b" + _HONORIFIC + _DELEGATION_NOUN + r"\s+(?:of\s+)?(?:the\s+)?|"
+                           r"\b(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?|"
+                           r"\b(?:a\s+)?(?:distinta\s+|ilustre\s+)?delegacao\s+(?:do\s+|da\s+|de\s+)?|"
+                           r"\b(?:la\s+)?(?:distinguee\s+)?delegation\s+(?:de\s+|du\s+|des\s+)?")
+
+
 def _vocative(sentence: str, entries: list[Entry]) -> list[Cue]:
     """A short sentence that names one delegation or person and matches no pattern: the chair
     calling the next speaker in words the ASR garbled or no pattern knows ("La distinguida
     regación de Paraguay tiene esa parada", "Let's hear from Mr. Epp"). Its words saying "the
-    floor" (:data:`FLOOR_PHRASE`) are not counted."""
+    floor" (:data:`FLOOR_PHRASE`) or, in a sentence of no substance, whose the name is
+    (:data:`NAMING_PHRASE`) are not counted."""
+    from pipeline.text.report import SUBSTANCE
+
     words = FLOOR_PHRASE.sub(" ", sentence).split()
+    if len(words) > VOCATIVE_WORDS and not SUBSTANCE.search(sentence):
+        words = NAMING_PHRASE.sub(" ", " ".join(words)).split()
     if not words or len(words) > VOCATIVE_WORDS or NOT_NOW.search(sentence):
         return []
     found = mentioned(sentence, entries)

@@ -242,12 +242,16 @@ def test_a_delegation_naming_itself_by_a_verb_not_heard(text, expected):
     ("La distinguida regación de Perú tiene esa parada.", "Peru"),  # "tiene usted la palabra", misheard
     ("And so for Peru, the floor is yours.", "Peru"),
     ("Now, Mr. Treppel.", "Alison Treppel"),
+    # held-out w9142: "I recognize the distinguished delegation of Chile.", the verb garbled; the
+    # words that say whose the name is do not count in a sentence of no substance
+    ("Or we could noise the distinguished delegation of Chile.", "Chile"),
+    ("We agree with the proposal of the distinguished delegation of Chile.", None),  # a statement's
 ])
 def test_a_bare_name_in_a_short_sentence_is_a_weak_floor_cue(text, expected):
     """The chair calling someone in words no pattern knows (or the ASR garbled): a weak cue, and
     not one that makes its speaker the chair."""
     cues = [c for c in find_cues(text, ENTRIES) if c.direction == NEXT]
-    assert [(c.label, c.weight, c.act) for c in cues] == [(expected, 0.5, False)], cues
+    assert [(c.label, c.weight, c.act) for c in cues] == ([(expected, 0.5, False)] if expected else []), cues
 
 
 @pytest.mark.parametrize("text, thanked, weight", [
