@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from pipeline.text.decisions import asks_the_meeting
 from pipeline.text.roster import Entry, fold, skeleton, split_sentences
 
 NEXT, PREVIOUS, SELF = "next", "previous", "self"
@@ -25,9 +26,11 @@ RECOGNISABLE = 60.0  # a name's (or a word of it) score below which nothing of i
 
 _HONORIFIC = r"(?:the\s+)?(?:distinguished\s+|honou?rable\s+|esteemed\s+)?"
 _DELEGATION_NOUN = r"(?:delegation|representative|ambassador|representation)"
-_DELEGATION = r"(?:" + _DELEGATION_NOUN + r"\s+(?:of\s+)?(?:the\s+)?)?"
+_DELEGATION_OF = _DELEGATION_NOUN + r"\s+(?:of\s+)?(?:the\s+)?"  # "delegation of the", said before a name
+_DELEGATION = r"(?:" + _DELEGATION_OF + r")?"
 _FOR_A_DELEGATION = r"(?:for\s+(?=" + _HONORIFIC + _DELEGATION_NOUN + r"\b))?"
-_LA = r"(?:(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?)?"
+_LA_DELEGACION = r"(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?"
+_LA = r"(?:" + _LA_DELEGACION + r")?"
 
 # Adverbs a chair puts between the verb of giving and its object ("I'll now give the floor to",
 # "damos ahora la palabra a", "passo agora a palavra", "je donne maintenant la parole à").
@@ -418,9 +421,9 @@ def _only_a_name_and(match: re.Match, sentence: str, entries: list[Entry], ends:
     (:func:`_clause_ends`); ``offset``: the index among the text's words of the sentence's first."""
     if sentence[match.end():].strip(" .!"):
         return False
-    words = sentence[:match.end("before")].split()
     if match.start() == 0 and len(match.group("before").split()) <= NAME_WORDS:
         return True
+    words = sentence[:match.end("before")].split()
     breaks = [k for k in range(len(words) - 1) if offset + k in ends]
     if not breaks or len(words) - 1 - breaks[-1] > NAME_WORDS or breaks[-1] + 1 > THANKS_CLAUSE_WORDS:
         return False
@@ -704,8 +707,7 @@ FLOOR_PHRASE = re.compile(r"\b(?:(?:to\s+)?(?:take|have|has|give|tomar|tiene|tem
 # of substance: "Or we could noise the distinguished delegation of Chile." (for "I recognize the
 # distinguished delegation of Chile."), not "We agree with the proposal of the distinguished
 # delegation of Chile."
-NAMING_PHRASE = re.compile(r"\b" + _HONORIFIC + _DELEGATION_NOUN + r"\s+(?:of\s+)?(?:the\s+)?|"
-                           r"\b(?:la\s+)?(?:distinguida\s+)?(?:delegacion|representacion)\s+(?:de\s+|del\s+)?|"
+NAMING_PHRASE = re.compile(r"\b" + _HONORIFIC + _DELEGATION_OF + r"|\b" + _LA_DELEGACION + r"|"
                            r"\b(?:a\s+)?(?:distinta\s+|ilustre\s+)?delegacao\s+(?:do\s+|da\s+|de\s+)?|"
                            r"\b(?:la\s+)?(?:distinguee\s+)?delegation\s+(?:de\s+|du\s+|des\s+)?")
 
@@ -821,8 +823,6 @@ BARE_CALL = re.compile(r"^(?:yes\s+|si\s+|sim\s+|oui\s+)?(?:please\s+)?(?:please
 def chair_acts(text: str) -> int:
     """How many things only a presiding officer says occur in ``text``: :data:`CHAIR_ACTS`, a bare
     call (:data:`BARE_CALL`), a question put to the meeting (:func:`asks_the_meeting`)."""
-    from pipeline.text.decisions import asks_the_meeting
-
     folded = fold(text)
     return len(CHAIR_ACTS.findall(folded)) + bool(BARE_CALL.match(folded)) + asks_the_meeting(text)
 

@@ -66,10 +66,14 @@ def sound_key(text: str) -> str:
 DECISION_KEYS = {sound_key(c) for c in DECISION_CLAUSES}
 
 
+def _a_clause_sounds_as(text: str, keys: set[str]) -> bool:
+    """Whether a clause of ``text`` has one of the sounds ``keys`` (:func:`sound_key`)."""
+    return any(sound_key(clause) in keys for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
+
+
 def sounds_decided(sentence: str) -> bool:
     """Whether a clause of ``sentence`` is, by its sound, a decision of :data:`DECISION_CLAUSES`."""
-    return any(sound_key(clause) in DECISION_KEYS for clause in re.split(r"[,;:.!?¿¡]", sentence)
-               if clause.strip())
+    return _a_clause_sounds_as(sentence, DECISION_KEYS)
 
 
 # "Is it agreed? It is agreed." by its shape, whatever ASR made of the word ("Is it a breed? It
@@ -108,7 +112,8 @@ ASKED_TWICE = re.compile(r"\bis\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+is\s
 
 # The question only a presiding officer asks the meeting, by its words, its sound or its shape
 # asked twice: what a delegate says of objections ("we have no objections to the proposal") or
-# conditions ("if there is no funding ...") is left out.
+# conditions ("if there is no funding ...") is left out. Every phrase here is also one of
+# :data:`PUT_TO_THE_MEETING`'s.
 ASKS_THE_MEETING = re.compile(r"\bis\s+it\s+agreed\b|\bdoes\s+the\s+(?:committee|council|commission)\s+agree\b|"
                               r"\bare\s+there\s+any\s+objections?\b|\bhay\s+alguna\s+objecion\b|"
                               r"\bha\s+alguma\s+objecao\b|\by\s+a\s*-?\s*t\s*-?\s*il\s+des\s+objections\b")
@@ -119,13 +124,11 @@ def asks_the_meeting(text: str) -> bool:
     :data:`ASKED_TWICE`, a clause sounding as :data:`PUT_KEYS`): a chair's act ("Is it a raid? Is
     it a raid?" for "Is it agreed? It is agreed.", diarized as a voice of its own)."""
     folded = fold(text)
-    return bool(ASKS_THE_MEETING.search(folded) or ASKED_TWICE.search(folded)) or any(
-        sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
+    return bool(ASKS_THE_MEETING.search(folded) or ASKED_TWICE.search(folded)) or _a_clause_sounds_as(text, PUT_KEYS)
 
 
 def puts_to_the_meeting(text: str) -> bool:
-    """Whether ``text`` puts the item to the meeting: by its words (:data:`PUT_TO_THE_MEETING`),
-    its shape (:data:`ASKED_TWICE`) or a clause's sound (:data:`PUT_KEYS`)."""
-    folded = fold(text)
-    return bool(PUT_TO_THE_MEETING.search(folded) or ASKED_TWICE.search(folded)) or any(
-        sound_key(clause) in PUT_KEYS for clause in re.split(r"[,;:.!?¿¡]", text) if clause.strip())
+    """Whether ``text`` puts the item to the meeting: by its words (:data:`PUT_TO_THE_MEETING`,
+    which also a delegate may say), or as only a chair puts it (:func:`asks_the_meeting`: its
+    shape, :data:`ASKED_TWICE`, or a clause's sound, :data:`PUT_KEYS`)."""
+    return bool(PUT_TO_THE_MEETING.search(fold(text))) or asks_the_meeting(text)
