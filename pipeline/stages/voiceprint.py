@@ -10,7 +10,8 @@ cuts its turns at sentence starts (:func:`pipeline.stages.attribute.split_turns`
 the time-weighted mean of its sentences' (:func:`turn_prints`).
 
 The encoder is the run's diarization embedding (:data:`pipeline.stages.diarize.EMBEDDINGS`), so one
-choice of model covers both. Sentences shorter than the encoder can embed get none.
+choice of model covers both. Sentences shorter than the encoder can embed, or silent (a word the
+decoder placed in a pause), get none.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def sentence_spans(utterances: list[Utterance]) -> list[tuple[float, float]]:
 
 def voiceprints(audio_path: Path, utterances: list[Utterance], embedding: str) -> Voiceprints:
     """One unit-length embedding per sentence long enough to embed, in time order."""
-    from pipeline.stages.diarize import EMBEDDINGS, load_embedding
+    from pipeline.stages.diarize import EMBEDDINGS, load_embedding, silent
 
     spans = sorted(sentence_spans(utterances))
     prints = Voiceprints(encoder=EMBEDDINGS[embedding].encoder)
@@ -56,8 +57,8 @@ def voiceprints(audio_path: Path, utterances: list[Utterance], embedding: str) -
             batch = window[i:i + BATCH]
             waves = [audio[int((a - offset) * SAMPLE_RATE):int((b - offset) * SAMPLE_RATE)] for a, b in batch]
             vectors = encoder.embed_waveforms(waves)
-            for (a, b), vector in zip(batch, vectors):
-                if np.all(np.isfinite(vector)):
+            for (a, b), wave, vector in zip(batch, waves, vectors):
+                if np.all(np.isfinite(vector)) and not silent(wave):
                     unit = vector / np.linalg.norm(vector)
                     prints.prints.append(Voiceprint(round(a, 3), round(b, 3), [round(float(x), 4) for x in unit]))
     log.info("embedded %d of %d sentences", len(prints.prints), len(spans))

@@ -62,3 +62,21 @@ def test_a_sentence_too_short_to_embed_has_no_voiceprint(sample):
     wav, _ = sample
     prints = voiceprints(wav, [_utterance(6.0, 6.2), _utterance(7.0, 10.0)], "resemblyzer")
     assert [(p.start, p.end) for p in prints.prints] == [(7.0, 10.0)]
+
+
+@pytest.mark.parametrize("embedding", ["resemblyzer", "campplus"])
+def test_a_sentence_in_digital_silence_has_no_voiceprint(sample, tmp_path, embedding):
+    """A word decoded inside a pause rendered as zeros (held-out meeting w9153: "Lapointe." put
+    in the 0.8 s between two speakers) is no voice: no voiceprint, and the stage goes on."""
+    import wave
+
+    wav, _ = sample
+    with wave.open(str(wav), "rb") as handle:
+        params, frames = handle.getparams(), bytearray(handle.readframes(handle.getnframes()))
+    frames[6 * 16000 * 2:8 * 16000 * 2] = bytes(2 * 16000 * 2)  # 6-8 s: zeros
+    quiet = tmp_path / "quiet.wav"
+    with wave.open(str(quiet), "wb") as handle:
+        handle.setparams(params)
+        handle.writeframes(bytes(frames))
+    prints = voiceprints(quiet, [_utterance(6.2, 7.8), _utterance(9.0, 12.0)], embedding)
+    assert [(p.start, p.end) for p in prints.prints] == [(9.0, 12.0)]

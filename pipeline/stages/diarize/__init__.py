@@ -105,6 +105,13 @@ class DiarizeOptions:
         return EMBEDDINGS[self.embedding].threshold if self.embedding in EMBEDDINGS else 0.5
 
 
+def silent(samples) -> bool:
+    """Whether a stretch is digital silence (every sample zero): it holds no voice to embed, and
+    Resemblyzer's volume normalisation divides by its energy (a 0.8 s pause rendered as zeros,
+    where the decoder had put a word, crashed the voiceprint stage of held-out w9153)."""
+    return not np.any(samples)
+
+
 class ResemblyzerEmbedding:
     """A pyannote-compatible speaker embedding backed by Resemblyzer's GE2E encoder.
 
@@ -124,14 +131,14 @@ class ResemblyzerEmbedding:
         self.encoder = VoiceEncoder(device, verbose=False)
 
     def embed_waveforms(self, waves: list[np.ndarray]) -> np.ndarray:
-        """(len(waves), 256) unit-norm embeddings; NaN rows for waves too short to embed."""
+        """(len(waves), 256) unit-norm embeddings; NaN rows for waves too short to embed or silent."""
         import torch
         from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
 
         out = np.full((len(waves), self.dimension), np.nan, dtype=np.float32)
         mels, owners = [], []
         for index, wave in enumerate(waves):
-            if len(wave) < self.min_num_samples:
+            if len(wave) < self.min_num_samples or silent(wave):
                 continue
             wave = normalize_volume(wave, -30, increase_only=True)
             wave_slices, mel_slices = self.encoder.compute_partial_slices(len(wave), rate=1.3,
