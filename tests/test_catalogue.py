@@ -252,7 +252,8 @@ def test_full_disk(tmp_path):
         assert not os.path.ismount(mount)
 
 
-KILL_WRITES = {"ingest": "ingest.json", "merge": "utterances.json", "voiceprint": "voiceprints.json",
+KILL_WRITES = {"ingest": "ingest.json", "merge": "merged.json", "relisten": "utterances.json",
+               "voiceprint": "voiceprints.json",
                "translate": "translation.json",
                "attribute": "attributed.json", "align": "transcript.json", "draft": "minutes.html"}
 

@@ -238,8 +238,8 @@ def test_reprocess_from_a_stage_reruns_only_that_stage_and_later(sample_run, tmp
     assert (out / "transcript.json").read_bytes() == (sample_run["out"] / "transcript.json").read_bytes()
     line = [l for l in run_cli("reprocess", str(out), "--from", "nope").stderr.splitlines() if "error" in l]
     assert line == [f"rapporteur: error: unknown stage 'nope'; stages are: {', '.join(STAGE_NAMES)}"]
-    assert STAGE_NAMES == ("ingest", "transcribe", "diarize", "merge", "voiceprint", "translate", "attribute",
-                           "align", "draft")
+    assert STAGE_NAMES == ("ingest", "transcribe", "diarize", "merge", "relisten", "voiceprint", "translate",
+                           "attribute", "align", "draft")
 
 
 def test_a_changed_helper_reruns_every_stage_that_imports_it(sample_run, tmp_path):

@@ -245,8 +245,16 @@ def _merge(ctx: Context) -> dict:
     from pipeline.stages.merge import merge
 
     utterances = merge(ctx.work.load(A.ASR, Transcription), ctx.work.load(A.DIARIZATION, Diarization))
-    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances]})
+    ctx.work.write_json(A.MERGED, {"utterances": [asdict(u) for u in utterances]})
     return {"utterances": len(utterances)}
+
+
+def _relisten(ctx: Context) -> dict:
+    from pipeline.stages.relisten import relisten
+
+    utterances, done = relisten(ctx.work.path(A.AUDIO), _utterances(ctx, A.MERGED), ctx.transcribe_options())
+    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances]})
+    return {"weighed": done.weighed, "changed": done.changed}
 
 
 def _voiceprint(ctx: Context) -> dict:
@@ -323,7 +331,9 @@ STAGES: tuple[Stage, ...] = (
           lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"), heavy=True),
     Stage("diarize", "1", (A.AUDIO, A.ASR), (A.RTTM, A.DIARIZATION), _diarize,
           _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"), heavy=True),
-    Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.UTTERANCES,), _merge, lambda ctx: {}),
+    Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.MERGED,), _merge, lambda ctx: {}),
+    Stage("relisten", "1", (A.AUDIO, A.MERGED), (A.UTTERANCES,), _relisten,
+          lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"), heavy=True),
     Stage("voiceprint", "1", (A.AUDIO, A.UTTERANCES), (A.VOICEPRINTS,), _voiceprint,
           lambda ctx: {"embedding": ctx.options.diarize.embedding}, ("torch", "Resemblyzer"), heavy=True),
     Stage("translate", "1", (A.AUDIO, A.UTTERANCES), (A.TRANSLATION,), _translate,

@@ -1,4 +1,4 @@
-"""Stage 8, align: each utterance to its item of the order of business, and block within it.
+"""Stage 9, align: each utterance to its item of the order of business, and block within it.
 
 The presiding officer announces items ("We now move to item three", "the last item, closing
 remarks") and blocks ("Our first block concerns..."); presenters are introduced. Items come in

@@ -1,4 +1,4 @@
-"""Stage 7, attribute: each turn to the Chair, a delegation or a named person.
+"""Stage 8, attribute: each turn to the Chair, a delegation or a named person.
 
 A diarized voice is evidence, not an identity: diarization merges voices (25 members heard as
 four) and splits them, so labels are decided turn by turn, in four steps.

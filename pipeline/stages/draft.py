@@ -1,4 +1,4 @@
-"""Stage 9, draft: the minutes, in the structure of the secretariat's own.
+"""Stage 10, draft: the minutes, in the structure of the secretariat's own.
 
 The structure (:class:`Minutes`) is built here from the aligned transcript; its wording lives in
 the templates of ``prompts/`` (rendered by :mod:`pipeline.minutes.render`) so a secretariat can change

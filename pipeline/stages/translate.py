@@ -1,4 +1,4 @@
-"""Stage 6, translate: an English rendering of each sentence said in Spanish, Portuguese or French.
+"""Stage 7, translate: an English rendering of each sentence said in Spanish, Portuguese or French.
 
 The minutes are written in English, and a statement made in Spanish is one of their points. Each
 sentence is rendered by Whisper's own ``translate`` task from its audio, not from the ASR's text

@@ -1,4 +1,4 @@
-"""Stage 5, voiceprint: a speaker embedding of every sentence, for attribution to compare voices.
+"""Stage 6, voiceprint: a speaker embedding of every sentence, for attribution to compare voices.
 
 Diarization decides voices on short windows and merges those that sound alike (25 members heard
 as 22 voices, a delegate run into the chair's voice); attribution then needs a finer measure of
