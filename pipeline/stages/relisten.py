@@ -28,6 +28,7 @@ from pipeline.audio import read_window
 from pipeline.stages.transcribe import (ALL_LANGUAGES, REPEAT_FREE_RATIO, Chunk, Planned, TranscribeOptions,
                                         _decode_audio, compression_ratio, threads)
 from pipeline.models import resolve_whisper
+from pipeline.stages.merge import HALLUCINATIONS
 from pipeline.text.utterances import text_of
 
 log = logging.getLogger("rapporteur.relisten")
@@ -145,8 +146,10 @@ def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeO
         record = _decode_audio(model, read_window(audio_path, u.start, u.end), Planned(Chunk(u.start, u.end), best),
                                options)
         words = [Word(**w) for segment in record["segments"] for w in segment["words"]]
-        if not words:
-            continue  # heard as nothing in the likelier language: what was heard stays
+        if not words or HALLUCINATIONS.search(text_of(words)):
+            # heard as nothing, or as Whisper's stock phrases ("I'll see you in the next video"),
+            # in the likelier language: what was heard stays
+            continue
         out[i] = replace(u, words=words, text=text_of(words), language=best)
         done.changed.append({"start": u.start, "end": u.end, "speaker": u.speaker, "from": u.language,
                              "to": best, "was": u.text, "now": out[i].text})
