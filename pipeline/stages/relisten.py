@@ -23,12 +23,9 @@ from pathlib import Path
 
 from pipeline.artifacts import Utterance, Word
 from pipeline.audio import read_window
-# transcribe's own decoding, reused as is: a change to transcribe.py would re-transcribe every
-# meeting a user reprocesses (a stage's cache key covers its modules' code).
-from pipeline.stages.transcribe import (ALL_LANGUAGES, REPEAT_FREE_RATIO, Chunk, Planned, TranscribeOptions,
-                                        _decode_audio, compression_ratio, threads)
-from pipeline.models import resolve_whisper
 from pipeline.stages.merge import HALLUCINATIONS
+from pipeline.stages.transcribe import (ALL_LANGUAGES, Chunk, TranscribeOptions, decode_in, language_scores,
+                                        load_whisper)
 from pipeline.text.utterances import text_of
 
 log = logging.getLogger("rapporteur.relisten")
@@ -88,35 +85,6 @@ def choose(scores: dict[str, tuple[float, int]], prior_of: dict[str, float]) -> 
     return max(scores, key=lambda lang: scores[lang][0] * tokens + math.log(prior_of[lang]))
 
 
-def load_whisper(options: TranscribeOptions):
-    """The run's Whisper model (offline, from its package or path), the decoder's seed set."""
-    import ctranslate2
-    from faster_whisper import WhisperModel
-
-    ctranslate2.set_random_seed(options.seed)
-    return WhisperModel(str(resolve_whisper(options.model)), device=options.device,
-                        compute_type=options.compute_type, cpu_threads=threads(options.cpu_threads))
-
-
-def language_scores(model, audio, seconds: float, languages: list[str]) -> dict[str, tuple[float, int]]:
-    """Per language, how likely the model finds ``audio`` (``seconds`` long) in it, as
-    transcribe's ``_likeliest_language`` measures it: a greedy decode (tokens bounded by its
-    length), its mean token log-probability less a penalty for text that repeats itself; and
-    its tokens."""
-    limit = int(seconds * 8) + 16
-    scores = {}
-    for language in languages:
-        segments, _ = model.transcribe(audio, language=language, beam_size=1, temperature=0.0,
-                                       without_timestamps=True, vad_filter=False, max_new_tokens=limit,
-                                       condition_on_previous_text=False)
-        segments = list(segments)
-        tokens = sum(len(seg.tokens) for seg in segments)
-        logprob = sum(seg.avg_logprob * len(seg.tokens) for seg in segments) / tokens if tokens else -10.0
-        repeats = max(0.0, compression_ratio(" ".join(seg.text for seg in segments)) - REPEAT_FREE_RATIO)
-        scores[language] = (logprob - repeats, tokens)
-    return scores
-
-
 def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeOptions,
              ) -> tuple[list[Utterance], Relistened]:
     """``utterances`` with each one its voice's languages say was misheard decoded again in the
@@ -130,7 +98,7 @@ def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeO
     todo = {i: usual for i, u in enumerate(utterances) if (usual := voice_language(u, spoken[u.speaker], languages))}
     if not todo:
         return utterances, done
-    model = load_whisper(options)
+    model, _ = load_whisper(options)
     out = list(utterances)
     for i, usual in todo.items():
         u = utterances[i]
@@ -142,9 +110,7 @@ def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeO
         best = choose(scores, prior(spoken[u.speaker], u, languages))
         if best == u.language:
             continue
-        # Known to be its language now: the meeting's vocabulary for it, and temperature fallback.
-        record = _decode_audio(model, read_window(audio_path, u.start, u.end), Planned(Chunk(u.start, u.end), best),
-                               options)
+        record = decode_in(model, audio_path, Chunk(u.start, u.end), best, options)
         words = [Word(**w) for segment in record["segments"] for w in segment["words"]]
         if not words or HALLUCINATIONS.search(text_of(words)):
             # heard as nothing, or as Whisper's stock phrases ("I'll see you in the next video"),

@@ -142,6 +142,18 @@ def speech_spans(path: Path, options: TranscribeOptions) -> list[Chunk]:
     return spans
 
 
+def load_whisper(options: TranscribeOptions):
+    """The options' Whisper model (offline, from its package or path) and its folder, the
+    decoder's random seed set (temperature fallback samples)."""
+    import ctranslate2
+    from faster_whisper import WhisperModel
+
+    ctranslate2.set_random_seed(options.seed)
+    model_dir = resolve_whisper(options.model)
+    return WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
+                        cpu_threads=threads(options.cpu_threads)), model_dir
+
+
 def choose_language(probabilities: list[tuple[str, float]], allowed: list[str], previous: str,
                     floor: float) -> tuple[str, float]:
     """The likeliest allowed language, renormalised over the allowed ones; below ``floor`` the
@@ -214,13 +226,7 @@ def transcribe(audio_path: Path, options: TranscribeOptions, checkpoint_path: Pa
     read from disk once. ``stats``, when given, receives how many chunks were taken from the
     checkpoint (``resumed_chunks``) and how many were decoded now (``decoded_chunks``).
     """
-    import ctranslate2
-    from faster_whisper import WhisperModel
-
-    ctranslate2.set_random_seed(options.seed)
-    model_dir = resolve_whisper(options.model)
-    model = WhisperModel(str(model_dir), device=options.device, compute_type=options.compute_type,
-                         cpu_threads=threads(options.cpu_threads))
+    model, model_dir = load_whisper(options)
     languages = list(options.languages) or list(ALL_LANGUAGES)
     if not model.model.is_multilingual:
         if set(languages) - {"en"}:
@@ -629,8 +635,17 @@ def _likeliest_language(model, audio_path: Path, chunk: Chunk, languages: list[s
     temperature fallback, tokens bounded by its length: a wrong language otherwise loops), the
     one the model finds likeliest. No one's intervention vanishes from the transcript because
     its language was misjudged."""
-    audio = read_window(audio_path, chunk.start, chunk.end)
-    limit = int((chunk.end - chunk.start) * 8) + 16
+    scores = language_scores(model, read_window(audio_path, chunk.start, chunk.end), chunk.end - chunk.start,
+                             languages)
+    return max(scores, key=lambda language: scores[language][0])
+
+
+def language_scores(model, audio, seconds: float, languages: list[str]) -> dict[str, tuple[float, int]]:
+    """Per language, how likely the model finds ``audio`` (``seconds`` long) in it: a greedy
+    decode (no temperature fallback, tokens bounded by its length: a wrong language otherwise
+    loops), its mean token log-probability less a penalty for text that repeats itself; and its
+    tokens."""
+    limit = int(seconds * 8) + 16
     scores = {}
     for language in languages:
         segments, _ = model.transcribe(audio, language=language, beam_size=1, temperature=0.0,
@@ -642,8 +657,8 @@ def _likeliest_language(model, audio_path: Path, chunk: Chunk, languages: list[s
         # A wrong language often "decodes" confidently into a loop ("Ola biw, Ola biw, ..."
         # scored -0.79 against Portuguese's -0.99): text that repeats itself pays for it.
         repeats = max(0.0, compression_ratio(" ".join(seg.text for seg in segments)) - REPEAT_FREE_RATIO)
-        scores[language] = logprob - repeats
-    return max(scores, key=scores.get)
+        scores[language] = (logprob - repeats, tokens)
+    return scores
 
 
 # Compression ratio (zlib) of ordinary short text is 1.0-1.4; looping text climbs towards 2.4,
@@ -657,6 +672,12 @@ def compression_ratio(text: str) -> float:
 
     data = text.encode("utf-8")
     return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def decode_in(model, audio_path: Path, chunk: Chunk, language: str, options: TranscribeOptions) -> dict:
+    """Decode one stretch alone in ``language``, known to be its language: with the meeting's
+    vocabulary for it and Whisper's temperature fallback."""
+    return _decode_audio(model, read_window(audio_path, chunk.start, chunk.end), Planned(chunk, language), options)
 
 
 def _decode_chunk(model, audio_path: Path, chunk: Chunk, language: str, options: TranscribeOptions) -> dict:
