@@ -8,10 +8,10 @@ out in that language ("Gracias. Gracias." as Portuguese, "Le doy la palabra a Pa
 "Lemoida paga-vara-vara-…"), and those are the floor calls attribution reads. Once diarization has
 said whose voice each utterance is, the languages that voice speaks in its other utterances are
 evidence: an utterance in another language than its voice mostly speaks (for longer than the
-utterance lasts) is decoded greedily in both, and the one with the best total log-probability plus log prior (the voice's other speech,
-by seconds) wins; if that is not the one it was heard in, it is decoded again in that one, with
-the meeting's vocabulary. A confident decode outweighs the prior, so a
-delegate answering once in another language keeps it.
+utterance lasts) is decoded greedily in both, and the one with the best total log-probability
+plus log prior (the voice's other speech, by seconds) wins; if that is not the one it was heard
+in, it is decoded again in that one, with the meeting's vocabulary. A confident decode outweighs
+the prior, so a delegate answering once in another language keeps it.
 """
 
 from __future__ import annotations
