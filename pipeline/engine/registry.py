@@ -125,9 +125,19 @@ def _imported(tree: ast.AST) -> set[str]:
     return {name for name in found if _module_file(name)}
 
 
+# Context/RunOptions methods whose whole result is in the parameters of every stage that calls them
+# (``diarize_options`` is in diarization's, ``transcribe_options`` in transcription's ...): what
+# they import reaches the stage's output only through that result, so it is keyed there, not by its
+# code. ``diarize_options`` reads the floor cues for the speakers called; keyed by its code, any
+# change to attribution's cues re-diarized every meeting reprocessed.
+IN_PARAMS = frozenset({"diarize_options", "transcribe_options", "translate_options", "known_voices", "corrections",
+                       "llm"})
+
+
 def _code_of(function: Callable) -> tuple[list[str], set[str]]:
     """The source of ``function`` and of the Context/RunOptions methods it calls (those in turn
-    too), and the project modules all of them import."""
+    too), and the project modules all of them import (but those that only :data:`IN_PARAMS`
+    methods import)."""
     sources, modules, todo, seen = [], set(), [function], set()
     methods = {name: member for owner in (Context, RunOptions) for name, member in vars(owner).items()
                if inspect.isfunction(member)}
@@ -139,7 +149,8 @@ def _code_of(function: Callable) -> tuple[list[str], set[str]]:
         source = textwrap.dedent(inspect.getsource(current))
         tree = ast.parse(source)
         sources.append(source)
-        modules |= _imported(tree)
+        if current.__name__ not in IN_PARAMS:
+            modules |= _imported(tree)
         todo += [methods[node.attr] for node in ast.walk(tree)
                  if isinstance(node, ast.Attribute) and node.attr in methods]
     return sources, modules
