@@ -266,8 +266,10 @@ def _relisten(ctx: Context) -> dict:
 
     utterances, done = relisten(ctx.work.path(A.AUDIO), _utterances(ctx, A.MERGED), ctx.transcribe_options(),
                                 build_roster(ctx.spec))
-    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances], "names": done.named})
-    return {"weighed": done.weighed, "changed": done.changed, "calls": done.calls, "named": len(done.named)}
+    ctx.work.write_json(A.UTTERANCES, {"utterances": [asdict(u) for u in utterances], "names": done.named,
+                                       "decisions": done.decided})
+    return {"weighed": done.weighed, "changed": done.changed, "calls": done.calls, "named": len(done.named),
+            "weighed_decisions": done.weighed_decisions, "decided": len(done.decided)}
 
 
 def _voiceprint(ctx: Context) -> dict:
@@ -316,7 +318,8 @@ def _draft(ctx: Context) -> dict:
 
     utterances = _utterances(ctx, A.TRANSCRIPT)
     minutes = draft(utterances, ctx.spec, ctx.spec.meeting.link or ctx.spec.meeting.recording, llm=ctx.options.llm(),
-                    translation=ctx.work.load(A.TRANSLATION, A.Translation))
+                    translation=ctx.work.load(A.TRANSLATION, A.Translation),
+                    decided=ctx.work.read_json(A.UTTERANCES).get("decisions", []))
     ctx.work.write_text(A.MINUTES, render.markdown(minutes))
     ctx.work.write_text(A.MINUTES_HTML, render.html(minutes, A.AUDIO))
     ctx.work.write_text(A.MINUTES_JSON, render.as_json(minutes))
@@ -360,7 +363,7 @@ STAGES: tuple[Stage, ...] = (
                        "voices": {s: asdict(v) for s, v in ctx.known_voices().items()}}, ("rapidfuzz",)),
     Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
           _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",)),
-    Stage("draft", "1", (A.TRANSCRIPT, A.TRANSLATION),
+    Stage("draft", "1", (A.TRANSCRIPT, A.TRANSLATION, A.UTTERANCES),
           (A.MINUTES, A.MINUTES_HTML, A.MINUTES_JSON, A.MINUTES_DOCX, A.SRT, A.VTT), _draft,
           lambda ctx: {"spec": ctx.spec.model_dump(mode="json"), "templates": _template_hash(),
                        "llm": ctx.options.llm().cache_key() if ctx.options.llm() else None},

@@ -267,6 +267,20 @@ def decision(sentence: str, title: str) -> str | None:
     return None
 
 
+class HeardDecisions:
+    """The sentences relisten heard as a formula closing an item where ASR garbled it
+    (:func:`pipeline.stages.relisten.hear_decisions`: "Así que le seguimos." for "Así queda
+    decidido."), found again in the transcript by their words and time."""
+
+    def __init__(self, heard: list[dict] = ()):
+        self.heard = [(d["start"], fold(d["was"]).strip()) for d in heard]
+
+    def __call__(self, u: Utterance, sentence: str | None = None) -> bool:
+        """Whether ``u`` holds a heard decision (``sentence``: whether that sentence of it is one)."""
+        said = fold(sentence).strip() if sentence is not None else None
+        return any(u.start - 0.5 <= start <= u.end + 0.5 and (said is None or said == was) for start, was in self.heard)
+
+
 def _agreed(said: list[Utterance]) -> bool:
     """Whether the chair put the item to the meeting (:func:`puts_to_the_meeting`) and nobody but
     the chair spoke on it afterwards: adopted without objection."""
@@ -284,14 +298,16 @@ def _passed_over(said: list[Utterance], utterances: list[Utterance], number: int
             and any(u.item is not None and u.item > number for u in utterances))
 
 
-def _decisions(utterances: list[Utterance], title: str) -> list[Point]:
+def _decisions(utterances: list[Utterance], title: str, heard: HeardDecisions = HeardDecisions()) -> list[Point]:
     """The chair's decisions under an item (``utterances``: the chair's on it), in the order said,
-    each once."""
+    each once; ``heard``: the formulas relisten heard where ASR garbled them."""
     points, seen = [], set()
     for i, u in enumerate(utterances):
         said = sentences(u.text)
         for k, sentence in enumerate(said):
             text = decision(sentence, title)
+            if text is None and heard(u, sentence):
+                text = "It was so decided."  # the formula heard again (relisten)
             if text is None and k + 1 < len(said) and ASKED_AND_ANSWERED.search(fold(f"{sentence} {said[k + 1]}")):
                 text = "It was so decided."  # "Is it agreed?" asked, "It is agreed." answered
             if text is None and i + 1 == len(utterances) and k + 1 == len(said) and closes_as_decided(sentence):
@@ -315,10 +331,10 @@ class NotPoint:
     chair's floor-giving by position (:func:`floor_edges`), requests and decisions (recorded as
     such)."""
 
-    def __init__(self, utterances: list[Utterance], spec):
+    def __init__(self, utterances: list[Utterance], spec, heard: HeardDecisions = HeardDecisions()):
         from pipeline.text.roster import build_roster
 
-        self.spec = spec
+        self.spec, self.heard = spec, heard
         self.entries = build_roster(spec)
         self.edges = {id(u): floor_edges(utterances, i, self.entries, spec) for i, u in enumerate(utterances)
                       if u.attribution == "Chair"}
@@ -326,7 +342,8 @@ class NotPoint:
     def __call__(self, u: Utterance):
         edges = self.edges.get(id(u), set())
         return lambda sentence: (sentence in edges or procedural(sentence, self.spec, self.entries)
-                                 or _is_request(sentence) or decision(sentence, "") is not None)
+                                 or _is_request(sentence) or decision(sentence, "") is not None
+                                 or self.heard(u, sentence))
 
 
 def _requests(utterances: list[Utterance], spec) -> list[Point]:
@@ -452,13 +469,15 @@ def merge_alike(points: list[Point], spec) -> list[Point]:
     return out
 
 
-def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=None) -> Minutes:
+def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=None, decided: list[dict] = ()) -> Minutes:
     """The minutes' structure from the aligned, attributed utterances (and the English renderings
-    of what was said in other languages, :class:`pipeline.artifacts.Translation`)."""
+    of what was said in other languages, :class:`pipeline.artifacts.Translation`; ``decided``: the
+    decisions relisten heard where ASR garbled them)."""
     from functools import partial
 
     people = {p.name for p in spec.people()}
-    skip = NotPoint(utterances, spec)
+    heard = HeardDecisions(decided)
+    skip = NotPoint(utterances, spec, heard)
     _points_of = partial(_points, drafter=drafter, renderings=translation.lookup() if translation else {})
     items: list[ItemMinutes] = []
     for number, item in enumerate(spec.order_of_business.items, 1):
@@ -466,11 +485,11 @@ def build_minutes(utterances: list[Utterance], spec, drafter=None, translation=N
         minutes = ItemMinutes(number=number, title=item.title, moderator=item.moderator,
                               closing=closes(item.title))
         if adopts_the_order_of_business(item.title):
-            adopted = (any(ADOPTED.search(u.text) or decides(u.text) for u in said) or _agreed(said)
-                       or _passed_over(said, utterances, number))
+            adopted = (any(ADOPTED.search(u.text) or decides(u.text) or (u.attribution == "Chair" and heard(u))
+                               for u in said) or _agreed(said) or _passed_over(said, utterances, number))
             minutes.decision = "adopted" if adopted else "considered"
         else:
-            minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title)
+            minutes.decisions = _decisions([u for u in said if u.attribution == "Chair"], item.title, heard)
             chair = [u for u in said if u.attribution == "Chair" and (u.block is None or not item.blocks)]
             officials = [u for u in said if u.attribution in people and u.block is None
                          and not any(u.attribution in b.presenters for b in item.blocks)]
@@ -523,16 +542,17 @@ def _first_per_speaker(utterances: list[Utterance]) -> list[Utterance]:
 
 
 def draft(utterances: list[Utterance], spec, recording_link: str | None = None, llm=None,
-          translation=None) -> Minutes:
+          translation=None, decided: list[dict] = ()) -> Minutes:
     """The minutes' structure; :mod:`pipeline.minutes.render` writes it out in each format. ``llm``
     (:class:`pipeline.minutes.llm.LLMOptions`) words the points with a language model, checked;
-    ``translation`` (:class:`pipeline.artifacts.Translation`) renders non-English points."""
+    ``translation`` (:class:`pipeline.artifacts.Translation`) renders non-English points;
+    ``decided``: the decisions relisten heard again (``decisions`` in ``utterances.json``)."""
     drafter = None
     if llm is not None:
         from pipeline.minutes.llm import LLMDrafter
 
         drafter = LLMDrafter(llm)
-    minutes = build_minutes(utterances, spec, drafter, translation)
+    minutes = build_minutes(utterances, spec, drafter, translation, decided)
     if drafter is not None:
         minutes.drafting = {"llm": {"url": llm.url, "model": llm.model, **drafter.stats}}
     if recording_link:

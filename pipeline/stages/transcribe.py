@@ -504,6 +504,14 @@ WORD_MARGIN = 0.5
 EDGE_GAP_SECONDS = 1.0
 
 
+# A phrase (speech between two pauses, as VAD cut it) this long that no word touches at all is
+# decoded again on its own, however short: the decoder skipped a whole sentence between two others
+# (the committee sample's "It is so decided.", 1.65 s between "Thank you, Dr. Umarov." and "Item 3",
+# left without words; decoded alone it is "It is so desolated."). Shorter than one word's worth of
+# speech it is a click or a breath.
+SILENT_PHRASE_SECONDS = 1.0
+
+
 # The longest a word covers: beyond it, Whisper's timing held speech it did not hear (held-out
 # w9082: "Gracias, M-S-A-F-U-L-I-M-N-A-O", its last letter timed over 25 s of Peru's statement,
 # the chair's call and Argentina's statement). A word that long is a gap's worth of speech.
@@ -528,6 +536,13 @@ def uncovered(spans: list[tuple[float, float]], words: list[dict], minimum: floa
     return gaps
 
 
+def silent_phrases(spans: list[tuple[float, float]], words: list[dict],
+                   minimum: float = SILENT_PHRASE_SECONDS) -> list[tuple[float, float]]:
+    """The ``spans`` at least ``minimum`` long that no word overlaps."""
+    return [(round(start, 3), round(end, 3)) for start, end in spans
+            if end - start >= minimum and not any(w["start"] < end and w["end"] > start for w in words)]
+
+
 def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options: TranscribeOptions,
                languages: list[str]) -> dict:
     """Decode alone each stretch of speech the chunk's decode left without words, and add what
@@ -543,6 +558,8 @@ def _fill_gaps(model, audio_path: Path, record: dict, planned: Planned, options:
         edge_spans = planned.spans[:1] + planned.spans[1:][-1:]  # the first span and the last, each once
         gaps += [gap for gap in uncovered(edge_spans, words, EDGE_GAP_SECONDS)
                  if (gap[0] == first or gap[1] == last) and gap not in gaps]
+    gaps += [phrase for phrase in silent_phrases(planned.spans, words)
+             if not any(a < phrase[1] and b > phrase[0] for a, b in gaps)]
     if not gaps or not words:
         return record  # nothing decoded at all is for the doubtful-language path, not this one
     added = []

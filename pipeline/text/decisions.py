@@ -54,6 +54,18 @@ DECIDED = re.compile(r"\bit\s+is\s+(?:(?!not\b|never\b|yet\b)[a-z']+\s+)?(?:deci
 DECISION_CLAUSES = ("it is agreed", "it is so agreed", "it is so decided", "it is so adopted", "it is adopted",
                     "so decided", "so agreed", "asi se acuerda", "asi se decide", "queda aprobado", "se aprueba",
                     "il en est ainsi decide", "c'est adopte", "assim fica decidido", "fica aprovado")
+# The formulas that close an item, as written text in each language, for relisten to hear again
+# where ASR garbled them beyond the patterns above (:func:`pipeline.stages.relisten.hear_decisions`:
+# "Así que le seguimos." for "Así queda decidido.", "Anita Brunelle, Anita Brunelle." for "Is it
+# agreed? It is agreed.").
+DECISION_FORMULAS = {
+    "en": ("It is so decided.", "It is agreed.", "It is so agreed.", "Is it agreed? It is agreed.",
+           "It is so adopted.", "It is adopted."),
+    "es": ("Así queda decidido.", "Así se acuerda.", "Así se decide.", "Queda aprobado.", "Se aprueba.",
+           "Si no hay objeciones, queda aprobado."),
+    "pt": ("Assim fica decidido.", "Fica aprovado.", "É aprovado.", "Se não houver objeções, fica aprovado."),
+    "fr": ("Il en est ainsi décidé.", "C'est adopté.", "S'il n'y a pas d'objection, c'est adopté."),
+}
 VOICING = str.maketrans("dbgvz", "tpkfs")  # ASR slips most between voiced and voiceless pairs
 
 
@@ -77,9 +89,9 @@ def sounds_decided(sentence: str) -> bool:
 
 
 # "Is it agreed? It is agreed." by its shape, whatever ASR made of the word ("Is it a breed? It
-# is a breed.", "If it unread, it is unread."): the chair asks "is it W" and answers "it is W"
-# with the same words.
-ASKED_AND_ANSWERED = re.compile(r"\bi[sf]\s+it\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
+# is a breed.", "If it unread, it is unread.", "If it's a breed, it is a breed."): the chair asks
+# "is it W" and answers "it is W" with the same words.
+ASKED_AND_ANSWERED = re.compile(r"\bi[sf]\s+it(?:'?s)?\s+(?P<w>[a-z']+(?:\s+[a-z']+){0,2}?)\s+it\s+is\s+(?P=w)\b")
 
 
 # "It is so decided." with its last word misheard beyond the sound's reach ("It is so beside

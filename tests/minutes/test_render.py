@@ -165,7 +165,9 @@ def test_the_order_of_business_put_to_the_meeting_without_objection_is_adopted(q
     ("Is it a breed? It is a breed.", True),      # held-out committee: "Is it agreed? It is agreed."
     ("Is it a grid? It is a grid.", True),
     ("If it unread, it is unread.", True),       # held-out w9061: "Is it agreed? It is agreed."
+    ("If it's a breed, it is a breed.", True),   # held-out w9122: "Is it agreed? It is agreed."
     ("If it is ready, it is ready.", False),
+    ("It's a breed, it is a breed.", False),      # no question asked
     ("It is all decided.", True),                 # "It is so decided", its "so" misheard
     ("It is not decided.", False),
     ("It is yet to be decided.", False),
@@ -256,6 +258,41 @@ def test_it_is_so_closing_an_item_is_its_decision_whatever_the_last_word(closing
             utterance("S0", closing, 15), utterance("S0", "We now move to item three.", 20)]
     minutes = draft(align(attribute(said, spec), spec), spec)
     assert [p.text for p in minutes.items[1].decisions] == (["It was so decided."] if decided else [])
+
+
+def test_a_decision_relisten_heard_again_is_recorded_where_the_chair_said_it():
+    """Held-out w9102: the chair's "Así queda decidido." came out "Así que le seguimos.", which
+    no pattern reads; relisten heard it again as the formula (``decisions`` in
+    ``utterances.json``). The draft records it as the item's decision and reports it as no
+    point; the same words unheard, or heard in a delegate's turn, decide nothing. Heard under
+    the order of business after a delegation spoke, it adopts it."""
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    title = spec.order_of_business.items[1].title = "Report of the Inter-American Drug Abuse Control Commission"
+    garbled = "Anita Brunelle, that's all of you."
+
+    def minutes_of(said, heard_at):
+        utterances = align(attribute(said, spec), spec)
+        heard = [{"start": u.start, "end": u.end, "speaker": u.speaker, "was": garbled, "as": "It is so decided.",
+                  "logodds": 9.2} for u in utterances if u.start in heard_at]
+        return draft(utterances, spec, decided=heard)
+
+    said = [utterance("S0", f"We now move to item two, {title}. Mexico, you have the floor.", 0),
+            utterance("S1", "Thank you, Chair. Mexico supports the report and its recommendations.", 5),
+            utterance("S0", f"Thanks, Mexico. {garbled}", 15), utterance("S0", "We now move to item three.", 20)]
+    chair = said[2].start
+    minutes = minutes_of(said, {chair})
+    item = minutes.items[1]
+    assert [p.text for p in item.decisions] == ["It was so decided."] and item.decisions[0].start == chair
+    assert not any("brunelle" in p.text.lower() for p in item.remarks + item.points + item.closing_points)
+    assert minutes_of(said, set()).items[1].decisions == []
+    said[1] = utterance("S1", f"Thank you, Chair. Mexico supports the report. {garbled}", 5)
+    assert minutes_of(said, {said[1].start}).items[1].decisions == []  # a delegate's words decide nothing
+    said = [utterance("S0", "I call to order this meeting. The first item is the adoption of the order of business.", 0),
+            utterance("S2", "Thank you, Chair. Canada would like to add an item on cybercrime.", 10),
+            utterance("S0", garbled, 16),
+            utterance("S0", "We now move to item two. I give the floor to Ms. Alison Treppel.", 20)]
+    assert minutes_of(said, set()).items[0].decision == "considered"
+    assert minutes_of(said, {said[2].start}).items[0].decision == "adopted"
 
 
 def test_the_meetings_last_words_are_its_adjournment_not_a_point():

@@ -42,7 +42,10 @@ def test_the_prior_is_the_voices_other_speech():
 
 
 def test_a_one_language_meeting_loads_no_model():
-    said = [_heard(0, 5, "en", "Thank you Chair"), _heard(5, 9, "en", "Canada welcomes")]
+    """Nothing to weigh again: no language (one declared), no call, no short sentence that could
+    be a decision."""
+    said = [_heard(0, 5, "en", "Thank you Chair, Canada welcomes the report and its recommendations."),
+            _heard(5, 9, "en", "Canada welcomes the report of the Secretariat and supports its work.")]
     out, done = relisten(SAMPLE / "absent.wav", said, TranscribeOptions(model="/absent/model", languages=["en"]))
     assert out == said and done.weighed == 0
 
@@ -165,3 +168,37 @@ def test_the_base_models_tokenizer_gets_its_first_merge_back():
     assert whole.encode(" the floor", add_special_tokens=False).tokens == ["Ġthe", "Ġfloor"]
     assert tokenizer.encode(" the floor", add_special_tokens=False).tokens == ["Ġ", "the", "Ġfloor"]  # as shipped
     assert _whole_merges(whole) is whole  # a whole tokenizer is kept as it is
+
+
+@pytest.mark.slow  # the real Whisper model on two samples' recordings
+def test_a_decision_asr_garbled_is_heard_again_as_its_formula(tmp_path):
+    """Held-out w9102: the chair's "Así queda decidido." came out "Así que le seguimos.", and
+    "Si no hay objeciones, queda aprobado." as "sino a un gestión que la palabra."; the committee
+    sample's "It is so decided." as "It is so desolated.". No text pattern can know these. Each
+    short sentence no pattern reads is scored with the formulas that close an item in its
+    language: the Spanish-chaired sample's own "Si no hay objeciones, queda aprobado." under the
+    words w9102's ASR heard for it is heard as that formula, and so is the committee sample's "It
+    is so desolated."; the chair's greeting, the thanks before the decision and a call (a floor
+    cue, not weighed) are not decisions. The words heard stay."""
+    from pipeline.spec import load_spec
+    from pipeline.stages.ingest import decode
+    from pipeline.stages.relisten import DECISION_LOGODDS
+    from pipeline.text.roster import build_roster
+
+    spanish, committee = tmp_path / "spanish.wav", tmp_path / "committee.wav"
+    decode(SAMPLE / "meeting.mp3", spanish, "sample")
+    decode(COMMITTEE / "meeting.mp3", committee, "sample")
+    entries = build_roster(load_spec(SAMPLE / "meeting.yaml"))
+    said = [_heard(0.8, 3.61, "es", "Buenos días. Declaro abierta la sesión."),
+            _heard(8.232, 10.718, "es", "Sino a un gestión que la palabra."),
+            _heard(19.244, 21.178, "es", "El siguiente orador es Uruguay.")]
+    options = TranscribeOptions(languages=["es", "en"])
+    out, done = relisten(spanish, said, options, entries)
+    assert out == said and done.weighed_decisions == 3  # two greetings and the decision; the call is a cue
+    assert [(d["was"], d["as"]) for d in done.decided] == [("Sino a un gestión que la palabra.",
+                                                            "Si no hay objeciones, queda aprobado.")]
+    assert done.decided[0]["logodds"] >= DECISION_LOGODDS
+    said = [_heard(1190.936, 1192.656, "en", "Thank you, Doctor, for your own alone."),
+            _heard(1193.432, 1194.692, "en", "It is so desolated.")]
+    out, done = relisten(committee, said, TranscribeOptions(languages=["en"]), build_roster(load_spec(COMMITTEE / "meeting.yaml")))
+    assert [(d["was"], d["as"]) for d in done.decided] == [("It is so desolated.", "It is so decided.")]

@@ -109,3 +109,38 @@ def test_speech_left_at_a_chunks_edge_is_decoded_in_the_language_heard_there(tmp
     record["segments"][0]["words"] = heard
     filled = _fill_gaps(model, wav, record, planned, options, ["es", "pt", "en"])
     assert [s for s in filled["segments"] if s["start"] > 74.9], filled["segments"]
+
+
+def test_a_phrase_between_pauses_left_without_words_is_decoded_again(tmp_path):
+    """The committee sample's chair: "Thank you, Dr. Umarov." / "It is so decided." / "Item 3:
+    Committee business.", each between pauses. The chunk's decode heard the first and the last
+    and nothing of the middle phrase (1193.4-1195.1 s): 1.86 s without words between them once
+    each word's margin is counted, under the 2 s a gap needs, and the decision was lost with it.
+    A whole phrase no word touches is decoded again from 1 s; a shorter one, or one a word
+    touches, is not. Real model on the sample's audio."""
+    from faster_whisper import WhisperModel
+
+    from pipeline.models import resolve_whisper
+    from pipeline.stages.ingest import decode
+    from pipeline.stages.transcribe import Chunk, Planned, TranscribeOptions, _fill_gaps, silent_phrases, uncovered
+
+    spans = [(1190.936, 1193.032), (1193.432, 1195.08), (1195.512, 1197.992)]
+    heard = ([{"start": 1190.94 + 0.3 * i, "end": 1191.14 + 0.3 * i, "word": " x"} for i in range(6)]  # to 1192.64
+             + [{"start": 1195.512 + 0.4 * i, "end": 1195.8 + 0.4 * i, "word": " y"} for i in range(5)])
+    assert uncovered(spans, heard) == []
+    assert silent_phrases(spans, heard) == [(1193.432, 1195.08)]
+    assert silent_phrases([(1193.432, 1194.3)], heard) == []  # a breath's length
+    assert silent_phrases(spans, heard + [{"start": 1194.9, "end": 1195.2, "word": " z"}]) == []
+
+    wav = tmp_path / "meeting.wav"
+    decode(SAMPLE.parent / "committee-members-25" / "meeting.mp3", wav, "sample")
+    model = WhisperModel(str(resolve_whisper("base")), device="cpu", compute_type="int8", cpu_threads=2)
+    planned = Planned(Chunk(1190.936, 1197.992), "en", spans=spans)
+    record = {"language": "en", "segments": [
+        {"start": 1190.94, "end": 1192.64, "text": "x", "language": "en", "words": heard[:6]},
+        {"start": 1195.512, "end": 1197.4, "text": "y", "language": "en", "words": heard[6:]}]}
+    filled = _fill_gaps(model, wav, record, planned, TranscribeOptions(languages=["en"]), ["en"])
+    added = [s for s in filled["segments"] if s not in record["segments"]]
+    assert len(added) == 1 and 1193.4 <= added[0]["start"] < added[0]["end"] <= 1195.1, added
+    assert added[0]["text"].lower().startswith("it is so"), added
+    assert [s["start"] for s in filled["segments"]] == sorted(s["start"] for s in filled["segments"])
