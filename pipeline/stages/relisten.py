@@ -275,11 +275,11 @@ def _relisten_languages(audio_path: Path, utterances: list[Utterance], options: 
 
 
 # How much likelier than any other the name heard again must be (as the sentence's words, read
-# by the model from the audio) to replace what was heard.
+# by the model from the audio) to be taken as the name called.
 NAME_ODDS = 4.0
 PAD_SECONDS = 0.3  # audio kept either side of a sentence's words
 # Per word of the slot, how much likelier (natural log) the words heard there may be than the name
-# for the name to replace them. Over the 28 held-out meetings and 7 samples the calls whose name was
+# for the name to be taken (it stays beside them). Over the 28 held-out meetings and 7 samples the calls whose name was
 # right had the words heard at most 5.5 per word likelier ("choose." for Chile, "here in Amara."
 # for Helen Abara: 3.6); words that were said and were no name 6.8 and 8.3 ("A continuación,
 # otros asuntos." read as a call).
