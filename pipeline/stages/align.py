@@ -16,7 +16,7 @@ from pipeline.text.agenda import (ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_
 from pipeline.text.cues import NEXT, find_cues
 from pipeline.text.decisions import decides, puts_to_the_meeting
 from pipeline.text.roster import build_roster, fold, skeleton
-from pipeline.text.utterances import sentence_starts, split_at, text_of
+from pipeline.text.utterances import sentence_bounds, sentence_starts, split_at, text_of
 
 
 def split_announcements(utterances: list[Utterance], spec, may_announce) -> list[Utterance]:
@@ -164,8 +164,7 @@ def _after_adoption(utterance: Utterance, entries, adopted: bool) -> tuple[int |
     utterance), the floor given to someone is the next item's business. The next item begins at
     the first sentence after the last that put or decided it (0: the utterance's start), or None
     if the floor is not given here; also whether it has been put or decided by the end of it."""
-    starts = sentence_starts(utterance)
-    bounds = list(zip(starts, starts[1:] + [len(utterance.words)]))
+    bounds = sentence_bounds(utterance)
     after = 0 if adopted else None
     for k, (a, b) in enumerate(bounds):
         sentence = text_of(utterance.words[a:b])

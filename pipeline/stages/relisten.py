@@ -45,7 +45,7 @@ from pipeline.text.cues import (CLEAR_CALL, NEXT, PATTERNS, _NEEDS_A_NAME, _name
                                 find_cues)
 from pipeline.text.decisions import DECISION_FORMULAS, decides
 from pipeline.text.roster import Entry, fold, name_in
-from pipeline.text.utterances import ends_sentence, sentence_starts, text_of
+from pipeline.text.utterances import ends_sentence, sentence_bounds, text_of
 
 log = logging.getLogger("rapporteur.relisten")
 
@@ -324,8 +324,7 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
             continue
         said = {cue.label for cue in find_cues(u.text, entries) if cue.direction != NEXT}
         candidates = [e for e in entries if e.label not in said]
-        starts = sentence_starts(u)
-        for first, last in zip(starts, starts[1:] + [len(u.words)]):
+        for first, last in sentence_bounds(u):
             heard = [w.word.strip() for w in u.words[first:last]]
             sentence = " ".join(heard)
             # a sentence the utterance cuts off ("... give the floor to Mr.") may have its name in
@@ -392,10 +391,9 @@ def hear_decisions(audio_path: Path, utterances: list[Utterance], entries: list[
         formulas = DECISION_FORMULAS.get(u.language)
         if not formulas or len(u.text.split()) != len(u.words):
             continue
-        starts = sentence_starts(u)
-        for first, last in zip(starts, starts[1:] + [len(u.words)]):
+        for first, last in sentence_bounds(u):
             words = u.words[first:last]
-            sentence = " ".join(w.word.strip() for w in words)
+            sentence = text_of(words)
             if not words or len(words) > DECISION_WORDS or decides(sentence) or find_cues(sentence, entries):
                 continue
             start, end = max(0.0, words[0].start - PAD_SECONDS), words[-1].end + PAD_SECONDS

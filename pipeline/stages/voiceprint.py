@@ -23,7 +23,7 @@ import numpy as np
 
 from pipeline.artifacts import Utterance, Voiceprint, Voiceprints
 from pipeline.audio import SAMPLE_RATE, read_window, windows
-from pipeline.text.utterances import sentence_starts
+from pipeline.text.utterances import sentence_bounds
 
 log = logging.getLogger("rapporteur.voiceprint")
 WINDOW_SECONDS = 600.0  # audio read from disk at once
@@ -34,8 +34,7 @@ def sentence_spans(utterances: list[Utterance]) -> list[tuple[float, float]]:
     """(start, end) of every sentence, from its first word's start to its last word's end."""
     spans = []
     for u in utterances:
-        bounds = sentence_starts(u) + [len(u.words)] if u.words else []
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in sentence_bounds(u):
             if b > a:
                 spans.append((u.words[a].start, u.words[b - 1].end))
     return spans

@@ -29,6 +29,12 @@ def sentence_starts(utterance: Utterance) -> list[int]:
     return [0] + [i + 1 for i, word in enumerate(utterance.words[:-1]) if ends_sentence(word)]
 
 
+def sentence_bounds(utterance: Utterance) -> list[tuple[int, int]]:
+    """Each sentence's words as ``utterance.words[first:last]``: (first, last) in order."""
+    starts = sentence_starts(utterance)
+    return list(zip(starts, starts[1:] + [len(utterance.words)]))
+
+
 def split_at(utterance: Utterance, index: int) -> tuple[Utterance, Utterance]:
     """Two utterances: words before ``index`` and from it on (same speaker and labels)."""
     head, tail = utterance.words[:index], utterance.words[index:]
