@@ -35,8 +35,9 @@ from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, ut
 from pipeline.text.cues import (NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT, VOCATIVE_WORDS, Cue, best_entry,
                             calls_unheard, chair_acts, cues_to_the_unnamed, find_cues, manages_the_floor,
                             named_by, thanks_unnamed)
-from pipeline.text.utterances import NO_PAUSE, ends_sentence, hand_over, run_on, sentence_starts, split_at, text_of
-from pipeline.text.report import COURTESY, INTRODUCTION
+from pipeline.text.utterances import (NO_PAUSE, ends_sentence, hand_over, run_on, sentence_bounds, sentence_starts,
+                                      split_at, text_of)
+from pipeline.text.report import ANSWERING, COURTESY, INTRODUCTION
 from pipeline.text.languages import languages_of
 from pipeline.text.roster import Entry, build_roster, fold, split_sentences
 from pipeline.stages.voiceprint import turn_prints
@@ -91,6 +92,8 @@ FLOOR_IS_THE_CHAIRS = 1.0  # a turn that only gives the floor is not a member's:
 CALLED_IS_NOT_THE_CHAIR = 1.0  # a turn the chair gave the floor to, by a name not made out: a clear cue's worth against
 BEFORE_THANKS = VOCATIVE_WEIGHT  # a few words right before "Thank you, Chair" are the chair's: as weak as a bare name
 COURTESY_TO_CHAIR = 1.0  # a turn opening "Thank you, Chair" is not the chair's: a clear cue's worth against
+ANSWER_IS_ANOTHERS = 1.0  # "Thank you for the question" after a question is not the asker's: as much against
+THANKED_AFTER = 1.0  # a statement the chair thanks someone right after, in one breath, is not the chair's: as much
 
 
 # ---- 1. turns ----------------------------------------------------------------------------------
@@ -112,8 +115,9 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
     """Turns, and for each the index of the utterance it was cut from. An utterance is cut after
     a sentence that gives the floor to someone, heard or not (when more than a few words follow),
     and before a short sentence that thanks someone (the chair's, after the speaker it thanks) or
-    thanks the chair (a speaker opening, inside a voice diarization merged with the chair's); a
-    last sentence that thanks someone may be a little longer (the chair's hand-over after it)."""
+    thanks the chair (a speaker opening, inside a voice diarization merged with the chair's), or
+    thanks for the question (an answer, in the voice of the one who asked); a last sentence that
+    thanks someone may be a little longer (the chair's hand-over after it)."""
     turns: list[Utterance] = []
     origin: list[int] = []
     for index, utterance in enumerate(utterances):
@@ -136,6 +140,8 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
             thanks = any(c.direction == PREVIOUS and not c.correction for c in cues)
             if k and b - a <= MAX_THANKS_WORDS and (thanks or thanks_the_chair(sentence, entries)):
                 cuts.add(a)
+            if k and ANSWERING.match(sentence.strip()):
+                cuts.add(a)  # "... before the regulations come into force? | Thank you for the question."
             # ... and a longer one that ends the utterance: the chair thanking the speaker and
             # handing on ("Thanks, the delegation of Mexico, Jamaica for asking for the floor.").
             if k and thanks and b == len(utterance.words) and b - a <= SHORT_THANKS_WORDS:
@@ -161,6 +167,22 @@ def _calls(turn: Utterance, entries: list[Entry]) -> bool:
     """Whether ``turn`` opens by the chair calling someone ("Let's hear from Nils McKinnon."): how
     :func:`split_turns` cuts a chair's call from the statement before it in one voice."""
     return any(c.direction == NEXT and c.act for c in _floor_cues(_opening(turn), entries))
+
+
+def _hands_over(turn: Utterance, entries: list[Entry]) -> bool:
+    """Whether ``turn`` closes by giving the floor, to a name heard or not ("Up next is Mr.
+    Abara."): how :func:`split_turns` cuts a chair's call from the answer after it in one voice."""
+    a, b = sentence_bounds(turn)[-1]
+    sentence = text_of(turn.words[a:b])
+    return (any(c.direction == NEXT and c.act for c in _floor_cues(sentence, entries))
+            or bool(FLOOR_WORDS.search(fold(sentence)) and calls_unheard(sentence, entries)))
+
+
+def _answers(turns: list[Utterance], t: int) -> bool:
+    """Whether turn ``t`` opens by thanking for the question the turn before it asked ("... come
+    into force? | Thank you for the question."): an answer, whoever's voice it is in. Not after
+    a statement: a witness may say it again in the middle of an answer."""
+    return t > 0 and turns[t - 1].text.rstrip().endswith("?") and bool(ANSWERING.match(_opening(turns[t]).strip()))
 
 
 def _rejoin(turns: list[Utterance], origin: list[int]) -> list[Utterance]:
@@ -392,6 +414,24 @@ def thanks_before_speaking(turns: list[Utterance], cues_of: list[list[Cue]]) -> 
                       for c in cues_of[i]]
 
 
+def thanked_after(turns: list[Utterance], origin: list[int], cues_of: list[list[Cue]], entries: list[Entry]) -> set[int]:
+    """The statements the chair thanks someone by name for right after, in the same utterance
+    ("We are working with the provinces ... | Thank you very much, Mr. Hussain. Over to ..."):
+    a chair thanks a speaker once they have spoken, not after speaking itself, so the statement
+    is another's, in a voice diarization merged with the chair's (a witness answering the member
+    thanked, or the member)."""
+    acts = _acts(turns, cues_of)
+    out = set()
+    for t in range(len(turns) - 1):
+        if origin[t] != origin[t + 1] or acts[t] or (len(turns[t].words) < MIN_TARGET_WORDS
+                                                     and not (t and unfinished(turns[t - 1], turns[t]))):
+            continue  # a few words are a statement's when they end one ("... with | industry and communities.")
+        if any(c.direction == PREVIOUS and c.act and not c.correction
+               for c in _floor_cues(_opening(turns[t + 1]), entries)):
+            out.add(t)
+    return out
+
+
 def called_unheard(turns: list[Utterance], cues_of: list[list[Cue]], unheard_calls: set[int]) -> set[int]:
     """The turns the chair gave the floor to by a name not made out (``unheard_calls``: the turns
     that call so, :func:`calls_unheard`)."""
@@ -442,8 +482,8 @@ def collect_votes(turns: list[Utterance], cues_of: list[list[Cue]],
                 last, target = target, given
                 passed = []
                 for j in range(given + 1, i):
-                    if turns[j].speaker == turn.speaker:
-                        break  # the chair spoke between, in words no pattern knows: maybe a call
+                    if turns[j].speaker == turn.speaker or _answers(turns, j):
+                        break  # the chair spoke between, in words no pattern knows (maybe a call), or someone answered
                     if turns[j].speaker == turns[given].speaker and not acts[j]:
                         passed.append(j)
                 # Someone else spoke since in their own name ("Guatemala welcomes the report ..."),
@@ -763,15 +803,19 @@ def opening_only(text: str, entries: list[Entry]) -> bool:
 
 
 def decode(emission: np.ndarray, speakers: list[str], chair: int, options: AttributeOptions,
-           continued: list[bool] | None = None, called: list[bool] | None = None) -> list[int]:
+           continued: list[bool] | None = None, called: list[bool] | None = None,
+           answering: list[bool] | None = None) -> list[int]:
     """The best label sequence (column indices; the last column is "nobody we can name") for
     turns with these emission scores, by Viterbi. Transitions: the same voice again tends to
     keep its label (a bonus of ``same_voice``); one label on two different voices in a row costs
     ``new_voice``, except the chair's, whose voice diarization often splits; a turn that goes on
     with the sentence before it (``continued[t]``) keeps its label whatever the voice (a bonus of
-    ``continued``). Into a turn cut from its voice's statement where the chair calls someone
-    (``called[t]``), the voice says nothing either way: diarization put the chair's call in the
-    speaker's voice, or the chair called after speaking, and only the turns' own evidence tells."""
+    ``continued``). Into a turn cut from its voice's statement where the chair calls someone, and
+    into and out of the turn right after such a call (``called[t]``), the voice says nothing
+    either way: diarization put the chair's call in the speaker's voice, or the called speaker
+    in the chair's, and only the turns' own evidence tells.
+    A turn that opens by thanking for the question the turn before asked (``answering[t]``) is
+    not that turn's label: keeping it costs :data:`ANSWER_IS_ANOTHERS`."""
     n, k = emission.shape
     unknown = k - 1
     same = np.zeros((k, k))
@@ -784,6 +828,9 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
     np.fill_diagonal(going_on, options.continued)
     going_on[unknown, unknown] = 0.0
     neutral = np.zeros((k, k))
+    asked = np.zeros((k, k))
+    np.fill_diagonal(asked, -ANSWER_IS_ANOTHERS)
+    asked[unknown, unknown] = 0.0
     score = emission[0].copy()
     back = np.zeros((n, k), dtype=int)
     for t in range(1, n):
@@ -791,6 +838,8 @@ def decode(emission: np.ndarray, speakers: list[str], chair: int, options: Attri
         step = score[:, None] + voice
         if continued and continued[t]:
             step = step + going_on
+        if answering and answering[t]:
+            step = step + asked
         back[t] = step.argmax(axis=0)
         score = step.max(axis=0) + emission[t]
     path = [int(score.argmax())]
@@ -839,11 +888,18 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     shares[short] = voice_shares(said, turns)[short]
     voiced = options.voice * shares
     unheard = called_unheard(turns, cues_of, unheard_calls)
-    emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options, unheard)
+    thanked = thanked_after(turns, origin, cues_of, entries)
+    emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options, unheard, thanked)
     continued = [False] + [continues(a, b, entries) for a, b in zip(turns, turns[1:])]
-    called = [t > 0 and origin[t] == origin[t - 1] and _calls(turns[t], entries)
+    # The turn after a call cut from the same utterance is whom the chair called: in a voice that
+    # holds both, the voice says nothing into that turn, nor out of it.
+    after_call = [t > 0 and origin[t] == origin[t - 1] and _hands_over(turns[t - 1], entries)
+                      for t in range(len(turns))]
+    called = [t > 0 and ((origin[t] == origin[t - 1] and _calls(turns[t], entries))
+                         or after_call[t] or after_call[t - 1])
               for t in range(len(turns))]
-    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called)
+    answering = [_answers(turns, t) for t in range(len(turns))]
+    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called, answering)
     strongest = _strongest(turns, votes, banked)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:
@@ -898,15 +954,19 @@ def _corrected(turns: list[Utterance], corrections: Corrections, labels: list[st
 
 
 def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, fixed: dict,
-              options: AttributeOptions, unheard: set[int] = frozenset()) -> np.ndarray:
+              options: AttributeOptions, unheard: set[int] = frozenset(),
+              thanked: set[int] = frozenset()) -> np.ndarray:
     """turns x (labels + "unknown"): what the words and the voice say for each label, with what
     a turn's own words rule out (nobody thanks themselves or gives themselves the floor), what
     the chair's call says against the chair (``unheard``: the turns called by a name not made
-    out), and the rapporteur's labels fixed."""
+    out), what the chair's thanks right after say against it (``thanked``, :func:`thanked_after`),
+    and the rapporteur's labels fixed."""
     emission = np.hstack([evidence, np.full((len(turns), 1), options.unknown)])
     chair = labels.index("Chair")
     others = np.arange(len(labels)) != chair
     opens_thanking = [thanks_the_chair(_opening(turn), entries) for turn in turns]  # "Thank you, Chair. ..."
+    for t in thanked:  # "We are working with the provinces ... | Thank you very much, Mr. Hussain."
+        emission[t, chair] -= THANKED_AFTER
     for t in unheard:
         # "I now invite my maidos to take the floor." then a statement in the chair's voice: the
         # floor went to someone, as a call heard in full says of its name.

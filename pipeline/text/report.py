@@ -22,6 +22,13 @@ COURTESY = re.compile(
 INTRODUCTION = re.compile(r"^" + INTRODUCING + r"\s+(?:[^\s.!?,;:]+\s*){1,4}[.!?]?$", re.IGNORECASE)
 OPENING_SENTENCES = 2  # a courtesy, then the introduction
 
+# Thanking for the question: how a witness, or whoever was asked, opens an answer ("Thank you for
+# the question. The department has hired ..."), never how the one who asked goes on.
+ANSWERING = re.compile(r"^(?:thank\s+you|thanks)(?:\s+(?:very|so)\s+much)?\s+for\s+(?:the|your|this|that)\s+questions?\b|"
+                       r"^(?:muchas\s+)?gracias\s+(?:por|por\s+la|por\s+su|por\s+esta)\s+preguntas?\b|"
+                       r"^(?:muito\s+)?obrigad[oa]\s+(?:pela|por\s+sua|pela\s+sua|por\s+esta)\s+perguntas?\b|"
+                       r"^merci\s+(?:pour|de)\s+(?:la|votre|cette)\s+questions?\b", re.IGNORECASE)
+
 # Words of substance in the four languages (stems): what a point says, not how a meeting is run.
 SUBSTANCE = re.compile(
     r"\b(?:urge|support|call|propose|stress|believe|need|must|should|importance|important|"

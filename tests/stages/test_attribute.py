@@ -947,3 +947,65 @@ def test_a_name_heard_again_in_a_call_is_evidence_for_the_turn_called():
     assert any(e.kind == "heard:Brazil" and e.weight == 0.45 for e in attributed[1].evidence), attributed[1].evidence
     unheard = attribute([utterance(u.speaker, u.text, u.start) for u in meeting], SPEC)
     assert unheard[1].attribution != "Brazil"
+
+
+def _at(attributed, text: str):
+    """The attributed utterance that holds ``text``."""
+    return next(u for u in attributed if text in u.text)
+
+
+def test_the_answer_after_a_call_in_the_callers_voice_is_the_one_called():
+    """Held-out w9171: "Up next is Mr. Abara." and the minister's answer in one utterance of the
+    chair's voice. The chair handed the floor on, so the voice says nothing of the answer: the
+    call names it, whatever the chair's other turns in that voice are."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+        utterance("S0", "Thank you, Canada. Up next is Ms. Treppel. The evaluation will be published before the "
+                        "end of the year, with its figures.", 15),
+        utterance("S0", "Peru, you have the floor.", 35),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 40),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert _at(attributed, "The evaluation will be").attribution == "Alison Treppel"
+    assert _at(attributed, "Up next is").attribution == "Chair"
+
+
+def test_a_statement_the_chair_thanks_someone_right_after_in_one_breath_is_not_the_chairs():
+    """Held-out w9171: the minister's answer, then the chair's "Thank you very much, Mr. Hussain.
+    Over to ...", diarized as one utterance of the chair's voice. A chair thanks a speaker once
+    they have spoken, not after speaking itself: the answer is not the chair's."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+        utterance("S0", "The evaluation will be published before the end of the year, with its figures. "
+                        "Thank you, Canada. Peru, you have the floor.", 15),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 35),
+        utterance("S0", "Thank you, Peru. The meeting is adjourned.", 45),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert _at(attributed, "The evaluation will be").attribution != "Chair"
+    assert _at(attributed, "Thank you, Canada.").attribution == "Chair"
+
+
+def test_thanks_for_the_question_after_one_open_another_speakers_answer():
+    """Held-out w9191: a member's question and the official's answer diarized as one utterance of
+    the member's voice. Whoever thanks for the question is not who asked it: the answer is cut
+    from the question and is not the member's. Said in the middle of an answer, after a
+    statement rather than a question, the same words change nobody."""
+    meeting = [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program? "
+                        "Thank you for the question. The evaluation will be published before the end of the year.", 5),
+        utterance("S0", "Thank you, Canada. Ms. Treppel, please.", 30),
+        utterance("S2", "The figures will be in the annex of the report. Thank you for the question. The "
+                        "secretariat trained officials from twelve member states.", 35),
+        utterance("S0", "Peru, you have the floor.", 55),
+        utterance("S3", "Peru supports the proposal and asks for a timetable.", 60),
+    ]
+    attributed = attribute(meeting, SPEC)
+    assert _at(attributed, "When will the secretariat").attribution == "Canada"
+    answer = _at(attributed, "Thank you for the question. The evaluation")
+    assert answer.text.startswith("Thank you for the question.") and answer.attribution != "Canada", answer
+    whole = _at(attributed, "The figures will be in the annex")
+    assert "twelve member states" in whole.text and whole.attribution == "Alison Treppel", whole
