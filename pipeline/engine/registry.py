@@ -305,7 +305,8 @@ def _attribute(ctx: Context) -> dict:
 def _align(ctx: Context) -> dict:
     from pipeline.stages.align import align
 
-    utterances = align(_utterances(ctx, A.ATTRIBUTED), ctx.spec)
+    utterances = align(_utterances(ctx, A.ATTRIBUTED), ctx.spec,
+                       decided=ctx.work.read_json(A.UTTERANCES).get("decisions", []))
     duration = ctx.work.read_json(A.INGEST)["duration"]
     transcript = A.Transcript(meeting_id=ctx.spec.meeting.id, duration=duration, utterances=utterances)
     ctx.work.write_json(A.TRANSCRIPT, transcript)
@@ -361,7 +362,7 @@ STAGES: tuple[Stage, ...] = (
           lambda ctx: {**_spec_part("presiding", "participants", "order_of_business")(ctx),
                        "corrections": asdict(ctx.corrections()),
                        "voices": {s: asdict(v) for s, v in ctx.known_voices().items()}}, ("rapidfuzz",)),
-    Stage("align", "1", (A.ATTRIBUTED, A.INGEST), (A.TRANSCRIPT,), _align,
+    Stage("align", "1", (A.ATTRIBUTED, A.INGEST, A.UTTERANCES), (A.TRANSCRIPT,), _align,
           _spec_part("meeting", "presiding", "order_of_business"), ("rapidfuzz",)),
     Stage("draft", "1", (A.TRANSCRIPT, A.TRANSLATION, A.UTTERANCES),
           (A.MINUTES, A.MINUTES_HTML, A.MINUTES_JSON, A.MINUTES_DOCX, A.SRT, A.VTT), _draft,

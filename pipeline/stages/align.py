@@ -15,6 +15,7 @@ from pipeline.text.agenda import (ANNOUNCE, BLOCK_PATTERNS, ITEM_BY_SOUND, ITEM_
                                   announced, item_by_title, title_hit)
 from pipeline.text.cues import NEXT, find_cues
 from pipeline.text.decisions import decides, puts_to_the_meeting
+from pipeline.text.heard import HeardDecisions
 from pipeline.text.roster import build_roster, fold, skeleton
 from pipeline.text.utterances import sentence_bounds, sentence_starts, split_at, text_of
 
@@ -76,9 +77,12 @@ def _all_titles(spec) -> list[str]:
         b.title for i in spec.order_of_business.items for b in i.blocks]
 
 
-def align(utterances: list[Utterance], spec) -> list[Utterance]:
+def align(utterances: list[Utterance], spec, decided: list[dict] = ()) -> list[Utterance]:
     """Set ``item`` and ``block`` on every utterance, monotonically; returns the utterances,
-    a presiding officer's split where an announcement starts mid-utterance."""
+    a presiding officer's split where an announcement starts mid-utterance. ``decided``: the
+    decisions relisten heard again (``decisions`` in ``utterances.json``), which open the
+    adoption of the order of business as a decision heard in the text does."""
+    heard = HeardDecisions(decided)
     items = spec.order_of_business.items
     titles = [item.title for item in items]
     presiding = {"Chair"} | {i.moderator for i in items if i.moderator}
@@ -94,9 +98,11 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
     while queue:
         utterance = queue.pop()
         if may_announce(utterance):
-            number = _opens(utterance.text, titles, item or 0)
+            number = _opens(utterance.text, titles, item or 0, heard(utterance))
             if number and number > (item or 0):
                 cut = _announcement_clause(utterance, number, titles, item or 0)
+                if not cut and not _opens(utterance.text, titles, item or 0):
+                    cut = heard.first(utterance) or 0  # opened by the decision relisten heard
                 if cut:  # what comes before the announcing clause closes the current item
                     head, tail = _split_spanning(utterance, cut)
                     queue.append(tail)
@@ -128,17 +134,20 @@ def align(utterances: list[Utterance], spec) -> list[Utterance]:
     return utterances
 
 
-def _opens(text: str, titles: list[str], current: int) -> int | None:
+def _opens(text: str, titles: list[str], current: int, heard: bool = False) -> int | None:
     """The item ``text`` announces (:func:`pipeline.text.agenda.announced`); before any item, also
     the first item by its title alone: the chair reading out the heading after the call to order,
     its "Item one" lost ("I call this meeting to order. I don't worry, adoption of the agenda."),
     can only be opening it. So can the chair putting a question to the meeting, or stating a
     decision, before any item, when the first is the adoption of the order of business: that is
     what a meeting decides first ("We will not receive to have not shown up the agenda. Is it a
-    treat? Is it a treat?" for "We'll now proceed to Adoption of the agenda. Is it agreed? ...")."""
+    treat? Is it a treat?" for "We'll now proceed to Adoption of the agenda. Is it agreed? ..."),
+    also a decision only relisten heard (``heard``: "We will now proceed to lunch and dinner. In
+    the tabreet, in the tabreet.", heard again as "Is it agreed? It is agreed.")."""
     number = announced(text, ITEM_PATTERNS, titles, current)
     if number is None and current == 0 and (title_hit(fold(text), titles) == 1 or (
-            titles and adopts_the_order_of_business(titles[0]) and (puts_to_the_meeting(text) or decides(text)))):
+            titles and adopts_the_order_of_business(titles[0])
+            and (puts_to_the_meeting(text) or decides(text) or heard))):
         return 1
     return number
 

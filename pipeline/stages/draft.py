@@ -16,6 +16,7 @@ from pipeline.text.agenda import adopts_the_order_of_business
 from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
 from pipeline.text.decisions import (ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, closes_as_decided, decides,
                                      puts_to_the_meeting)
+from pipeline.text.heard import HeardDecisions
 from pipeline.text.roster import english_sort_key, fold, spanish_sort_key
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -265,20 +266,6 @@ def decision(sentence: str, title: str) -> str | None:
     if decides(sentence):
         return "It was so decided."
     return None
-
-
-class HeardDecisions:
-    """The sentences relisten heard as a formula closing an item where ASR garbled it
-    (:func:`pipeline.stages.relisten.hear_decisions`: "Así que le seguimos." for "Así queda
-    decidido."), found again in the transcript by their words and time."""
-
-    def __init__(self, heard: list[dict] = ()):
-        self.heard = [(d["start"], fold(d["was"]).strip()) for d in heard]
-
-    def __call__(self, u: Utterance, sentence: str | None = None) -> bool:
-        """Whether ``u`` holds a heard decision (``sentence``: whether that sentence of it is one)."""
-        said = fold(sentence).strip() if sentence is not None else None
-        return any(u.start - 0.5 <= start <= u.end + 0.5 and (said is None or said == was) for start, was in self.heard)
 
 
 def _agreed(said: list[Utterance]) -> bool:

@@ -250,6 +250,37 @@ def test_before_any_item_the_first_items_title_or_a_question_put_opens_it():
     assert [u.item for u in align(other, spec)] == [None]
 
 
+def test_a_decision_relisten_heard_before_any_item_opens_the_adoption_of_the_agenda():
+    """Held-out w9171: "We'll now proceed to Adoption of the agenda. Is it agreed? It is agreed."
+    heard as "We will now proceed to lunch and dinner. In the tabreet, in the tabreet.", which
+    relisten heard again as the formula: the adoption, first on the order of business, starts
+    there (the greeting before it is no item's), and the next item follows it."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
+                         "Committee business"])
+    said = ["Good morning, everyone. I call this meeting to order. We will now proceed to lunch and dinner. "
+            "In the tabreet, in the tabreet.", "Let us turn to the next item. Questions to the minister on the "
+            "main estimates.", "Canada, you have the floor."]
+
+    def meeting():
+        utterances = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
+        for u in utterances:
+            u.attribution = "Chair"
+        return utterances
+
+    first = meeting()[0]
+    at = next(w.start for w in first.words if w.word.strip() == "In")
+    decided = [{"start": at, "end": first.end, "speaker": "S0", "was": "In the tabreet, in the tabreet.",
+                "as": "Is it agreed? It is agreed.", "logodds": 7.95}]
+    assert [(u.item, u.text) for u in align(meeting(), spec, decided)] == [
+        (None, "Good morning, everyone. I call this meeting to order. We will now proceed to lunch and dinner."),
+        (1, "In the tabreet, in the tabreet."), (2, said[1]), (2, said[2])]
+    assert [u.item for u in align(meeting(), spec)][:1] == [None]  # unheard, nothing opens item 1
+
+
 def test_an_item_number_heard_as_the_word_it_sounds_like_counts_when_its_title_follows():
     """Held-out w9041: "Is it agreed? It is agreed. Item 2: Questions to the Minister on the main
     estimates." heard as "It is a great, it is a great, item to questions to the minister on the
