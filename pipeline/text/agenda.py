@@ -45,6 +45,10 @@ ITEM_PATTERNS = [
 # title follows (:func:`_titled`); "the item to be discussed" names nothing.
 SOUNDS_LIKE = {"to": 2, "too": 2, "for": 4, "won": 1}
 ITEM_BY_SOUND = re.compile(r"\b(?:item|point)\s+(?P<sound>" + "|".join(SOUNDS_LIKE) + r")\b")
+# Any word where the number was ("Tenemos a concineación el punto más, informe sobre el programa
+# ..." for "el punto dos, Informe sobre el Programa ..."): it counts only when an item's own title
+# follows it (:func:`misheard_number`).
+ITEM_MISHEARD = re.compile(r"\b(?:item|point|punto|ponto)\s+(?!(?:is|of|the|and|de|del|la|el|que|y|e|et)\b)(?P<heard>[a-z]+)\b")
 BLOCK_PATTERNS = [
     re.compile(r"\bblo(?:ck|que|c)\s+(?:number\s+|numero\s+)?" + _NUM + r"\b"),
     re.compile(r"\b" + _NUM + r"\s+(?:thematic\s+)?blo(?:ck|que|c)\b"),
@@ -183,12 +187,24 @@ def titled_item(folded: str, match: re.Match, number: int | None, titles: list[s
 
 
 def item_by_title(folded: str, titles: list[str]) -> int | None:
-    """The item a sentence refers to by number and then by title (:func:`titled_item`)."""
+    """The item a sentence refers to by number and then by title (:func:`titled_item`), or by a
+    number misheard and then by title (:func:`misheard_number`)."""
     for pattern in ITEM_PATTERNS:
         for match in pattern.finditer(folded):
             found = titled_item(folded, match, _number(match, 0, len(titles)), titles)
             if found:
                 return found
+    return misheard_number(folded, titles)
+
+
+def misheard_number(folded: str, titles: list[str]) -> int | None:
+    """The item whose own title follows "item" (or "punto", "ponto", "point") and one word that
+    is no number ASR knew (:data:`ITEM_MISHEARD`): the title says which item was announced, in
+    its own words (a stock name, "the agenda", is too common for a guessed number)."""
+    for match in ITEM_MISHEARD.finditer(folded):
+        found = next((k for k in range(1, len(titles) + 1) if _titled(folded, match, k, titles, stock=False)), None)
+        if found:
+            return found
     return None
 
 
@@ -200,7 +216,7 @@ AGENDA_FRAME = re.compile(r"^(?:(?:del|de|of|on|in|da|do|du|de\s+la)\s+)?(?:the\
                           r"ordre\s+du\s+jour)\b")
 
 
-def _titled(folded: str, match: re.Match, number: int | None, titles: list[str]) -> bool:
+def _titled(folded: str, match: re.Match, number: int | None, titles: list[str], stock: bool = True) -> bool:
     """Whether the item named by number in ``match`` is followed by its own title ("el punto uno,
     aprobación del orden del día"): naming both announces it, whatever ASR made of the verb
     ("Tenemos a concineación" for "a consideración"). The agenda named after the number
@@ -216,7 +232,7 @@ def _titled(folded: str, match: re.Match, number: int | None, titles: list[str])
     opening = title.find(" ", TITLE_OPENING)
     said = min(len(title) if opening < 0 else opening, len(rest.rstrip(".")))
     return (said >= TITLE_OPENING and fuzz.ratio(title[:said], rest[:said]) >= TITLE_MATCH
-            or _stock_hit(rest, titles, number - 1) == number)
+            or stock and _stock_hit(rest, titles, number - 1) == number)
 
 
 SHORT_ANNOUNCEMENT = 8  # words: "Tenemos a consumeración el punto 3." (the verb and the title lost)
@@ -257,6 +273,10 @@ def announced(text: str, patterns, titles: list[str], current: int) -> int | Non
                 number = hit if hit and hit > current else number
             if number and 1 <= number <= count:
                 return number
+    if patterns is ITEM_PATTERNS:
+        misheard = misheard_number(folded, titles)
+        if misheard and misheard > current:
+            return misheard
     if ANNOUNCE.search(folded):
         hit = title_hit(folded, titles)
         return hit if hit and hit > current else _stock_hit(folded, titles, current) or hit

@@ -250,6 +250,31 @@ def test_before_any_item_the_first_items_title_or_a_question_put_opens_it():
     assert [u.item for u in align(other, spec)] == [None]
 
 
+def test_an_item_whose_number_was_misheard_is_announced_by_its_own_title_after_it():
+    """Held-out w9182: "Tenemos a consideración el punto dos, Informe sobre el Programa ..." heard
+    as "Tenemos a concineación el punto más, informe sobre el programa Interamericano de Facilita
+    Mores Funiciales.", in the utterance that adopted the agenda: item 2 starts there, not 74 s
+    later at the next announcement. Any word where the number was, but a title must follow."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(["Aprobación del orden del día", "Informe sobre el Programa Interamericano de "
+                         "Facilitadores Judiciales", "Otros asuntos"])
+    said = ["A continuación, aprobación del orden del día. Si no hay objeciones, queda aprobado. Tenemos a "
+            "concineación el punto más, informe sobre el programa Interamericano de Facilita Mores Funiciales.",
+            "Brasil, tiene la palabra."]
+    meeting = [utterance("S0", text, 20 * k) for k, text in enumerate(said)]
+    for u in meeting:
+        u.attribution = "Chair"
+    assert [u.item for u in align(meeting, spec)] == [1, 2, 2]
+    from pipeline.text.agenda import ITEM_PATTERNS, announced
+
+    titles = [item.title for item in spec.order_of_business.items]
+    assert announced("El punto más importante es la financiación.", ITEM_PATTERNS, titles, 1) is None
+    assert announced("The point is, informe sobre el programa interamericano fue útil.", ITEM_PATTERNS, titles, 1) is None
+
+
 def test_a_decision_relisten_heard_before_any_item_opens_the_adoption_of_the_agenda():
     """Held-out w9171: "We'll now proceed to Adoption of the agenda. Is it agreed? It is agreed."
     heard as "We will now proceed to lunch and dinner. In the tabreet, in the tabreet.", which
