@@ -200,12 +200,18 @@ def test_a_turn_without_a_cue_takes_its_voice_only_when_the_voice_is_clear():
     assert attributed[7].review
 
 
+def _canada_asks() -> list:
+    """The chair gives Canada the floor and Canada asks the secretariat a question (turns 0-1, 0-15 s)."""
+    return [
+        utterance("S0", "Canada, you have the floor.", 0),
+        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+    ]
+
+
 def test_thanks_after_an_answer_go_to_whom_the_floor_was_given():
     """A hearing: the chair gives Canada the floor, Canada asks, the official answers in a voice
     of her own, and the chair thanks Canada. The thanks are Canada's, not the answer's."""
-    meeting = [
-        utterance("S0", "Canada, you have the floor.", 0),
-        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+    meeting = _canada_asks() + [
         utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 15),
         utterance("S0", "Thank you, Canada. Peru, you have the floor.", 25),
         utterance("S3", "Peru supports the proposal and asks for a timetable.", 30),
@@ -240,9 +246,7 @@ def test_thanks_pass_over_the_witness_the_chair_called_within_the_slot(call):
     """The chair gives Canada the floor, Canada asks, the chair calls the official to answer
     (her name heard or not), then thanks Canada: the thanks reach past that call to Canada's
     question, and the answer gets nothing of Canada's."""
-    meeting = [
-        utterance("S0", "Canada, you have the floor.", 0),
-        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+    meeting = _canada_asks() + [
         utterance("S0", call, 15),
         utterance("S2", "The evaluation will be published before the end of the year, with its figures.", 18),
         utterance("S0", "Thank you, Canada. Peru, you have the floor.", 28),
@@ -958,9 +962,7 @@ def test_the_answer_after_a_call_in_the_callers_voice_is_the_one_called():
     """Held-out w9171: "Up next is Mr. Abara." and the minister's answer in one utterance of the
     chair's voice. The chair handed the floor on, so the voice says nothing of the answer: the
     call names it, whatever the chair's other turns in that voice are."""
-    meeting = [
-        utterance("S0", "Canada, you have the floor.", 0),
-        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+    meeting = _canada_asks() + [
         utterance("S0", "Thank you, Canada. Up next is Ms. Treppel. The evaluation will be published before the "
                         "end of the year, with its figures.", 15),
         utterance("S0", "Peru, you have the floor.", 35),
@@ -975,9 +977,7 @@ def test_a_statement_the_chair_thanks_someone_right_after_in_one_breath_is_not_t
     """Held-out w9171: the minister's answer, then the chair's "Thank you very much, Mr. Hussain.
     Over to ...", diarized as one utterance of the chair's voice. A chair thanks a speaker once
     they have spoken, not after speaking itself: the answer is not the chair's."""
-    meeting = [
-        utterance("S0", "Canada, you have the floor.", 0),
-        utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program?", 5),
+    meeting = _canada_asks() + [
         utterance("S0", "The evaluation will be published before the end of the year, with its figures. "
                         "Thank you, Canada. Peru, you have the floor.", 15),
         utterance("S3", "Peru supports the proposal and asks for a timetable.", 35),
