@@ -131,8 +131,7 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
             # A call to the floor whose name was not made out ("I now invite my maidos to take the
             # floor.") ends the chair's words as well as a call heard in full ("we invite member
             # states to join" is a statement's: it names no floor).
-            if ((any(c.direction == NEXT for c in cues) or (FLOOR_WORDS.search(fold(sentence))
-                                                            and calls_unheard(sentence, entries)))
+            if ((any(c.direction == NEXT for c in cues) or _floor_to_the_unheard(sentence, entries))
                     and b < len(utterance.words) and len(utterance.words) - b >= MIN_TARGET_WORDS):
                 cuts.add(b)
             if a > MAX_THANKS_WORDS and any(c.direction == NEXT and c.act for c in cues):
@@ -157,6 +156,12 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
     return turns, origin
 
 
+def _floor_to_the_unheard(sentence: str, entries: list[Entry]) -> bool:
+    """Whether ``sentence`` gives the floor to a name not made out ("I now invite my maidos to
+    take the floor."; "we invite member states to join" names no floor, and is a statement's)."""
+    return bool(FLOOR_WORDS.search(fold(sentence)) and calls_unheard(sentence, entries))
+
+
 def _opening(turn: Utterance) -> str:
     """The text of a turn's first sentence."""
     end = sentence_starts(turn)[1:2] or [len(turn.words)]
@@ -175,7 +180,7 @@ def _hands_over(turn: Utterance, entries: list[Entry]) -> bool:
     a, b = sentence_bounds(turn)[-1]
     sentence = text_of(turn.words[a:b])
     return (any(c.direction == NEXT and c.act for c in _floor_cues(sentence, entries))
-            or bool(FLOOR_WORDS.search(fold(sentence)) and calls_unheard(sentence, entries)))
+            or _floor_to_the_unheard(sentence, entries))
 
 
 def _answers(turns: list[Utterance], t: int) -> bool:
