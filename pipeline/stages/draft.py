@@ -220,6 +220,59 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
             | {s for s in said if GIVES_TIME.search(fold(s))})
 
 
+FLOOR_WORD = re.compile(r"\b(?:floor|palabra|palavra|parole)\b")
+NAMES_ONLY = 2  # words besides names and titles in a roll of names ("Anx, Mr. Sidhu, Blahead, Anne Rasmussen.")
+
+
+def _roll_of_names(sentence: str, named: dict[str, float], entries) -> bool:
+    """Whether a sentence is names and titles but for :data:`NAMES_ONLY` words at most: a call
+    or a thanks whose verbs ASR lost, never a statement ("We fully agree with Chile." is not)."""
+    from rapidfuzz import fuzz
+
+    from pipeline.text.cues import TITLES
+
+    name_words = {w for e in entries if e.label in named for p in e.phrases for w in p.split()}
+    rest = [w for w in fold(sentence).split()
+            if w.strip(".") not in TITLES and not any(fuzz.ratio(w, n) >= 80 for n in name_words)]
+    return len(rest) <= NAMES_ONLY < len(fold(sentence).split()) - len(rest)
+
+
+def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[str]:
+    """The sentences of a turn attributed to someone else than the chair that run the meeting
+    all the same: the chair's words left in a member's turn when attribution cut a merged voice
+    at the wrong sentence. Nothing substantive in them, and one of: a word for the floor ("The
+    floor will tomorrow also." for "The floor goes to Marc Olsen."); names and titles only
+    (:func:`_roll_of_names`); said before the speaker's own opening thanks to the chair, in the
+    same turn or the one before it ("¡Invídate que falta tomar la parada!", then "Muchas gracias,
+    señor presidente, Ecuador desea ...")."""
+    from pipeline.text.cues import PREVIOUS, find_cues, mentioned
+
+    def thanks_chair(sentence: str) -> bool:
+        return any(c.direction == PREVIOUS and c.label == "Chair" and not c.correction
+                   for c in find_cues(sentence, entries))
+
+    u = utterances[index]
+    said = sentences(u.text)
+    titles = [item.title for item in spec.order_of_business.items]
+    plain = [not substantive(s, entries, titles) for s in said]
+    stray = set()
+    for s, empty in zip(said, plain):
+        if empty and (FLOOR_WORD.search(fold(s)) or _roll_of_names(s, mentioned(s, entries), entries)):
+            stray.add(s)
+    # Before the opening thanks: one sentence at most, and the thanks opens a statement (substance
+    # follows), so "..., thank you, Chair." closing a statement keeps what it closes.
+    opening = next((k for k, s in enumerate(said[:2]) if thanks_chair(s)), None)
+    if opening and all(plain[:opening]) and not all(plain[opening:]):
+        stray |= set(said[:opening])
+    after = utterances[index + 1] if index + 1 < len(utterances) else None
+    if len(said) == 1 and plain[0]:
+        nxt = sentences(after.text) if after else []
+        if (after and after.attribution == u.attribution and nxt and thanks_chair(nxt[0])
+                and substantive(after.text, entries, titles)):
+            stray.add(said[0])
+    return stray
+
+
 # The time a chair gives a speaker, in the four languages ("you have five minutes", "mustn't you
 # for five minutes" as ASR heard it, "tiene tres minutos", "vous avez deux minutes"): running the
 # meeting, whatever else the sentence's words seem to say.
@@ -315,16 +368,16 @@ def _is_request(sentence: str) -> bool:
 
 class NotPoint:
     """Which sentences of a turn are no point of the minutes: procedure (:func:`procedural`), the
-    chair's floor-giving by position (:func:`floor_edges`), requests and decisions (recorded as
-    such)."""
+    chair's floor-giving by position (:func:`floor_edges`; in another's turn, :func:`stray_floor`),
+    requests and decisions (recorded as such)."""
 
     def __init__(self, utterances: list[Utterance], spec, heard: HeardDecisions = HeardDecisions()):
         from pipeline.text.roster import build_roster
 
         self.spec, self.heard = spec, heard
         self.entries = build_roster(spec)
-        self.edges = {id(u): floor_edges(utterances, i, self.entries, spec) for i, u in enumerate(utterances)
-                      if u.attribution == "Chair"}
+        self.edges = {id(u): (floor_edges if u.attribution == "Chair" else stray_floor)(utterances, i, self.entries, spec)
+                      for i, u in enumerate(utterances)}
 
     def __call__(self, u: Utterance):
         edges = self.edges.get(id(u), set())

@@ -779,3 +779,41 @@ def test_an_item_by_a_misheard_number_then_its_title_is_no_point():
     garbled = spec.order_of_business.items[1].title.lower().replace("interamericano", "indéamericano")
     assert procedural(f"Tenemos la transición de punto 4, {garbled}.", spec)
     assert not procedural("Sobre el punto 4, Chile propone un calendario y un presupuesto para la próxima etapa.", spec)
+
+
+def test_the_chairs_words_left_in_a_members_turn_are_no_point():
+    """Held-out w9171 and w9102: where attribution cut a voice merged with the chair's at the wrong
+    sentence, the chair's calls were drafted as a member's points: "The Minister ... stated that
+    the floor would tomorrow also" ("The floor goes to Marc Olsen."), "... stated that anx, Mr.
+    Sidhu, Blahead, Anne Rasmussen" ("Thanks, Mr. Sidhu. Go ahead, Anne Rasmussen."), "The
+    delegation of Ecuador stated that ¡Invídate que falta tomar la parada" (then Ecuador's own
+    "Muchas gracias, señor presidente"). Whoever a turn is attributed to, a sentence with nothing
+    of substance that speaks of the floor, that is names and titles only, or that comes before
+    the speaker's opening thanks to the chair runs the meeting; a statement naming others, or
+    thanks closing a statement, stay."""
+    from pipeline.stages.draft import stray_floor
+    from pipeline.text.roster import build_roster
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    entries = build_roster(spec)
+    said = [
+        utterance("S2", "Canada urges member states to accede to the Convention. The floor will tomorrow also.", 0),
+        utterance("S2", "Anx, Mr. Peru, Blahead, Chile. We fully agree with Chile and with Peru on this.", 10),
+        utterance("S3", "¡Invídate que falta tomar la parada!", 20),
+        utterance("S3", "Muchas gracias, señor presidente, Chile apoya la propuesta de la Secretaría.", 23),
+        utterance("S4", "Mexico has heard the statements of all delegations today. Thank you, Chair.", 30),
+        utterance("S5", "Como decía antes. Gracias, Presidente. Perú apoya la propuesta de la Secretaría.", 40),
+    ]
+    for u, label in zip(said, ("Canada", "Canada", "Chile", "Chile", "Mexico", "Peru")):
+        u.attribution, u.item = label, 2
+    assert stray_floor(said, 0, entries, spec) == {"The floor will tomorrow also."}
+    assert stray_floor(said, 1, entries, spec) == {"Anx, Mr. Peru, Blahead, Chile."}
+    assert stray_floor(said, 2, entries, spec) == {"¡Invídate que falta tomar la parada!"}
+    assert stray_floor(said, 3, entries, spec) == set()
+    assert stray_floor(said, 4, entries, spec) == set()  # thanks closing a statement keep it
+    assert stray_floor(said, 5, entries, spec) == {"Como decía antes."}
+
+    minutes = draft(said, spec)
+    texts = [p.text for item in minutes.items for p in item.points + item.remarks + item.closing_points]
+    assert not [t for t in texts if "floor" in t or "Blahead" in t or "parada" in t], texts
+    assert [t for t in texts if "agree" in t] and [t for t in texts if "accede" in t], texts
