@@ -172,7 +172,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     the last other speaker, but in an item of closing remarks), or the first of an
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
     to Other business."), or naming someone on the roster ("el siguiente amor es la delegación
-    de Brasil"); and any that gives a speaker time (:data:`GIVES_TIME`), or is a short one at an
+    de Brasil"); and any that gives a speaker time (:data:`GIVES_TIME`, or any that
+    closes on minutes, :data:`TIME_WORD`), or is a short one at an
     edge naming the speaker beyond it, substance or not."""
     from pipeline.text.cues import VOCATIVE_WORDS, manages_the_floor, mentioned
 
@@ -217,7 +218,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     named = {s for s, other in filter(None, beside) if len(s.split()) <= VOCATIVE_WORDS
              and other.attribution != u.attribution and other.attribution in names[s]}
     return ({s for s in edges if not substantive(s, entries, titles)} | named
-            | {s for s in said if GIVES_TIME.search(fold(s))})
+            | {s for s in said if GIVES_TIME.search(fold(s))}
+            | {s for s in said if TIME_WORD.search(fold(s))})
 
 
 FLOOR_WORD = re.compile(r"\b(?:floor|palabra|palavra|parole)\b")
@@ -279,6 +281,11 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
 GIVES_TIME = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty|un|una|uno|"
                         r"dos|tres|cuatro|cinco|seis|siete|ocho|diez|quince|veinte|um|uma|dois|duas|quatro|dez|quinze|"
                         r"vinte|une|deux|trois|quatre|cinq|sept|huit|neuf|dix|vingt|trente)\s+minut(?:e|es|o|os)\b")
+
+
+# Minutes closing a chair's sentence, their number lost ("you were welcome, you were welcome for
+# in minutes." for "you have five minutes."): time given, or a break, whatever ASR made of the rest.
+TIME_WORD = re.compile(r"\bminut(?:e|es|o|os)\W*$")
 
 
 # "I would ask the Secretariat to present that information at a future meeting": what the chair

@@ -323,11 +323,14 @@ def test_the_time_the_chair_gives_a_speaker_is_no_point():
     """Held-out w9061: "Thank you, Mr. Dhaliwal. Mr. Rasmussen, you have five minutes." heard as
     "Thank you, Mr. Mayor, Mr. Mayor, mustn't you for five minutes.", reported as the chair's
     remark ("must" is a word of substance). Time given to a speaker runs the meeting, in any of
-    the four languages."""
+    the four languages. Held-out w9201: "Pierre Nakamura, you have five minutes." heard as "you
+    were welcome, you were welcome for in minutes." ("welcome" a word of substance, the number
+    lost): a chair's sentence closing on minutes gives time whatever else ASR heard."""
     spec = load_spec(SAMPLE / "meeting.yaml")
     said = [
         *_canada_speaks_on_item_two(),
-        utterance("S0", "Thank you, Canada. Mr. Mayor, mustn't you for five minutes on this matter.", 40),
+        utterance("S0", "Thank you, Canada. Mr. Mayor, mustn't you for five minutes on this matter. "
+                        "You were welcome, you were welcome for in minutes.", 40),
         utterance("S3", "Thank you, Chair. Peru supports the proposal and its follow-up mechanism.", 50),
         utterance("S0", "Gracias, Perú. Debemos avanzar, Chile, tiene tres minutos para su intervención.", 60),
         utterance("S4", "Gracias, Presidente. Chile apoya la propuesta de la Secretaría.", 70),
