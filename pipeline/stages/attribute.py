@@ -692,6 +692,51 @@ def _said(votes, labels: list[str]) -> np.ndarray:
     return said
 
 
+ACT_WEIGHT = 0.3  # what a label's habit of asking or answering says: under a bare name's worth per unit of log-odds
+ACT_CAP = 1.0  # ... and never more than one clear cue's worth either way
+MIN_HABIT = 3  # turns clearly named before a label's habit counts
+CLEAR = 0.8  # what names a turn clearly: a clear call's weight or more, for that label alone
+
+
+def asks(turn: Utterance) -> bool:
+    """Whether a turn asks a question (the ASR's question mark, "?" and "¿…?")."""
+    return "?" in turn.text
+
+
+def act_habits(turns: list[Utterance], said: np.ndarray, labels: list[str]) -> np.ndarray:
+    """turns x labels: how much each label's habit of asking questions, or not, says for each
+    turn. In a hearing the members ask and the witnesses answer: where one voice holds a
+    minister's answers and a member's question (diarization merged them), or a misheard call
+    names a member before the minister's answer ("Let's log on to Eleanor Barrett." for "Let's
+    hear from Minister Abara."), what the turn does says whose it is. Each label's habit is
+    learnt from this meeting's turns the words name clearly (:data:`CLEAR` for it and nothing
+    else: a call, a thanks, a speaker naming itself), :data:`MIN_HABIT` at least, as the log of
+    its rate (add-one) over the rate of all such turns; :data:`ACT_WEIGHT` per unit, at most
+    :data:`ACT_CAP`. Where nobody asks (a statement round), every label's habit is the meeting's
+    and says nothing. The chair's habit is not learnt: the chair asks the meeting ("Is it
+    agreed?") and answers nobody."""
+    habits = np.zeros((len(turns), len(labels)))
+    if not turns or not len(labels):
+        return habits
+    top = said.argmax(axis=1)
+    ranked = np.sort(said, axis=1)
+    clear = (ranked[:, -1] >= CLEAR) & ((ranked[:, -2] if len(labels) > 1 else 0) < CLEAR)
+    chair = labels.index("Chair")
+    clear &= top != chair
+    asking = np.array([asks(t) for t in turns])
+    if clear.sum() < MIN_HABIT or asking[clear].all() or not asking[clear].any():
+        return habits  # nobody asks, or everyone does: what a turn does tells nobody apart
+    pooled = (asking[clear].sum() + 1) / (clear.sum() + 2)
+    for column in range(len(labels)):
+        mine = clear & (top == column)
+        if column == chair or mine.sum() < MIN_HABIT:
+            continue
+        rate = (asking[mine].sum() + 1) / (mine.sum() + 2)
+        habits[asking, column] = np.log(rate / pooled)
+        habits[~asking, column] = np.log((1 - rate) / (1 - pooled))
+    return np.clip(ACT_WEIGHT * habits, -ACT_CAP, ACT_CAP)
+
+
 OTHER_LANGUAGE = 0.3  # a turn in another language than this one says less about who this is
 VOICE_PRIOR = 1.0  # pseudo-evidence for nobody: a voice speaks for a label after one clear cue's worth
 
@@ -895,6 +940,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
     unheard = called_unheard(turns, cues_of, unheard_calls)
     thanked = thanked_after(turns, origin, cues_of, entries)
     emission = _emission(turns, cues_of, entries, labels, said + voiced, fixed, options, unheard, thanked)
+    habits = np.hstack([act_habits(turns, said, labels), np.zeros((len(turns), 1))])
     continued = [False] + [continues(a, b, entries) for a, b in zip(turns, turns[1:])]
     # The turn after a call cut from the same utterance is whom the chair called: in a voice that
     # holds both, the voice says nothing into that turn, nor out of it.
@@ -904,7 +950,7 @@ def attribute(utterances: list[Utterance], spec, options: AttributeOptions | Non
                          or after_call[t] or after_call[t - 1])
               for t in range(len(turns))]
     answering = [_answers(turns, t) for t in range(len(turns))]
-    path = decode(emission, [t.speaker for t in turns], labels.index("Chair"), options, continued, called, answering)
+    path = decode(emission + habits, [t.speaker for t in turns], labels.index("Chair"), options, continued, called, answering)
     strongest = _strongest(turns, votes, banked)
     for t, (turn, column) in enumerate(zip(turns, path)):
         if t in fixed:

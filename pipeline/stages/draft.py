@@ -13,7 +13,8 @@ from typing import Optional
 
 from pipeline.artifacts import Utterance
 from pipeline.text.agenda import adopts_the_order_of_business
-from pipeline.text.report import join_names, key_sentences, reported, sentences, third_person, timestamp
+from pipeline.text.report import (THANKS_OPENING, join_names, key_sentences, reported, sentences, third_person,
+                                  timestamp)
 from pipeline.text.decisions import (ADOPTED, ASKED_AND_ANSWERED, NOTED, NOTED_BY_FRAME, closes_as_decided, decides,
                                      puts_to_the_meeting)
 from pipeline.text.heard import HeardDecisions
@@ -223,6 +224,7 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
 
 
 FLOOR_WORD = re.compile(r"\b(?:floor|palabra|palavra|parole)\b")
+MAX_THANKS_WORDS = 8  # "Thank you very much, Ms. Dhaliwal." as long as a thanks is
 NAMES_ONLY = 2  # words besides names and titles in a roll of names ("Anx, Mr. Sidhu, Blahead, Anne Rasmussen.")
 
 
@@ -244,7 +246,9 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
     all the same: the chair's words left in a member's turn when attribution cut a merged voice
     at the wrong sentence. Nothing substantive in them, and one of: a word for the floor ("The
     floor will tomorrow also." for "The floor goes to Marc Olsen."); names and titles only
-    (:func:`_roll_of_names`); said before the speaker's own opening thanks to the chair, in the
+    (:func:`_roll_of_names`); a short thanks ("thank you very much, MS. Nearly would.": the
+    chair's thanks, a title's full stop in it, which the courtesies of the report do not pass);
+    said before the speaker's own opening thanks to the chair, in the
     same turn or the one before it ("¡Invídate que falta tomar la parada!", then "Muchas gracias,
     señor presidente, Ecuador desea ...")."""
     from pipeline.text.cues import PREVIOUS, find_cues, mentioned
@@ -259,7 +263,8 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
     plain = [not substantive(s, entries, titles) for s in said]
     stray = set()
     for s, empty in zip(said, plain):
-        if empty and (FLOOR_WORD.search(fold(s)) or _roll_of_names(s, mentioned(s, entries), entries)):
+        if empty and (FLOOR_WORD.search(fold(s)) or _roll_of_names(s, mentioned(s, entries), entries)
+                      or (THANKS_OPENING.match(fold(s)) and len(s.split()) <= MAX_THANKS_WORDS)):
             stray.add(s)
     # Before the opening thanks: one sentence at most, and the thanks opens a statement (substance
     # follows), so "..., thank you, Chair." closing a statement keeps what it closes.

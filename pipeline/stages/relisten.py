@@ -41,9 +41,10 @@ from pipeline.stages.merge import HALLUCINATIONS
 from pipeline.stages.transcribe import (ALL_LANGUAGES, SAMPLE_RATE, Chunk, TranscribeOptions, decode_in,
                                         language_scores, load_whisper)
 # cues' own pattern tables: a slot is where cues' patterns found a call and no name
-from pipeline.text.cues import (CLEAR_CALL, NEXT, PATTERNS, _NEEDS_A_NAME, _named, calls_unheard,
-                                find_cues)
+from pipeline.text.cues import (CLEAR_CALL, NEXT, PATTERNS, TITLES, VOCATIVE_WORDS, _NEEDS_A_NAME, _named,
+                                calls_unheard, find_cues, mentioned)
 from pipeline.text.decisions import DECISION_FORMULAS, decides
+from pipeline.text.report import THANKS_OPENING
 from pipeline.text.roster import Entry, fold, name_in
 from pipeline.text.utterances import ends_sentence, sentence_bounds, text_of
 
@@ -195,6 +196,37 @@ def unheard_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
     return sorted(slots)
 
 
+def title_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
+    """Where in ``sentence`` a person was called by a title and a surname not made out ("I make
+    a noise, Mr. Barry." for "I recognize Mr. Barrett."; "Let's go to Dr. Ivan Omer."): the title
+    and the one or two words after it, to the first punctuation, when no name of the roster is
+    heard there, in a sentence no longer than a call by name (:data:`VOCATIVE_WORDS`: "Mr. How
+    many new inspectors will we hire under this plan, and when?" is a question). A sentence opening with thanks thanks whom it names, and calls nobody (its
+    name, however misheard, is for the turn before). Only where the roster has people."""
+    words = sentence.split()
+    folded = [fold(w) for w in words]
+    if (len(words) > VOCATIVE_WORDS or not any(e.kind == "person" for e in entries)
+            or THANKS_OPENING.match(fold(sentence))
+            or any(len(w.split()) != 1 for w in folded)):
+        return []
+    chair = {w for e in entries if e.kind == "chair" for phrase in e.phrases for w in phrase.split()}
+    slots: set[tuple[int, int]] = set()
+    for i, word in enumerate(folded[:-1]):
+        if word.strip(".") not in TITLES:
+            continue
+        addressed = folded[i + 1].strip(".")
+        if mentioned(" ".join(words[i:i + 3]), entries) or addressed in chair or addressed.startswith("presid"):
+            return []  # a name heard ("Mr. Barrett, you ..."), or the chair addressed: nothing to hear again
+        for k in (1, 2):
+            if i + 1 + k > len(words):
+                break
+            slots.add((i, i + 1 + k))
+            if words[i + k].endswith((",", ".", ";", ":", "?", "!")):
+                break
+    return sorted(slots)
+
+
+
 # The titles a chair calls a person by, per language: with the surname they are one way of calling.
 TITLES_IN = {"en": ("Mr.", "Ms."), "es": ("señor", "señora"), "pt": ("senhor", "senhora"),
              "fr": ("Monsieur", "Madame")}
@@ -320,22 +352,32 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
     w9081: "MS tomorrow." as Ms. Barrett for Ms. Abara), so it is evidence attribution weighs
     with the voices (:func:`pipeline.stages.attribute.heard_votes`), not a word of the record."""
     for u in utterances:
-        if not entries or not calls_unheard(u.text, entries) or len(u.text.split()) != len(u.words):
+        if not entries or len(u.text.split()) != len(u.words):
+            continue
+        bounds = sentence_bounds(u)
+        called = calls_unheard(u.text, entries)
+        if not called and not (bounds and title_slots(text_of(u.words[slice(*bounds[-1])]), entries)):
             continue
         said = {cue.label for cue in find_cues(u.text, entries) if cue.direction != NEXT}
         candidates = [e for e in entries if e.label not in said]
-        for first, last in sentence_bounds(u):
+        for first, last in bounds:
             heard = [w.word.strip() for w in u.words[first:last]]
             sentence = " ".join(heard)
             # a sentence the utterance cuts off ("... give the floor to Mr.") may have its name in
             # the next one: the name is not in this audio to be heard
             whole = ends_sentence(u.words[last - 1])
             slots = unheard_slots(sentence, entries) if whole and calls_unheard(sentence, entries) else []
+            if not slots and whole and (first, last) == bounds[-1] and not find_cues(sentence, entries):
+                # a title and a surname not made out, closing the utterance: where a call stands
+                slots = title_slots(sentence, entries)
+                candidates_here = [e for e in candidates if e.kind == "person"]
+            else:
+                candidates_here = candidates
             if not slots:
                 continue
             done.calls += 1
             texts, labels = [], []
-            for entry in candidates:
+            for entry in candidates_here:
                 for form in called_as(entry, u.language):
                     for a, b in slots:
                         closing = heard[b - 1][len(heard[b - 1].rstrip(".,;:?!")):]

@@ -17,6 +17,8 @@ COURTESY = re.compile(
     r"^(?:i|we)\s+(?:thank|would\s+like\s+to\s+thank)\b[^.!?]*(?:chair|panel\w*|presenter\w*)[^.!?]*[.!?]?$",
     re.IGNORECASE,
 )
+# A sentence opening with thanks, in the four languages: it thanks whom it names.
+THANKS_OPENING = re.compile(r"^(?:thank\s+you|thanks|(?:muchas\s+)?gracias|(?:muito\s+)?obrigad[oa]|merci)\b")
 # A speaker introducing themselves in a turn's opening ("Thank you, Chair. I'm Anne Umarov.", heard
 # "I'm an young man off."): how the floor is taken, whatever the name became, never a point.
 INTRODUCTION = re.compile(r"^" + INTRODUCING + r"\s+(?:[^\s.!?,;:]+\s*){1,4}[.!?]?$", re.IGNORECASE)

