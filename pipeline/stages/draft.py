@@ -219,12 +219,9 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     named = {s for s, other in filter(None, beside) if len(s.split()) <= VOCATIVE_WORDS
              and other.attribution != u.attribution and other.attribution in names[s]}
     return ({s for s in edges if not substantive(s, entries, titles)} | named
-            | {s for s in said if GIVES_TIME.search(fold(s))}
-            | {s for s in said if TIME_WORD.search(fold(s))})
+            | {s for s in said if GIVES_TIME.search(fold(s)) or TIME_WORD.search(fold(s))})
 
 
-FLOOR_WORD = re.compile(r"\b(?:floor|palabra|palavra|parole)\b")
-MAX_THANKS_WORDS = 8  # "Thank you very much, Ms. Dhaliwal." as long as a thanks is
 NAMES_ONLY = 2  # words besides names and titles in a roll of names ("Anx, Mr. Sidhu, Blahead, Anne Rasmussen.")
 
 
@@ -251,11 +248,9 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
     said before the speaker's own opening thanks to the chair, in the
     same turn or the one before it ("¡Invídate que falta tomar la parada!", then "Muchas gracias,
     señor presidente, Ecuador desea ...")."""
-    from pipeline.text.cues import PREVIOUS, find_cues, mentioned
-
-    def thanks_chair(sentence: str) -> bool:
-        return any(c.direction == PREVIOUS and c.label == "Chair" and not c.correction
-                   for c in find_cues(sentence, entries))
+    # attribution's own tests for the floor's words, a thanks's length and "Thank you, Chair"
+    from pipeline.stages.attribute import FLOOR_WORDS, MAX_THANKS_WORDS, thanks_the_chair
+    from pipeline.text.cues import mentioned
 
     u = utterances[index]
     said = sentences(u.text)
@@ -263,18 +258,18 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
     plain = [not substantive(s, entries, titles) for s in said]
     stray = set()
     for s, empty in zip(said, plain):
-        if empty and (FLOOR_WORD.search(fold(s)) or _roll_of_names(s, mentioned(s, entries), entries)
+        if empty and (FLOOR_WORDS.search(fold(s)) or _roll_of_names(s, mentioned(s, entries), entries)
                       or (THANKS_OPENING.match(fold(s)) and len(s.split()) <= MAX_THANKS_WORDS)):
             stray.add(s)
     # Before the opening thanks: one sentence at most, and the thanks opens a statement (substance
     # follows), so "..., thank you, Chair." closing a statement keeps what it closes.
-    opening = next((k for k, s in enumerate(said[:2]) if thanks_chair(s)), None)
+    opening = next((k for k, s in enumerate(said[:2]) if thanks_the_chair(s, entries)), None)
     if opening and all(plain[:opening]) and not all(plain[opening:]):
         stray |= set(said[:opening])
     after = utterances[index + 1] if index + 1 < len(utterances) else None
     if len(said) == 1 and plain[0]:
         nxt = sentences(after.text) if after else []
-        if (after and after.attribution == u.attribution and nxt and thanks_chair(nxt[0])
+        if (after and after.attribution == u.attribution and nxt and thanks_the_chair(nxt[0], entries)
                 and substantive(after.text, entries, titles)):
             stray.add(said[0])
     return stray

@@ -201,8 +201,9 @@ def title_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
     a noise, Mr. Barry." for "I recognize Mr. Barrett."; "Let's go to Dr. Ivan Omer."): the title
     and the one or two words after it, to the first punctuation, when no name of the roster is
     heard there, in a sentence no longer than a call by name (:data:`VOCATIVE_WORDS`: "Mr. How
-    many new inspectors will we hire under this plan, and when?" is a question). A sentence opening with thanks thanks whom it names, and calls nobody (its
-    name, however misheard, is for the turn before). Only where the roster has people."""
+    many new inspectors will we hire under this plan, and when?" is a question). A sentence
+    opening with thanks thanks whom it names, and calls nobody (its name, however misheard, is
+    for the turn before). Only where the roster has people."""
     words = sentence.split()
     folded = [fold(w) for w in words]
     if (len(words) > VOCATIVE_WORDS or not any(e.kind == "person" for e in entries)
@@ -224,7 +225,6 @@ def title_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
             if words[i + k].endswith((",", ".", ";", ":", "?", "!")):
                 break
     return sorted(slots)
-
 
 
 # The titles a chair calls a person by, per language: with the surname they are one way of calling.
@@ -336,6 +336,17 @@ def _one_name(labels: list[tuple[str, str, int, int]], scores: list[tuple[float,
     return label, form, a, b, share, top
 
 
+def _title_call(u: Utterance, bounds: list[tuple[int, int]], entries: list[Entry]) -> list[tuple[int, int]]:
+    """The slots of :func:`title_slots` in ``u``'s last sentence, when it ends there and no
+    pattern reads it: a title and a surname not made out, closing the utterance, where a call
+    stands. None otherwise."""
+    if not bounds or not ends_sentence(u.words[bounds[-1][1] - 1]):
+        return []
+    sentence = " ".join(w.word.strip() for w in u.words[slice(*bounds[-1])])
+    slots = title_slots(sentence, entries)
+    return slots if slots and not find_cues(sentence, entries) else []
+
+
 def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entry], model: _Model,
                done: Relistened) -> None:
     """Each sentence that calls someone whose name was not made out (:func:`calls_unheard`: "I
@@ -355,8 +366,8 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
         if not entries or len(u.text.split()) != len(u.words):
             continue
         bounds = sentence_bounds(u)
-        called = calls_unheard(u.text, entries)
-        if not called and not (bounds and title_slots(text_of(u.words[slice(*bounds[-1])]), entries)):
+        titled = _title_call(u, bounds, entries)
+        if not titled and not calls_unheard(u.text, entries):
             continue
         said = {cue.label for cue in find_cues(u.text, entries) if cue.direction != NEXT}
         candidates = [e for e in entries if e.label not in said]
@@ -367,12 +378,10 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
             # the next one: the name is not in this audio to be heard
             whole = ends_sentence(u.words[last - 1])
             slots = unheard_slots(sentence, entries) if whole and calls_unheard(sentence, entries) else []
-            if not slots and whole and (first, last) == bounds[-1] and not find_cues(sentence, entries):
-                # a title and a surname not made out, closing the utterance: where a call stands
-                slots = title_slots(sentence, entries)
-                candidates_here = [e for e in candidates if e.kind == "person"]
-            else:
-                candidates_here = candidates
+            people_only = not slots and (first, last) == bounds[-1]
+            if people_only:
+                slots = titled
+            candidates_here = [e for e in candidates if e.kind == "person"] if people_only else candidates
             if not slots:
                 continue
             done.calls += 1
