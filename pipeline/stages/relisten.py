@@ -20,7 +20,7 @@ has many. The words around the name were heard; the roster says who can be calle
 sentence is scored with every name of the roster in the name's place, by the model's own
 likelihood of the sentence on its audio (:func:`hear_names`), and a name far likelier than any
 other is written beside the utterances (``names`` in ``utterances.json``) for attribution to
-weigh; the words heard stay.
+weigh; the words heard stay. So is a speaker's own name in an introduction ("I'm Rosa Yarni.").
 
 Decisions. A chair's "Así queda decidido." heard as "Así que le seguimos." decides nothing the
 draft can read. Each short sentence no pattern reads is scored with the formulas that close an
@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,8 +42,8 @@ from pipeline.stages.merge import HALLUCINATIONS
 from pipeline.stages.transcribe import (ALL_LANGUAGES, SAMPLE_RATE, Chunk, TranscribeOptions, decode_in,
                                         language_scores, load_whisper)
 # cues' own pattern tables: a slot is where cues' patterns found a call and no name
-from pipeline.text.cues import (CLEAR_CALL, NEXT, PATTERNS, TITLES, VOCATIVE_WORDS, _NEEDS_A_NAME, _named,
-                                calls_unheard, find_cues, mentioned)
+from pipeline.text.cues import (CLEAR_CALL, INTRODUCING, NEXT, PATTERNS, SELF, TITLES, VOCATIVE_WORDS, _NEEDS_A_NAME,
+                                _named, calls_unheard, find_cues, mentioned)
 from pipeline.text.decisions import DECISION_FORMULAS, decides
 from pipeline.text.report import THANKS_OPENING
 from pipeline.text.roster import Entry, fold, name_in
@@ -227,6 +228,28 @@ def title_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
     return sorted(slots)
 
 
+# A speaker's own introduction, after at most a greeting or a thanks to the chair ("Good afternoon,
+# I'm ..."): what folding leaves of :data:`pipeline.text.cues.INTRODUCING`.
+INTRODUCES = re.compile(r"^(?:\S+\s+){0,4}?" + INTRODUCING + r"\s+")
+
+
+def intro_slots(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
+    """Where in ``sentence`` a speaker said their own name and the ASR did not know it ("I'm Rosa
+    Yarni." for Rosa Yazzie, "I'm Lamé Mewenske." for Ravi Zielinski): the one to
+    :data:`NAME_WORDS` words after an introduction, to the sentence's end, when the sentence
+    introduces no one of the roster. Where the roster has people (a delegation's speaker names
+    the delegation, which cues read in any verb). None when folding changed the number of words."""
+    words = sentence.split()
+    folded = fold(sentence)
+    if len(folded.split()) != len(words) or not any(e.kind == "person" for e in entries):
+        return []
+    match = INTRODUCES.match(folded)
+    if match is None or any(c.direction == SELF for c in find_cues(sentence, entries)):
+        return []
+    first = len(folded[:match.end()].split())
+    return [(first, len(words))] if 0 < len(words) - first <= NAME_WORDS else []
+
+
 # The titles a chair calls a person by, per language: with the surname they are one way of calling.
 TITLES_IN = {"en": ("Mr.", "Ms."), "es": ("señor", "señora"), "pt": ("senhor", "senhora"),
              "fr": ("Monsieur", "Madame")}
@@ -361,13 +384,20 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
 
     The transcript keeps what was heard: one such name in eight was another member's (held-out
     w9081: "MS tomorrow." as Ms. Barrett for Ms. Abara), so it is evidence attribution weighs
-    with the voices (:func:`pipeline.stages.attribute.heard_votes`), not a word of the record."""
+    with the voices (:func:`pipeline.stages.attribute.heard_votes`), not a word of the record.
+
+    A speaker's own introduction whose name was not made out (:func:`intro_slots`: "I'm Rosa
+    Yarni.") is heard again the same way, against the roster's people; the name so heard is
+    marked ``"direction": "self"``: it names the turn it is in, not the next."""
     for u in utterances:
         if not entries or len(u.text.split()) != len(u.words):
             continue
         bounds = sentence_bounds(u)
         titled = _title_call(u, bounds, entries)
-        if not titled and not calls_unheard(u.text, entries):
+        introduced = {(first, last): slots for first, last in bounds
+                      if ends_sentence(u.words[last - 1])
+                      and (slots := intro_slots(" ".join(w.word.strip() for w in u.words[first:last]), entries))}
+        if not titled and not introduced and not calls_unheard(u.text, entries):
             continue
         said = {cue.label for cue in find_cues(u.text, entries) if cue.direction != NEXT}
         candidates = [e for e in entries if e.label not in said]
@@ -381,6 +411,9 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
             people_only = not slots and (first, last) == bounds[-1]
             if people_only:
                 slots = titled
+            direction = NEXT
+            if not slots and (first, last) in introduced:
+                slots, people_only, direction = introduced[first, last], True, SELF
             candidates_here = [e for e in candidates if e.kind == "person"] if people_only else candidates
             if not slots:
                 continue
@@ -407,7 +440,8 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
             slot = u.words[first + a:first + b]
             done.named.append({"start": slot[0].start, "end": slot[-1].end, "speaker": u.speaker, "label": label,
                                "was": " ".join(w.word.strip() for w in slot), "as": form,
-                               "probability": round(share, 4), "against_heard": round(against_heard, 2)})
+                               "probability": round(share, 4), "against_heard": round(against_heard, 2),
+                               **({"direction": SELF} if direction == SELF else {})})
             log.info("%.1f %s: %r heard again as %r (%s, p=%.2f)", slot[0].start, u.speaker, done.named[-1]["was"],
                      form, label, share)
 

@@ -449,6 +449,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     cues: list[Cue] = []
     sentences = split_sentences(folded)
     ends = _clause_ends(text)
+    chair = {e.label for e in entries if e.kind == "chair"}
     offset = 0  # the index, among the text's words, of the sentence's first
     for position, sentence in enumerate(sentences):
         before, introduced = len(cues), False
@@ -484,6 +485,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), VOCATIVE_WEIGHT, score))
                 elif entry is not None and entry.kind != "chair":
                     cues.append(Cue(SELF, entry.label, match.group(0).strip(), weight, score))
+        if not any(c.direction == SELF for c in cues[before:]):
+            cues += filter(None, [_introduced_by_a_comma(sentence, offset, ends, entries)])
         # "Thanks, Inez Oibalova, Mr. Barrett, please.": the thanks' name window reached the name
         # the floor is given to; nobody is thanked and called in one breath.
         given = {c.label for c in cues[before:] if c.direction == NEXT}
@@ -518,7 +521,8 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
         if thanked and not introduced and not any(c.direction == NEXT for c in cues[before:]):
             cues += _called_after_thanks(sentence, offset, ends, thanked[0], entries)
         if len(cues) == before and not introduced:
-            itself = _names_itself(sentence, offset, ends, entries)
+            after_thanks = position == 1 and any(c.direction == PREVIOUS and c.label in chair for c in cues)
+            itself = _names_itself(sentence, offset, ends, entries, after_thanks)
             cues += [itself] if itself else _vocative(sentence, entries)
         offset += len(sentence.split())
     for pattern in CORRECTIONS:
@@ -667,7 +671,8 @@ ITSELF_WORDS = 4  # "Paraguay polla esta iniciativa": a name, a verb and what it
 ITSELF_SCORE = 90.0  # the name heard nearly as spelled: the shape alone says little
 
 
-def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entry]) -> Cue | None:
+def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entry],
+                  after_thanks: bool = False) -> Cue | None:
     """A delegation naming itself by a verb no pattern of :data:`SELF_PATTERNS` knows, most
     often one the ASR misheard ("Paraguay polla esta iniciativa" for "Paraguay apoya", "Colombia
     will come as the report" for "welcomes"): the sentence opens with the delegation's name,
@@ -676,7 +681,11 @@ def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entr
     :data:`ITSELF_WORDS` words at least. In the references, every sentence so opened but the
     chair's "Jamaica has asked for the floor" (a floor cue, found before) is the delegation's
     own. A weak cue (:data:`VOCATIVE_WEIGHT`): the verb was not heard. ``offset``: the index of
-    the sentence's first word among the text's words, whose clause ends are ``ends``."""
+    the sentence's first word among the text's words, whose clause ends are ``ends``.
+
+    ``after_thanks``: the sentence follows the speaker's own thanks to the chair, where no one
+    gives the floor; then "a" after the name is what is left of a verb ("Uruguay a la LSS
+    informe" for "Uruguay agradece el informe"), not the "a" of "Canada a la parole"."""
     words = sentence.split()
     if len(words) < ITSELF_WORDS:
         return None
@@ -685,9 +694,24 @@ def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entr
         return None
     n = len(max(entry.phrases, key=lambda p: fuzz.ratio(p, " ".join(words[:len(p.split())]))).split())
     if (offset + n - 1 in ends or "'" in " ".join(words[:n]) or n >= len(words)
-            or words[n].strip(".") in NOT_ITS_VERB):
+            or words[n].strip(".") in NOT_ITS_VERB - ({"a"} if after_thanks else set())):
         return None
     return Cue(SELF, entry.label, " ".join(words[:n + 1]), VOCATIVE_WEIGHT, score)
+
+
+def _introduced_by_a_comma(sentence: str, offset: int, ends: set[int], entries: list[Entry]) -> Cue | None:
+    """A speaker naming themselves with the "'m" of "I'm" lost ("I, Rosa Thibault, why would
+    ..." for "I'm Rosa Thibault. Why would ..."): the sentence opens with "I" and a comma, and a
+    name of the roster right after it, nearly as spelled. Folding has dropped the comma, which is
+    what tells it from "I thank Mexico" (``ends``, the clause ends; ``offset``, the index of the
+    sentence's first word among the text's words). As strong as an introduction."""
+    words = sentence.split()
+    if len(words) < 2 or words[0] != "i" or offset not in ends:
+        return None
+    entry, score = best_entry(" ".join(words[1:]), entries, at_start=True, max_skip=0)
+    if entry is None or entry.kind == "chair":
+        return None
+    return Cue(SELF, entry.label, " ".join(words[:1 + len(entry.phrases[0].split())]), 1.0, score)
 
 
 VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short sentence around a name

@@ -146,6 +146,24 @@ def test_a_call_whose_name_is_not_made_out_still_ends_the_chairs_turn():
         assert len(kept) == 1, kept
 
 
+def test_a_call_that_names_no_one_ends_the_chairs_turn():
+    """Held-out w9181: "Dr. Achebe has asked for the floor. Please. Good afternoon. I'm Leah
+    Achebe, ..." and "Thanks, Dr. Santos. Go ahead, please. The numbers in your report ..." were
+    one utterance each in a voice diarization merged with the chair's, and the members' questions
+    went to the chair: a sentence that is nothing but a call ends the chair's words."""
+    from meetings import ENTRIES
+
+    from pipeline.stages.attribute import split_turns
+
+    meeting = [utterance("S0", "Thanks, Canada. Go ahead, please. The numbers in your report do not match.", 0)]
+    turns, _ = split_turns(meeting, ENTRIES)
+    assert [t.text for t in turns] == ["Thanks, Canada. Go ahead, please.", "The numbers in your report do not match."]
+    # "please" inside a sentence, or a call with too little after it, cuts nothing
+    for said in ("Please support the text. We urge member states to accede.", "Thanks, Canada. Please. Yes."):
+        kept, _ = split_turns([utterance("S0", said, 0)], ENTRIES)
+        assert len(kept) == 1, kept
+
+
 def test_several_speakers_in_one_voice_each_keep_their_own_label():
     """Three delegations diarized as one voice (S1): each turn takes the label the chair gave it;
     one voice is not one label."""
@@ -382,6 +400,11 @@ def test_a_name_closing_a_floor_givers_turn_gives_the_floor():
     attributed = attribute(meeting, SPEC)
     assert attributed[3].attribution == "Peru", attributed[3]
     assert any(e.kind == "next:Peru" for e in attributed[3].evidence)
+    # held-out w9102: "Paraguay, Uruguay, Uruguay, Uruguay, Uruguay." for "... la distinguida
+    # delegación de Perú": the decoder looping on a name calls no one
+    meeting[2] = utterance("S0", "Thank you, Canada. Brazil, Peru, Peru, Peru, Peru.", 15)
+    looped = attribute(meeting, SPEC)
+    assert not any(e.kind == "next:Peru" for e in looped[3].evidence), looped[3].evidence
 
 
 def test_a_member_in_the_chairs_voice_misnamed_as_addressed_keeps_the_floor_given():
@@ -953,6 +976,21 @@ def test_a_name_heard_again_in_a_call_is_evidence_for_the_turn_called():
     assert unheard[1].attribution != "Brazil"
 
 
+def test_a_name_heard_again_in_an_introduction_is_evidence_for_its_own_turn():
+    """Held-out w9201: "Afternoon, I'm not Melinsky." named no one; relisten heard Mr. Zielinski
+    there (``"direction": "self"``). The evidence is for the turn that says it, not the next."""
+    meeting = [utterance("S0", "Thank you, Canada. Please.", 0),
+               utterance("S1", "Good afternoon, I'm Paul Sutter. We support this initiative and the protocol.", 5),
+               utterance("S2", "Thank you. The text deserves the support of every member state here.", 12)]
+    name = meeting[1].words[3]
+    heard = [{"start": name.start, "end": meeting[1].words[4].end, "speaker": "S1", "label": "Brazil",
+              "was": "Paul Sutter.", "as": "Brazil", "probability": 0.9, "direction": "self"}]
+    attributed = attribute([utterance(u.speaker, u.text, u.start) for u in meeting], SPEC, heard=heard)
+    assert attributed[1].attribution == "Brazil", attributed[1]
+    assert any(e.kind == "heard:Brazil" for e in attributed[1].evidence), attributed[1].evidence
+    assert not any(e.kind == "heard:Brazil" for e in attributed[2].evidence), attributed[2].evidence
+
+
 def _at(attributed, text: str):
     """The attributed utterance that holds ``text``."""
     return next(u for u in attributed if text in u.text)
@@ -1009,6 +1047,30 @@ def test_thanks_for_the_question_after_one_open_another_speakers_answer():
     assert answer.text.startswith("Thank you for the question.") and answer.attribution != "Canada", answer
     whole = _at(attributed, "The figures will be in the annex")
     assert "twelve member states" in whole.text and whole.attribution == "Alison Treppel", whole
+    # held-out w9191: the question need not close the member's words ("... last spring? I would
+    # like to follow up on the question of housing for veterans. | Thank you for the question.")
+    meeting[1] = utterance("S1", "Thank you, Chair. When will the secretariat publish the evaluation of the program? "
+                                 "I would like to follow up on the question of training. Thank you for the question. "
+                                 "The evaluation will be published before the end of the year.", 5)
+    attributed = attribute(meeting, SPEC)
+    answer = _at(attributed, "Thank you for the question. The evaluation")
+    assert answer.text.startswith("Thank you for the question.") and answer.attribution != "Canada", answer
+
+
+@pytest.mark.parametrize("text, asking", [
+    ("Will the department publish the evaluation that was completed last spring?", True),
+    # held-out w9191: questions the ASR did not mark
+    ("Thank you very much, care. What share of the funding can actually be spent in rural communities, "
+     "the numbers in your report do not match.", True),
+    ("Minister, how many new inspectors will be hired under this plan, and when, I will small businesses.", True),
+    ("Thank you for the question. The department has hired one hundred inspectors so far.", False),
+    ("When the programme started, we had two inspectors in the region.", False),  # a clause, not a question
+    ("May the connection improve before we can measure results.", False),
+])
+def test_a_turn_asks_by_its_question_mark_or_its_shape(text, asking):
+    from pipeline.stages.attribute import asks
+
+    assert asks(utterance("S1", text, 0)) is asking
 
 
 def test_a_labels_habit_of_asking_or_answering_is_learnt_from_the_turns_named_clearly():

@@ -126,6 +126,25 @@ def test_a_title_and_a_surname_not_made_out_is_a_slot_to_hear_again():
     assert title_slots("I make a noise, Mr. Barry.", [e for e in delegations if e.kind != "person"]) == []
 
 
+def test_an_introduction_whose_name_was_not_made_out_is_a_slot_to_hear_again():
+    """Held-out w9201: "I'm Rob Zielinski." heard as "Afternoon, I'm not Melinsky." named no one,
+    and his statement went to another member. The one to three words after an introduction, to
+    the sentence's end, are where a speaker said their own name; not when a name was heard there,
+    not in a longer sentence, not in a roster of delegations only."""
+    from pipeline.spec import load_spec
+    from pipeline.stages.relisten import intro_slots
+    from pipeline.text.roster import build_roster
+
+    entries = build_roster(load_spec(COMMITTEE / "meeting.yaml"))
+    assert intro_slots("Afternoon, I'm not Melinsky.", entries) == [(2, 4)]
+    assert intro_slots("I'm Rosa Yarni.", entries) == [(1, 3)]
+    assert intro_slots("Thank you, Chair, I'm Lamé Mewenske.", entries) == [(4, 6)]
+    assert intro_slots("I'm Louis Mendes.", entries) == []  # heard
+    assert intro_slots("I'm afraid the numbers in your report do not match.", entries) == []
+    delegations = build_roster(load_spec(ROOT / "audio_samples" / "cp-cajp-spanish-chair" / "meeting.yaml"))
+    assert intro_slots("I'm Rosa Yarni.", [e for e in delegations if e.kind != "person"]) == []
+
+
 def test_who_can_be_called_and_how():
     from pipeline.stages.relisten import called_as
     from pipeline.text.roster import Entry

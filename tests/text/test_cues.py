@@ -212,6 +212,10 @@ def test_saying_who_asked_for_the_floor_runs_the_meeting(text, runs_the_meeting)
     # Rasmussen", taken for Rosa Larsen), six times in 24 meetings the entry's own ("I'm Ramy
     # Rasmussen"): a weak self-naming, and nobody addressed
     ("Good afternoon. I'm Larry Treppel.", ("self", "Alison Treppel")),
+    # held-out w9191: "I'm Rosa Thibault." heard as "I, Rosa Thibault, why would ..."
+    ("I, Alison Treppel, why would the targets be lowered?", ("self", "Alison Treppel")),
+    ("Thank you, Chair. I, Alison Treppel, why would the targets be lowered?", ("self", "Alison Treppel")),
+    ("I thank Alison Treppel for the report.", None),  # no comma after "I": someone else named
 ])
 def test_a_speaker_naming_themselves(text, expected):
     selves = {(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.direction == SELF}
@@ -230,6 +234,12 @@ def test_a_speaker_naming_themselves(text, expected):
     ("Thank you, Emis. Peru, you have the floor.", (NEXT, "Peru")),
     ("Thanks. Peru is next on the list.", (NEXT, "Peru")),
     ("Thanks. Peru's proposal deserves support.", None),  # a possessive is not the one speaking
+    # held-out w9102: "Uruguay agradece el informe" heard as "Uruguay a la LSS informe": after the
+    # speaker's own thanks to the chair, "a" is what is left of a verb; elsewhere it may be the
+    # "a" of "Canada a la parole"
+    ("Muchas gracias, señor presidente. Peru a la LSS informe, consideramos que la cooperación es esencial.",
+     (SELF, "Peru")),
+    ("Peru a la LSS informe, consideramos que la cooperación es esencial.", None),
 ])
 def test_a_delegation_naming_itself_by_a_verb_not_heard(text, expected):
     cues = [(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.label != "Chair"]
