@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
-from pipeline.text.cues import (BARE_CALL, NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT, VOCATIVE_WORDS, Cue, best_entry,
-                            calls_unheard, chair_acts, cues_to_the_unnamed, find_cues, manages_the_floor,
-                            named_by, thanks_unnamed)
+from pipeline.text.cues import (BARE_CALL, HOLDS_THE_FLOOR, NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT,
+                            VOCATIVE_WORDS, Cue, best_entry, calls_unheard, chair_acts, cues_to_the_unnamed, find_cues,
+                            manages_the_floor, named_by, thanks_unnamed)
 from pipeline.text.utterances import (NO_PAUSE, ends_sentence, hand_over, run_on, sentence_bounds, sentence_starts,
                                       split_at, text_of)
 from pipeline.text.report import ANSWERING, COURTESY, INTRODUCTION
@@ -138,8 +138,12 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
                  or BARE_CALL.match(fold(sentence)))
                     and b < len(utterance.words) and len(utterance.words) - b >= MIN_TARGET_WORDS):
                 cuts.add(b)
-            if a > MAX_THANKS_WORDS and any(c.direction == NEXT and c.act for c in cues):
-                cuts.add(a)  # the chair calling the next speaker after a statement in its voice
+            if a > MAX_THANKS_WORDS and (any(c.direction == NEXT and c.act for c in cues)
+                                         or HOLDS_THE_FLOOR.search(fold(sentence))):
+                # the chair calling the next speaker after a statement in its voice, or asking
+                # someone to wait ("... details in writing and thank you, Pierre Carrier. | Mr.
+                # Please wait a moment, I will come back to you.", held-out w9171)
+                cuts.add(a)
             thanks = any(c.direction == PREVIOUS and not c.correction for c in cues)
             if k and b - a <= MAX_THANKS_WORDS and (thanks or thanks_the_chair(sentence, entries)):
                 cuts.add(a)

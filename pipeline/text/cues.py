@@ -818,6 +818,12 @@ def _speaks_of_a_delegation(phrase: str) -> bool:
     return any(_frame(word) in DELEGATION_FRAMES for word in phrase.replace(",", " ").split())
 
 
+# Holding the floor: asking a speaker to wait, the list of speakers. "at the moment" is a
+# statement's, so only "one moment", "just a moment" and "wait a moment" count.
+HOLDING = (r"(?:one|just\s+a)\s+moment(?:,?\s+please)?(?!\s+(?:in|of|when|that|where)\b)|wait\s+(?:a|one)\s+moment|"
+           r"(?:i\s+will|i'll)\s+come\s+back\s+to\s+you|(?:we\s+have|there\s+is|on)\s+(?:a|the|my|our)\s+speakers'?\s+list|"
+           r"un\s+momento,?\s+por\s+favor|um\s+momento,?\s+por\s+favor|un\s+instant,?\s+s'il\s+vous\s+pla[i]t|"
+           r"lista\s+de\s+oradores|liste\s+des\s+orateurs")
 CHAIR_ACTS = re.compile(
     r"\b(?:i\s+call\s+to\s+order|call\s+(?:this|the)\s+[a-z ]{0,60}?\bto\s+order|"
     r"declaro\s+abierta|declaro\s+aberta|je\s+declare\s+ouverte|the\s+floor\s+is\s+open|open\s+the\s+floor|we\s+(?:now\s+)?move\s+(?:on\s+)?to|"
@@ -829,13 +835,10 @@ CHAIR_ACTS = re.compile(
     r"(?:seeing|there\s+being)\s+no\s+(?:other|further)\s+(?:business|matters?|speakers|requests)|"
     r"no\s+(?:other|further)\s+[a-z]+\s+(?:the\s+)?(?:meeting|session)|no\s+habiendo\s+otros?\s+(?:asuntos|temas)|"
     r"nao\s+havendo\s+outros?\s+(?:assuntos|temas)|en\s+l'absence\s+d'autres?\s+(?:questions|points)|"
-    # Holding the floor: asking a speaker to wait, the list of speakers. "at the moment" is a
-    # statement's, so only "one moment", "just a moment" and "wait a moment" count.
-    r"(?:one|just\s+a)\s+moment(?:,?\s+please)?(?!\s+(?:in|of|when|that|where)\b)|wait\s+(?:a|one)\s+moment|"
-    r"(?:i\s+will|i'll)\s+come\s+back\s+to\s+you|(?:we\s+have|there\s+is|on)\s+(?:a|the|my|our)\s+speakers'?\s+list|"
-    r"un\s+momento,?\s+por\s+favor|um\s+momento,?\s+por\s+favor|un\s+instant,?\s+s'il\s+vous\s+pla[i]t|"
-    r"lista\s+de\s+oradores|liste\s+des\s+orateurs)\b"
+    + HOLDING + r")\b"
 )
+# ... of which holding the floor alone, found anywhere: the chair's words, whoever spoke before them.
+HOLDS_THE_FLOOR = re.compile(r"\b(?:" + HOLDING + r")\b")
 
 
 # A turn or sentence that is nothing but the floor given to no name ("Please.", "Go ahead,

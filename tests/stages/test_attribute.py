@@ -158,6 +158,11 @@ def test_a_call_that_names_no_one_ends_the_chairs_turn():
     meeting = [utterance("S0", "Thanks, Canada. Go ahead, please. The numbers in your report do not match.", 0)]
     turns, _ = split_turns(meeting, ENTRIES)
     assert [t.text for t in turns] == ["Thanks, Canada. Go ahead, please.", "The numbers in your report do not match."]
+    # held-out w9171: the chair asking someone to wait, after an answer in its voice
+    meeting = [utterance("S0", "The funding is committed, and most of it will flow in the next fiscal year. "
+                               "Mr. Please wait a moment, I will come back to you. Canada, you have the floor.", 0)]
+    turns, _ = split_turns(meeting, ENTRIES)
+    assert turns[0].text == "The funding is committed, and most of it will flow in the next fiscal year.", turns
     # "please" inside a sentence, or a call with too little after it, cuts nothing
     for said in ("Please support the text. We urge member states to accede.", "Thanks, Canada. Please. Yes."):
         kept, _ = split_turns([utterance("S0", said, 0)], ENTRIES)
