@@ -452,7 +452,7 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
     chair = {e.label for e in entries if e.kind == "chair"}
     offset = 0  # the index, among the text's words, of the sentence's first
     for position, sentence in enumerate(sentences):
-        before, introduced = len(cues), False
+        before, introduced, run_on = len(cues), False, []
         for pattern, direction, weight in PATTERNS:
             if direction == PREVIOUS and position > 0:
                 continue  # thanks only count when they open the utterance
@@ -475,6 +475,14 @@ def find_cues(text: str, entries: list[Entry]) -> list[Cue]:
                     alone = pattern in (PLEASE, YOURS) and _only_a_name_and(match, sentence, entries, ends, offset)
                     cues.append(Cue(direction, entry.label, match.group(0).strip(), CLEAR_CALL if alone else weight,
                                     score, act=alone or pattern not in _WEAK))
+                    if direction == PREVIOUS:
+                        run_on += [(cues[-1], itself)] if (itself := _itself_after_thanks(
+                            sentence, match, entry, ends)) else []
+        if run_on and not any(c.direction == NEXT for c in cues[before:]):
+            # "Gracias, Uruguay me se afomó a los comentarios, proponemos ...": a speaker's own
+            # thanks and name run together, nobody thanked
+            cues[before:] = [c for c in cues[before:] if all(c is not thanked for thanked, _ in run_on)]
+            cues += [itself for _, itself in run_on]
         for pattern, weight, max_skip in SELF_PATTERNS:
             for match in pattern.finditer(sentence):
                 entry, score = _named(match, entries, max_skip)
@@ -712,6 +720,35 @@ def _introduced_by_a_comma(sentence: str, offset: int, ends: set[int], entries: 
     if entry is None or entry.kind == "chair":
         return None
     return Cue(SELF, entry.label, " ".join(words[:1 + len(entry.phrases[0].split())]), 1.0, score)
+
+
+THANKS_FOR = {"for", "por", "pour", "pela", "pelo", "pelas", "pelos", "para", "very", "much", "so", "again"}
+
+
+def _itself_after_thanks(sentence: str, match: re.Match, entry: Entry, ends: set[int]) -> Cue | None:
+    """The speaker's own "Gracias." and its delegation naming itself run into one sentence
+    ("Gracias, Uruguay me se afomó a los comentarios, proponemos incluir ..." for "Gracias.
+    Uruguay desea formular dos comentarios. Proponemos incluir ...", held-out w9192): the name
+    right after the courtesy, heard nearly as spelled, with no pause after it and a word that
+    could be its verb (not :data:`NOT_ITS_VERB`, nor "for": "Thank you, Canada, for ..."), then
+    words of substance, and nothing a chair does. A weak self-naming, as in :func:`_names_itself`;
+    ``find_cues`` takes it for the thanks only where the sentence gives nobody the floor ("Thank
+    you Canada I call upon Peru"). ``match``: the thanks, in the utterance's first sentence."""
+    from pipeline.text.report import SUBSTANCE
+
+    if entry.kind != "delegation":
+        return None
+    words = sentence.split()
+    start = len(sentence[:match.start("after")].split())
+    after = words[start:]
+    phrase = max(entry.phrases, key=lambda p: fuzz.ratio(p, " ".join(after[:len(p.split())])))
+    n = len(phrase.split())
+    score = fuzz.ratio(phrase, " ".join(after[:n]).strip("."))
+    if (len(after) < n + ITSELF_WORDS or score < ITSELF_SCORE or start + n - 1 in ends or after[n - 1].endswith(".")
+            or after[n].strip(".") in NOT_ITS_VERB | THANKS_FOR
+            or not SUBSTANCE.search(" ".join(after[n:])) or chair_acts(sentence)):
+        return None
+    return Cue(SELF, entry.label, " ".join(after[:n + 1]), VOCATIVE_WEIGHT, score)
 
 
 VOCATIVE_WORDS = 8  # "Paraguay, tiene esa parada" (the verb misheard): a short sentence around a name

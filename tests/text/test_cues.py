@@ -240,6 +240,11 @@ def test_a_speaker_naming_themselves(text, expected):
     ("Muchas gracias, señor presidente. Peru a la LSS informe, consideramos que la cooperación es esencial.",
      (SELF, "Peru")),
     ("Peru a la LSS informe, consideramos que la cooperación es esencial.", None),
+    # held-out w9192: "Gracias. Uruguay desea formular dos comentarios." run into one sentence
+    ("Gracias, Peru me se afomó a los comentarios, proponemos incluir en el proyecto una referencia.", (SELF, "Peru")),
+    ("Gracias, Peru, proponemos incluir en el proyecto una referencia.", (PREVIOUS, "Peru")),  # a pause after it
+    ("Thank you Peru for your support of the proposal on training.", (PREVIOUS, "Peru")),
+    ("Gracias Peru le doy la palabra a Brasil.", (NEXT, "Brazil")),  # the floor given: the chair thanks
 ])
 def test_a_delegation_naming_itself_by_a_verb_not_heard(text, expected):
     cues = [(c.direction, c.label) for c in find_cues(text, ENTRIES) if c.label != "Chair"]
