@@ -824,6 +824,15 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
         u.attribution, u.item = label, 2
     assert stray_floor(thanked, 0, entries, spec) == {"thank you very much, MS. Nearly would."}
     assert stray_floor(thanked, 1, entries, spec) == set()
+    # Held-out w9211: the chair's call and the member's introduction in one sentence ("no, Dr.
+    # Morrison, Laura Ferd, Good afternoon, I'm Piotr Morrison,"); an introduction with substance stays
+    introduced = [utterance("S2", "Now, Mr. Peru, Laura Ferd, Good afternoon, I'm the delegate of Peru. "
+                                  "Peru supports the proposal of the Secretariat.", 70),
+                  utterance("S3", "I'm the delegate of Chile and we support the proposal of the Secretariat.", 80)]
+    for u, label in zip(introduced, ("Peru", "Chile")):
+        u.attribution, u.item = label, 2
+    assert stray_floor(introduced, 0, entries, spec) == {"Now, Mr. Peru, Laura Ferd, Good afternoon, I'm the delegate of Peru."}
+    assert stray_floor(introduced, 1, entries, spec) == set()
 
     minutes = draft(said, spec)
     texts = [p.text for item in minutes.items for p in item.points + item.remarks + item.closing_points]
