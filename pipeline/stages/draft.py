@@ -247,9 +247,11 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
     chair's thanks, a title's full stop in it, which the courtesies of the report do not pass);
     said before the speaker's own opening thanks to the chair, in the
     same turn or the one before it ("¡Invídate que falta tomar la parada!", then "Muchas gracias,
-    señor presidente, Ecuador desea ..."); the speaker introducing themselves after the chair's
-    call, in one sentence ("no, Dr. Morrison, Laura Ferd, Good afternoon, I'm Piotr Morrison,"
-    for "Now Dr. Morrison. Go ahead." and "Good afternoon, I'm Piotr Morrison.")."""
+    señor presidente, Ecuador desea ..."); closing on the speaker's introduction after the
+    chair's call, in one sentence ("no, Dr. Morrison, Laura Ferd, Good afternoon, I'm Piotr
+    Morrison," for "Now Dr. Morrison. Go ahead." and "Good afternoon, I'm Piotr Morrison."; an
+    introduction the sentence goes on after, "I'm Gordon Nguyen, I would like to follow up on
+    ...", opens a point)."""
     # attribution's own tests for the floor's words, a thanks's length and "Thank you, Chair"
     from pipeline.stages.attribute import FLOOR_WORDS, MAX_THANKS_WORDS, thanks_the_chair
     from pipeline.text.cues import INTRODUCING, mentioned
@@ -263,7 +265,7 @@ def stray_floor(utterances: list[Utterance], index: int, entries, spec) -> set[s
         named = mentioned(s, entries)
         if empty and (FLOOR_WORDS.search(fold(s)) or _roll_of_names(s, named, entries)
                       or (THANKS_OPENING.match(fold(s)) and len(s.split()) <= MAX_THANKS_WORDS)
-                      or (named and re.search(r"(?:^|\s)" + INTRODUCING + r"\s", fold(s)))):
+                      or (named and re.search(r"(?:^|\s)" + INTRODUCING + r"(?:\s+\S+){1,4}$", fold(s).rstrip(" .")))):
             stray.add(s)
     # Before the opening thanks: one sentence at most, and the thanks opens a statement (substance
     # follows), so "..., thank you, Chair." closing a statement keeps what it closes.

@@ -828,11 +828,15 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
     # Morrison, Laura Ferd, Good afternoon, I'm Piotr Morrison,"); an introduction with substance stays
     introduced = [utterance("S2", "Now, Mr. Peru, Laura Ferd, Good afternoon, I'm the delegate of Peru. "
                                   "Peru supports the proposal of the Secretariat.", 70),
-                  utterance("S3", "I'm the delegate of Chile and we support the proposal of the Secretariat.", 80)]
-    for u, label in zip(introduced, ("Peru", "Chile")):
+                  utterance("S3", "I'm the delegate of Chile and we support the proposal of the Secretariat.", 80),
+                  # held-out w9181: an introduction the sentence goes on after opens a point
+                  utterance("S4", "Good afternoon, I'm the delegate of Mexico, I would like to follow up on the "
+                                  "question of housing.", 90)]
+    for u, label in zip(introduced, ("Peru", "Chile", "Mexico")):
         u.attribution, u.item = label, 2
     assert stray_floor(introduced, 0, entries, spec) == {"Now, Mr. Peru, Laura Ferd, Good afternoon, I'm the delegate of Peru."}
     assert stray_floor(introduced, 1, entries, spec) == set()
+    assert stray_floor(introduced, 2, entries, spec) == set()
 
     minutes = draft(said, spec)
     texts = [p.text for item in minutes.items for p in item.points + item.remarks + item.closing_points]
