@@ -127,6 +127,13 @@ def align(utterances: list[Utterance], spec, decided: list[dict] = ()) -> list[U
                 number = _presenter_block(utterance.text, blocks)
             if number and number > (block or 0):
                 block = number
+        if item is None and utterance.attribution not in presiding | {None} and titles:
+            # Someone other than the chair speaks before any item was heard opening (w9212: "A
+            # continuación, Aprobación del orden del día." heard as "¿Qué sones? ¿Qué nada
+            # como?"): the meeting is in the first item delegations debate, not in none.
+            item = next((n for n in range(1, len(titles) + 1) if n not in adoption), len(titles))
+            block = _first_block(items, item)
+            blocks = items[item - 1].blocks
         if blocks and block is None:
             block = _presenter_block(utterance.attribution or "", blocks)
         utterance.item, utterance.block = item, block

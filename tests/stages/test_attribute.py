@@ -788,6 +788,13 @@ def test_the_one_delegation_never_named_leans_on_the_turns_called_unheard():
     spec.participants.delegations.append("Mexico")
     two_left = attribute(meeting, spec)
     assert two_left[5].attribution is None and two_left[5].review, two_left[5]
+    # held-out w9212: the chair's own next words, in its voice, after a call not made out ("I'm
+    # the FUMI SHIRA from the US" for "A continuación, Informe sobre ..."), are nobody's guess
+    spec.participants.delegations.remove("Mexico")
+    meeting[5] = utterance("S0", "Je suis la fumi shira du rapport du comité.", 29)
+    meeting[5].language = "fr"  # in another language than its voice's: the voice says less
+    chairs = attribute(meeting, spec)
+    assert chairs[5].attribution != "Chile", chairs[5]
 
 
 def test_the_one_delegation_never_named_leans_on_the_one_voice_never_named():

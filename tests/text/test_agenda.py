@@ -396,3 +396,28 @@ def test_the_adoption_of_the_order_of_business_in_four_languages(title, adopts):
     from pipeline.text.agenda import adopts_the_order_of_business
 
     assert adopts_the_order_of_business(title) is adopts
+
+
+def test_a_delegation_speaking_before_any_item_was_heard_is_in_the_first_item_debated():
+    """Held-out w9212: the chair's "A continuación, Aprobación del orden del día. Si no hay
+    objeciones, queda aprobado. A continuación, Informe sobre ..." came out as "¿Qué sones? ¿Qué
+    nada como? ¿A continuación? ¿Informe sones?": no item opened, and every statement of the
+    meeting was under none (item accuracy 1 %). A delegation speaking is business: the first
+    item that is not the adoption of the order of business; an announcement later still moves
+    on, and the chair's words before anyone else spoke stay outside any item."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(OTHER_BUSINESS_TITLES)
+    said = [("Chair", "¿Qué sones? ¿Qué nada como?"), ("Peru", "Peru supports the initiative."),
+            ("Chair", "Thank you, Peru."), ("Chair", "We now move to item three, other business.")]
+    meeting = [utterance("S0", text, 10 * k) for k, (_, text) in enumerate(said)]
+    for u, (label, _) in zip(meeting, said):
+        u.attribution = label
+    assert [u.item for u in align(meeting, spec)] == [None, 2, 2, 3]
+    spec.order_of_business.items[0].title = "Report of the Permanent Council"  # no adoption first
+    meeting = [utterance("S0", text, 10 * k) for k, (_, text) in enumerate(said)]
+    for u, (label, _) in zip(meeting, said):
+        u.attribution = label
+    assert [u.item for u in align(meeting, spec)] == [None, 1, 1, 3]
