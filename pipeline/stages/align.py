@@ -207,9 +207,9 @@ def _announcement_clause(utterance: Utterance, number: int, titles: list[str], c
     cut after "three", nor "Pasamos al punto de los de orden del día, informe sobre ..." for
     "punto dos ..." after "día")."""
     words = utterance.words
-    starts = sorted(set(_clause_starts(utterance)) | {
-        i for i in range(MIN_HEAD_WORDS, len(words)) if words[i - 1].word.rstrip().endswith((",", ";", ":"))})
     sentences = sentence_starts(utterance)
+    starts = sorted(set(_clause_starts(utterance)) | set(sentences) | {
+        i for i in range(MIN_HEAD_WORDS, len(words)) if words[i - 1].word.rstrip().endswith((",", ";", ":"))})
     for start in reversed(starts):
         if start < MIN_HEAD_WORDS:
             break

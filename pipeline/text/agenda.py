@@ -43,8 +43,9 @@ ITEM_PATTERNS = [
 # Numbers ASR writes as the word they sound like: "Item 2: Questions to the Minister ..." heard
 # as "item to questions to the minister ...". Such a number counts only when its item's own
 # title follows (:func:`_titled`); "the item to be discussed" names nothing.
-SOUNDS_LIKE = {"to": 2, "too": 2, "for": 4, "won": 1}
-ITEM_BY_SOUND = re.compile(r"\b(?:item|point)\s+(?P<sound>" + "|".join(SOUNDS_LIKE) + r")\b")
+SOUNDS_LIKE = {"to": 2, "too": 2, "for": 4, "won": 1, "free": 3, "tree": 3}
+# ... and "item" as "I am" ("I am free, committee business." for "Item three, Committee business.")
+ITEM_BY_SOUND = re.compile(r"\b(?:item|point|i\s+am)\s+(?P<sound>" + "|".join(SOUNDS_LIKE) + r")\b")
 # Any word where the number was ("Tenemos a concineación el punto más, informe sobre el programa
 # ..." for "el punto dos, Informe sobre el Programa ..."): it counts only when an item's own title
 # follows it (:func:`misheard_number`).

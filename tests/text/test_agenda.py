@@ -421,3 +421,26 @@ def test_a_delegation_speaking_before_any_item_was_heard_is_in_the_first_item_de
     for u, (label, _) in zip(meeting, said):
         u.attribution = label
     assert [u.item for u in align(meeting, spec)] == [None, 1, 1, 3]
+
+
+def test_a_decision_before_the_next_items_number_heard_as_i_am_stays_in_its_item():
+    """Held-out w9221: "I thank Ms. Whitford. The Committee takes note of the report ... Item
+    three, Committee business." came out as "I can't come out of Whitford. The committee takes
+    note on the report, and on the comments on delegation. I am free, committee business. ...":
+    "come" and the title's words anywhere opened item three at the utterance's start, and the
+    decision was recorded under Committee business. "I am free" is "item three" when the item's
+    own title follows (not "I am free to speak"), and the item starts at that sentence."""
+    from meetings import utterance
+
+    from pipeline.stages.align import align
+
+    spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
+                         "Committee business"])
+    said = ["We now move to item two, questions to the Minister on the main estimates.",
+            "I can't come out of Whitford. The committee takes note on the report, and on the comments on "
+            "delegation. I am free, committee business. Seating no longer business. The meeting is adjourned."]
+    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
+    for u in meeting:
+        u.attribution = "Chair"
+    assert [(u.text[:40], u.item) for u in align(meeting, spec)] == [
+        (said[0][:40], 2), ("I can't come out of Whitford. The commit", 2), ("I am free, committee business. Seating n", 3)]
