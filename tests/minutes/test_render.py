@@ -310,6 +310,13 @@ def test_the_meetings_last_words_are_its_adjournment_not_a_point():
     assert not any("see you all" in t.lower() for t in texts), texts
 
 
+def _labelled(said: list, labels, item: int | None = None) -> list:
+    """``said``, each utterance attributed to its label in ``labels`` and put in ``item``."""
+    for u, label in zip(said, labels):
+        u.attribution, u.item = label, item
+    return said
+
+
 def _canada_speaks_on_item_two():
     """A meeting's opening: the order of business adopted, Canada given the floor on item two and speaking."""
     return [
@@ -627,8 +634,7 @@ def test_a_chairs_turn_between_two_speakers_with_no_substance_runs_the_meeting()
         utterance("S0", "¡Muchasinas! We must strengthen cooperation on cybercrime now. ¡Oh, Samo!", 40),
         utterance("S2", "Canada agrees with the proposal of the Secretariat.", 50),
     ]
-    for u, label in zip(said, ("Canada", "Chair", "Peru", "Chair", "Canada")):
-        u.attribution, u.item = label, 2
+    _labelled(said, ("Canada", "Chair", "Peru", "Chair", "Canada"), item=2)
     entries = build_roster(spec)
     assert floor_edges(said, 1, entries, spec) == set(sentences(said[1].text))
     assert "We must strengthen cooperation on cybercrime now." not in floor_edges(said, 3, entries, spec)
@@ -734,8 +740,7 @@ def test_a_short_edge_sentence_naming_the_speaker_beside_it_runs_the_meeting():
         utterance("S0", "We must ask for support. Chile urges the working group to meet before the Assembly.", 30),
         utterance("S4", "Gracias, Presidente. Chile apoya la propuesta de la Secretaría.", 40),
     ]
-    for u, label in zip(said, ("Canada", "Chair", "Peru", "Chair", "Chile")):
-        u.attribution = label
+    _labelled(said, ("Canada", "Chair", "Peru", "Chair", "Chile"))
     assert floor_edges(said, 1, entries, spec) == {"Thank you, Canada, we must ask.", "Now I'm asked, Peru, your head."}
     assert floor_edges(said, 3, entries, spec) == set()  # names nobody beside it; names Chile, but too long
 
@@ -832,8 +837,7 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
         utterance("S4", "Mexico has heard the statements of all delegations today. Thank you, Chair.", 30),
         utterance("S5", "Como decía antes. Gracias, Presidente. Perú apoya la propuesta de la Secretaría.", 40),
     ]
-    for u, label in zip(said, ("Canada", "Canada", "Chile", "Chile", "Mexico", "Peru")):
-        u.attribution, u.item = label, 2
+    _labelled(said, ("Canada", "Canada", "Chile", "Chile", "Mexico", "Peru"), item=2)
     assert stray_floor(said, 0, entries, spec) == {"The floor will tomorrow also."}
     assert stray_floor(said, 1, entries, spec) == {"Anx, Mr. Peru, Blahead, Chile."}
     assert stray_floor(said, 2, entries, spec) == {"¡Invídate que falta tomar la parada!"}
@@ -845,8 +849,7 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
     thanked = [utterance("S2", "We are working with the provinces to reduce the backlog. "
                                "thank you very much, MS. Nearly would.", 50),
                utterance("S3", "Thank you, Mr. Chair, while the targets of the plan were lowered the backlog grew.", 60)]
-    for u, label in zip(thanked, ("Canada", "Peru")):
-        u.attribution, u.item = label, 2
+    _labelled(thanked, ("Canada", "Peru"), item=2)
     assert stray_floor(thanked, 0, entries, spec) == {"thank you very much, MS. Nearly would."}
     assert stray_floor(thanked, 1, entries, spec) == set()
     # Held-out w9211: the chair's call and the member's introduction in one sentence ("no, Dr.
@@ -857,8 +860,7 @@ def test_the_chairs_words_left_in_a_members_turn_are_no_point():
                   # held-out w9181: an introduction the sentence goes on after opens a point
                   utterance("S4", "Good afternoon, I'm the delegate of Mexico, I would like to follow up on the "
                                   "question of housing.", 90)]
-    for u, label in zip(introduced, ("Peru", "Chile", "Mexico")):
-        u.attribution, u.item = label, 2
+    _labelled(introduced, ("Peru", "Chile", "Mexico"), item=2)
     assert stray_floor(introduced, 0, entries, spec) == {"Now, Mr. Peru, Laura Ferd, Good afternoon, I'm the delegate of Peru."}
     assert stray_floor(introduced, 1, entries, spec) == set()
     assert stray_floor(introduced, 2, entries, spec) == set()

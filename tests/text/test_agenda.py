@@ -93,17 +93,14 @@ def test_other_business_is_opened_by_its_name(text, current, expected):
 def test_an_announcing_clause_after_a_comma_starts_the_item():
     """"It is agreed, we'll now proceed to ..." heard as "It is a great, it is a great, where you
     will now proceed to ...": the decision closes item one, the clause after the comma opens two."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = SPEC.model_copy(deep=True)
     for item, title in zip(spec.order_of_business.items, OTHER_BUSINESS_TITLES):
         item.title, item.blocks = title, []
     spec.order_of_business.items = spec.order_of_business.items[:3]
-    meeting = [utterance("S0", "Let us turn to the first item, the order of business. It is a great, it is a great, "
-                               "where you will now proceed to report on Inter-American Drug Abuse Control Commission.", 0)]
-    meeting[0].attribution = "Chair"
+    meeting = _said(["Let us turn to the first item, the order of business. It is a great, it is a great, "
+                     "where you will now proceed to report on Inter-American Drug Abuse Control Commission."])
     aligned = align(meeting, spec)
     assert [(u.text, u.item) for u in aligned] == [
         ("Let us turn to the first item, the order of business. It is a great, it is a great,", 1),
@@ -115,23 +112,18 @@ def test_a_decision_run_into_the_next_items_name_closes_its_own_item():
     business." came out of ASR as one sentence, "... takes note on the report, and on the Say no to
     the business, the making business." The item starts at the clause that still names it; the
     decision before it stays under the report. Naming the item after its number is not cut."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(OTHER_BUSINESS_TITLES)
     said = ["We now move to item two, the report.",
             "Thank you, Chile. The Committee takes note on the report, and on the Say no to the business, "
             "the making business. Thank you all."]
-    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(said)
     assert [(u.text, u.item) for u in align(meeting, spec)] == [
         (said[0], 2), ("Thank you, Chile. The Committee takes note on the report,", 2),
         ("and on the Say no to the business, the making business. Thank you all.", 3)]
 
-    meeting = [utterance("S0", "We now move to item three, other business. Thank you all.", 0)]
-    meeting[0].attribution = "Chair"
+    meeting = _said(["We now move to item three, other business. Thank you all."])
     assert [(u.text, u.item) for u in align(meeting, spec)] == [(meeting[0].text, 3)]
 
 
@@ -139,8 +131,6 @@ def test_a_clause_cut_leaves_an_announcement_whole():
     """From the Spanish-chaired sample: "Pasamos al punto dos del orden del día, informe sobre ..."
     heard as "Pasamos al punto de los de orden del día, informe sobre ...": the title after the
     comma announces item two, but the sentence opened announcing it, so nothing is cut off."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(["Adoption of the order of business",
@@ -148,9 +138,7 @@ def test_a_clause_cut_leaves_an_announcement_whole():
     said = ["A continuación, la aprobación del orden del día.",
             "Pasamos al punto de los de orden del día, informe sobre el programa Interamericano de facilitadores "
             "judiciales. El siguiente orador es Uruguay."]
-    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(said)
     assert [(u.text, u.item) for u in align(meeting, spec)] == [(said[0], 1), (said[1], 2)]
 
 
@@ -163,14 +151,23 @@ def _three_items(titles: list[str]):
     return spec
 
 
+def _said(texts: list[str], labels: list[str] | None = None, gap: float = 10.0):
+    """A meeting of one voice saying ``texts``, ``gap`` seconds apart, each attributed to the
+    chair or to its label in ``labels``."""
+    from meetings import utterance
+
+    meeting = [utterance("S0", text, gap * k) for k, text in enumerate(texts)]
+    for u, label in zip(meeting, labels or ["Chair"] * len(texts)):
+        u.attribution = label
+    return meeting
+
+
 def test_an_item_opening_a_sentence_mid_utterance_starts_there():
     """Held-out committee (seed 9011): "Item 1. Adoption of the Agenda. Is it a breed? Is it a
     breed? Item 2. Question to the Minister on the Main Estimus. Sofia Zielinski, you have the
     floor." in one breath, no announcing verb: the second sentence naming an item by number
     opens item 2 there (it had stayed item 1 all meeting, item accuracy 1.3 %); the repeated
     question put item 1 to the meeting."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
     from pipeline.text.decisions import puts_to_the_meeting
 
@@ -178,8 +175,7 @@ def test_an_item_opening_a_sentence_mid_utterance_starts_there():
                          "Committee business"])
     text = ("Item 1. Adoption of the Agenda. Is it a breed? Is it a breed? Item 2. Question to the Minister "
             "on the Main Estimus. Canada, you have the floor.")
-    meeting = [utterance("S0", text, 0)]
-    meeting[0].attribution = "Chair"
+    meeting = _said([text])
     assert [u.item for u in align(meeting, spec)] == [1, 2]
     assert puts_to_the_meeting("Is it a breed? Is it a breed?")
     assert not puts_to_the_meeting("Is it clear? It was not.")
@@ -192,16 +188,13 @@ def test_an_item_by_a_misheard_number_and_its_title_mid_utterance_starts_there()
     punto 4, ..."): the whole utterance went to item 2, item 1 had no words and its adoption was
     not recorded. A sentence naming an item by number and title is cut as an announcement, the
     title telling the item when the number names none."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(SPANISH_TITLES)
     text = ("A continuación, apelación de la orden del día. Sin una honreción, qué la palabra. Tenemos la "
             "transición de punto 4, informe sobre el programa indéamericano de facilidades judiciales. "
             "Con la palabra la delegación de Paraguay.")
-    meeting = [utterance("S0", text, 0)]
-    meeting[0].attribution = "Chair"
+    meeting = _said([text])
     pieces = align(meeting, spec)
     assert [u.item for u in pieces] == [1, 2]
     assert pieces[1].text.startswith("Tenemos la transición de punto 4")
@@ -213,17 +206,13 @@ def test_before_any_item_the_first_items_title_or_a_question_put_opens_it():
     a breed?": no number, no verb of announcing, so item 1 had no words and its adoption was not
     recorded. Before any item the chair reading out the first item's title opens it; another
     item's title does not."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
                          "Committee business"])
     said = ["Good morning, everyone. I call this meeting to order. I don't worry, adoption of the agenda. "
             "Is it a breed? Is it a breed?", "We are moved to item two,", "questions to the minister. Canada."]
-    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(said)
     assert [(u.item, u.text) for u in align(meeting, spec)][:2] == [
         (None, "Good morning, everyone. I call this meeting to order. I don't worry,"),
         (1, "adoption of the agenda. Is it a breed? Is it a breed?")]
@@ -235,18 +224,15 @@ def test_before_any_item_the_first_items_title_or_a_question_put_opens_it():
     said = ["Good morning, everyone. I call this meeting to order. We will not receive to have not shown up the "
             "agenda. Is it a treat? Is it a treat?", "Let's all come to the next item. Questions to the ladies.",
             "Canada, you have the floor."]
-    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(said)
     assert [(u.item, u.text) for u in align(meeting, spec)][:3] == [
         (None, "Good morning, everyone. I call this meeting to order. We will not receive to have not shown up the agenda."),
         (1, "Is it a treat? Is it a treat?"), (2, said[1])]
     reports = _three_items(["Report of the Secretariat", "Questions to the Minister on the main estimates",
                             "Committee business"])
     assert [u.item for u in align(meeting, reports)][:2] == [None, 1]  # no adoption first: "the next item" is 1
-    other = [utterance("S0", "I call this meeting to order. The questions to the minister on the main estimates "
-                             "are for this afternoon.", 0)]
-    other[0].attribution = "Chair"
+    other = _said(["I call this meeting to order. The questions to the minister on the main estimates "
+                   "are for this afternoon."])
     assert [u.item for u in align(other, spec)] == [None]
 
 
@@ -255,8 +241,6 @@ def test_an_item_whose_number_was_misheard_is_announced_by_its_own_title_after_i
     as "Tenemos a concineación el punto más, informe sobre el programa Interamericano de Facilita
     Mores Funiciales.", in the utterance that adopted the agenda: item 2 starts there, not 74 s
     later at the next announcement. Any word where the number was, but a title must follow."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(["Aprobación del orden del día", "Informe sobre el Programa Interamericano de "
@@ -264,9 +248,7 @@ def test_an_item_whose_number_was_misheard_is_announced_by_its_own_title_after_i
     said = ["A continuación, aprobación del orden del día. Si no hay objeciones, queda aprobado. Tenemos a "
             "concineación el punto más, informe sobre el programa Interamericano de Facilita Mores Funiciales.",
             "Brasil, tiene la palabra."]
-    meeting = [utterance("S0", text, 20 * k) for k, text in enumerate(said)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(said, gap=20)
     assert [u.item for u in align(meeting, spec)] == [1, 2, 2]
     from pipeline.text.agenda import ITEM_PATTERNS, announced
 
@@ -280,8 +262,6 @@ def test_a_decision_relisten_heard_before_any_item_opens_the_adoption_of_the_age
     heard as "We will now proceed to lunch and dinner. In the tabreet, in the tabreet.", which
     relisten heard again as the formula: the adoption, first on the order of business, starts
     there (the greeting before it is no item's), and the next item follows it."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
@@ -291,10 +271,7 @@ def test_a_decision_relisten_heard_before_any_item_opens_the_adoption_of_the_age
             "main estimates.", "Canada, you have the floor."]
 
     def meeting():
-        utterances = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
-        for u in utterances:
-            u.attribution = "Chair"
-        return utterances
+        return _said(said)
 
     first = meeting()[0]
     at = next(w.start for w in first.words if w.word.strip() == "In")
@@ -311,8 +288,6 @@ def test_an_item_number_heard_as_the_word_it_sounds_like_counts_when_its_title_f
     estimates." heard as "It is a great, it is a great, item to questions to the minister on the
     main streamers": the whole meeting stayed item 1 (item accuracy 1.1 %). "to" is 2 only
     with item 2's title after it."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
     from pipeline.text.agenda import BLOCK_PATTERNS, ITEM_PATTERNS, announced
 
@@ -320,8 +295,7 @@ def test_an_item_number_heard_as_the_word_it_sounds_like_counts_when_its_title_f
     spec = _three_items(titles)
     text = ("Let us turn to the next item, adoption of the agenda. It is a great, it is a great, item to "
             "questions to the minister on the main streamers, Canada.")
-    meeting = [utterance("S0", text, 0)]
-    meeting[0].attribution = "Chair"
+    meeting = _said([text])
     assert [u.item for u in align(meeting, spec)] == [1, 2]
     assert announced("The item to be discussed is the agenda.", ITEM_PATTERNS, titles, 0) is None
     assert announced("Point for the report, questions to the minister.", ITEM_PATTERNS, titles, 1) is None
@@ -337,15 +311,11 @@ def test_an_announcement_cut_from_an_utterance_leaves_no_time_unassigned():
     """The pieces of a cut utterance keep its whole span between them: the time between the
     last word before the announcement and its first word (held-out merged voices: 0.7 s after
     "It is so decided." had no item and no speaker)."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(OTHER_BUSINESS_TITLES)
-    meeting = [utterance("S0", "We now move to item two, the report.", 0),
-               utterance("S0", "Thank you, Chile. It is so decided. We now move to item three, other business.", 10)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(["We now move to item two, the report.",
+                     "Thank you, Chile. It is so decided. We now move to item three, other business."])
     meeting[1].start, meeting[1].end = 9.5, meeting[1].end + 0.5
     aligned = align(meeting, spec)
     assert [u.item for u in aligned] == [2, 2, 3]
@@ -359,18 +329,13 @@ def test_the_floor_given_after_the_order_of_business_is_put_opens_the_next_item(
     accuracy 1.3 %). Once the order of business is put to the meeting or decided, the floor
     given to someone is the next item's business; before it, or with nobody given the floor,
     the item stays."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     titles = ["Adoption of the agenda", "Questions to the Minister on the main estimates", "Committee business"]
     spec = _three_items(titles)
 
     def items(*texts):
-        meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(texts)]
-        for u in meeting:
-            u.attribution = "Chair"
-        return [(u.item, u.text) for u in align(meeting, spec)]
+        return [(u.item, u.text) for u in align(_said(list(texts)), spec)]
 
     said = items("We will now proceed to a function of the agenda. Is it unread? Is it unread? I don't know. "
                  "Questions? Tell me this to all the main estimates. Canada, you have the floor.")
@@ -405,22 +370,15 @@ def test_a_delegation_speaking_before_any_item_was_heard_is_in_the_first_item_de
     meeting was under none (item accuracy 1 %). A delegation speaking is business: the first
     item that is not the adoption of the order of business; an announcement later still moves
     on, and the chair's words before anyone else spoke stay outside any item."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(OTHER_BUSINESS_TITLES)
-    said = [("Chair", "¿Qué sones? ¿Qué nada como?"), ("Peru", "Peru supports the initiative."),
-            ("Chair", "Thank you, Peru."), ("Chair", "We now move to item three, other business.")]
-    meeting = [utterance("S0", text, 10 * k) for k, (_, text) in enumerate(said)]
-    for u, (label, _) in zip(meeting, said):
-        u.attribution = label
-    assert [u.item for u in align(meeting, spec)] == [None, 2, 2, 3]
+    said = ["¿Qué sones? ¿Qué nada como?", "Peru supports the initiative.", "Thank you, Peru.",
+            "We now move to item three, other business."]
+    labels = ["Chair", "Peru", "Chair", "Chair"]
+    assert [u.item for u in align(_said(said, labels), spec)] == [None, 2, 2, 3]
     spec.order_of_business.items[0].title = "Report of the Permanent Council"  # no adoption first
-    meeting = [utterance("S0", text, 10 * k) for k, (_, text) in enumerate(said)]
-    for u, (label, _) in zip(meeting, said):
-        u.attribution = label
-    assert [u.item for u in align(meeting, spec)] == [None, 1, 1, 3]
+    assert [u.item for u in align(_said(said, labels), spec)] == [None, 1, 1, 3]
 
 
 def test_a_decision_before_the_next_items_number_heard_as_i_am_stays_in_its_item():
@@ -430,8 +388,6 @@ def test_a_decision_before_the_next_items_number_heard_as_i_am_stays_in_its_item
     "come" and the title's words anywhere opened item three at the utterance's start, and the
     decision was recorded under Committee business. "I am free" is "item three" when the item's
     own title follows (not "I am free to speak"), and the item starts at that sentence."""
-    from meetings import utterance
-
     from pipeline.stages.align import align
 
     spec = _three_items(["Adoption of the agenda", "Questions to the Minister on the main estimates",
@@ -439,8 +395,6 @@ def test_a_decision_before_the_next_items_number_heard_as_i_am_stays_in_its_item
     said = ["We now move to item two, questions to the Minister on the main estimates.",
             "I can't come out of Whitford. The committee takes note on the report, and on the comments on "
             "delegation. I am free, committee business. Seating no longer business. The meeting is adjourned."]
-    meeting = [utterance("S0", text, 10 * k) for k, text in enumerate(said)]
-    for u in meeting:
-        u.attribution = "Chair"
+    meeting = _said(said)
     assert [(u.text[:40], u.item) for u in align(meeting, spec)] == [
         (said[0][:40], 2), ("I can't come out of Whitford. The commit", 2), ("I am free, committee business. Seating n", 3)]
