@@ -32,9 +32,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.artifacts import Corrections, Evidence, Utterance, Voiceprints, utterance_key
-from pipeline.text.cues import (BARE_CALL, HOLDS_THE_FLOOR, NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT,
-                            VOCATIVE_WORDS, Cue, best_entry, calls_unheard, chair_acts, cues_to_the_unnamed, find_cues,
-                            manages_the_floor, named_by, thanks_unnamed)
+from pipeline.text.cues import (HOLDS_THE_FLOOR, NEXT, PREVIOUS, SELF, SHORT_THANKS_WORDS, VOCATIVE_WEIGHT,
+                            VOCATIVE_WORDS, Cue, bare_call, best_entry, calls_unheard, chair_acts, cues_to_the_unnamed,
+                            find_cues, manages_the_floor, named_by, thanks_unnamed)
 from pipeline.text.utterances import (NO_PAUSE, ends_sentence, hand_over, run_on, sentence_bounds, sentence_starts,
                                       split_at, text_of)
 from pipeline.text.report import ANSWERING, COURTESY, INTRODUCTION
@@ -135,7 +135,7 @@ def split_turns(utterances: list[Utterance], entries: list[Entry]) -> tuple[list
             # So does a sentence that is nothing but a call ("Please.", "Go ahead, please."): the
             # chair inviting whom it has just named.
             if ((any(c.direction == NEXT for c in cues) or _floor_to_the_unheard(sentence, entries)
-                 or BARE_CALL.match(fold(sentence)))
+                 or bare_call(sentence))
                     and b < len(utterance.words) and len(utterance.words) - b >= MIN_TARGET_WORDS):
                 cuts.add(b)
             if a > MAX_THANKS_WORDS and (any(c.direction == NEXT and c.act for c in cues)
@@ -189,7 +189,7 @@ def _hands_over(turn: Utterance, entries: list[Entry]) -> bool:
     a, b = sentence_bounds(turn)[-1]
     sentence = text_of(turn.words[a:b])
     return (any(c.direction == NEXT and c.act for c in _floor_cues(sentence, entries))
-            or _floor_to_the_unheard(sentence, entries) or bool(BARE_CALL.match(fold(sentence))))
+            or _floor_to_the_unheard(sentence, entries) or bare_call(sentence))
 
 
 def _answers(turns: list[Utterance], t: int) -> bool:
@@ -1067,7 +1067,7 @@ def _emission(turns, cues_of, entries, labels: list[str], evidence: np.ndarray, 
             if not cue.act and cue.direction != SELF and cue.label in labels and cue.label != "Chair":
                 emission[t, labels.index(cue.label)] -= cue.weight * cue.score / 100.0
         said = split_sentences(turns[t].text)
-        if (any(c.direction == NEXT and c.act for c in cues) or said and BARE_CALL.match(fold(said[-1]))) and all(
+        if (any(c.direction == NEXT and c.act for c in cues) or said and bare_call(said[-1])) and all(
                 manages_the_floor(s, entries) for s in said):
             # Only a chair hands the floor on: a turn that does nothing else (the chair's call cut
             # off the end of a member's statement, in the member's voice; "Thanks, Dr. Santos. Go

@@ -181,12 +181,19 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
 
     u = utterances[index]
     said = sentences(u.text)
+    before = utterances[index - 1] if index else None
+    after = utterances[index + 1] if index + 1 < len(utterances) else None
+    other_before = before is not None and before.attribution != u.attribution
+    other_after = after is not None and after.attribution != u.attribution
+    items = spec.order_of_business.items
+    titles = [item.title for item in items]
+    plain = {s for s in said if not substantive(s, entries, titles)}  # no word of substance
     edges = set()
-    if said and (index + 1 == len(utterances) or utterances[index + 1].attribution != u.attribution):
+    if said and (after is None or other_after):
         edges.add(said[-1])
-    if index and said and utterances[index - 1].attribution != u.attribution:
+    if said and other_before:
         edges.add(said[0])
-    if index and said and u.item is not None and utterances[index - 1].item != u.item:
+    if said and before is not None and u.item is not None and before.item != u.item:
         # An item's opening, up to the floor given in it: its announcement, however ASR heard
         # it ("I don't know. Questions? Tell me this to all the main estimates. Ken McKinnon,
         # you've had five minutes." after the adoption, the item's number lost).
@@ -195,7 +202,6 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
         # have the floor."), the whole turn opens the item; substance still stays (below).
         given = next((k for k, s in enumerate(said) if manages_the_floor(s, entries)), len(said) - 1)
         edges |= set(said[:given + 1])
-    items = spec.order_of_business.items
     if (u.item is not None and 0 < u.item <= len(items) and not closes(items[u.item - 1].title)
             and all(later.attribution == u.attribution for later in utterances[index + 1:])):
         # After the meeting's last other speaker, outside an item of closing remarks, the chair
@@ -204,29 +210,25 @@ def floor_edges(utterances: list[Utterance], index: int, entries, spec) -> set[s
         edges |= set(said)
     names = {s: mentioned(s, entries) for s in said}  # who each sentence names: read twice below
     edges |= {s for s in said if names[s]}
-    # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
-    # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
-    # of the Inter-American Drug Abuse Control Commission. Out what do you want to look? Go ahead!"
-    # (an item's title, then "Now Guatemala." misheard, then the call).
-    titles = [item.title for item in items]
-    if (0 < index < len(utterances) - 1 and utterances[index - 1].attribution != u.attribution
-            and utterances[index + 1].attribution != u.attribution
-            and not any(substantive(s, entries, titles) for s in said)):
+    if other_before and other_after and plain == set(said):
         # Between two other speakers, with no word of substance anywhere, the whole turn thanks one
         # and calls the next, however ASR heard it ("¡Muchasinas! ¡Rame, la sión, la fecina! ¡Ame,
         # la gente! ¡Oh, Samo!" for "Muchas gracias, la delegación de Argentina. Adelante, por favor.").
         edges |= set(said)
+    # Between two sentences that run the meeting, one more does: "Thanks, Mr. Carrier. Mr.
+    # Pleased with a moment. I will come back to you." ("please wait a moment", misheard); "Report
+    # of the Inter-American Drug Abuse Control Commission. Out what do you want to look? Go ahead!"
+    # (an item's title, then "Now Guatemala." misheard, then the call).
     runs = [s in edges or procedural(s, spec, entries) for s in said]
     edges |= {said[k] for k in range(1, len(said) - 1)
               if runs[k - 1] and runs[k + 1] and len(said[k].split()) <= VOCATIVE_WORDS}
     # A short sentence at the edge naming the speaker on the other side of it calls or thanks
     # them, whatever stems ASR put around the name ("Now I'm asked, Olsen, your head." for "Now
     # Ms. Olsen. Go ahead.", right before Ms. Olsen speaks).
-    beside = [(said[-1], utterances[index + 1]) if said and index + 1 < len(utterances) else None,
-              (said[0], utterances[index - 1]) if said and index else None]
+    beside = [(said[-1], after) if said and other_after else None, (said[0], before) if said and other_before else None]
     named = {s for s, other in filter(None, beside) if len(s.split()) <= VOCATIVE_WORDS
-             and other.attribution != u.attribution and other.attribution in names[s]}
-    return ({s for s in edges if not substantive(s, entries, titles)} | named
+             and other.attribution in names[s]}
+    return ((edges & plain) | named
             | {s for s in said if GIVES_TIME.search(fold(s)) or TIME_WORD.search(fold(s))})
 
 

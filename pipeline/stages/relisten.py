@@ -359,13 +359,10 @@ def _one_name(labels: list[tuple[str, str, int, int]], scores: list[tuple[float,
     return label, form, a, b, share, top
 
 
-def _title_call(u: Utterance, bounds: list[tuple[int, int]], entries: list[Entry]) -> list[tuple[int, int]]:
-    """The slots of :func:`title_slots` in ``u``'s last sentence, when it ends there and no
+def _title_call(sentence: str, entries: list[Entry]) -> list[tuple[int, int]]:
+    """The slots of :func:`title_slots` in an utterance's last sentence, ended there, when no
     pattern reads it: a title and a surname not made out, closing the utterance, where a call
     stands. None otherwise."""
-    if not bounds or not ends_sentence(u.words[bounds[-1][1] - 1]):
-        return []
-    sentence = " ".join(w.word.strip() for w in u.words[slice(*bounds[-1])])
     slots = title_slots(sentence, entries)
     return slots if slots and not find_cues(sentence, entries) else []
 
@@ -393,27 +390,27 @@ def hear_names(audio_path: Path, utterances: list[Utterance], entries: list[Entr
         if not entries or len(u.text.split()) != len(u.words):
             continue
         bounds = sentence_bounds(u)
-        titled = _title_call(u, bounds, entries)
-        introduced = {(first, last): slots for first, last in bounds
-                      if ends_sentence(u.words[last - 1])
-                      and (slots := intro_slots(" ".join(w.word.strip() for w in u.words[first:last]), entries))}
+        heard_in = [[w.word.strip() for w in u.words[first:last]] for first, last in bounds]
+        # a sentence the utterance cuts off ("... give the floor to Mr.") may have its name in
+        # the next one: the name is not in this audio to be heard
+        whole = [ends_sentence(u.words[last - 1]) for _, last in bounds]
+        titled = _title_call(" ".join(heard_in[-1]), entries) if bounds and whole[-1] else []
+        introduced = {k: slots for k, heard in enumerate(heard_in)
+                      if whole[k] and (slots := intro_slots(" ".join(heard), entries))}
         if not titled and not introduced and not calls_unheard(u.text, entries):
             continue
         said = {cue.label for cue in find_cues(u.text, entries) if cue.direction != NEXT}
         candidates = [e for e in entries if e.label not in said]
-        for first, last in bounds:
-            heard = [w.word.strip() for w in u.words[first:last]]
+        for k, (first, last) in enumerate(bounds):
+            heard = heard_in[k]
             sentence = " ".join(heard)
-            # a sentence the utterance cuts off ("... give the floor to Mr.") may have its name in
-            # the next one: the name is not in this audio to be heard
-            whole = ends_sentence(u.words[last - 1])
-            slots = unheard_slots(sentence, entries) if whole and calls_unheard(sentence, entries) else []
-            people_only = not slots and (first, last) == bounds[-1]
+            slots = unheard_slots(sentence, entries) if whole[k] and calls_unheard(sentence, entries) else []
+            people_only = not slots and k == len(bounds) - 1
             if people_only:
                 slots = titled
             direction = NEXT
-            if not slots and (first, last) in introduced:
-                slots, people_only, direction = introduced[first, last], True, SELF
+            if not slots and k in introduced:
+                slots, people_only, direction = introduced[k], True, SELF
             candidates_here = [e for e in candidates if e.kind == "person"] if people_only else candidates
             if not slots:
                 continue

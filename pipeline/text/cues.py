@@ -679,6 +679,11 @@ ITSELF_WORDS = 4  # "Paraguay polla esta iniciativa": a name, a verb and what it
 ITSELF_SCORE = 90.0  # the name heard nearly as spelled: the shape alone says little
 
 
+def _opening_phrase(words: list[str], entry: Entry) -> str:
+    """The phrase of ``entry`` the first of ``words`` were heard as: the nearest to as many of them."""
+    return max(entry.phrases, key=lambda p: fuzz.ratio(p, " ".join(words[:len(p.split())])))
+
+
 def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entry],
                   after_thanks: bool = False) -> Cue | None:
     """A delegation naming itself by a verb no pattern of :data:`SELF_PATTERNS` knows, most
@@ -700,7 +705,7 @@ def _names_itself(sentence: str, offset: int, ends: set[int], entries: list[Entr
     entry, score = best_entry(sentence, entries, at_start=True, max_skip=0, threshold=ITSELF_SCORE)
     if entry is None or entry.kind != "delegation":
         return None
-    n = len(max(entry.phrases, key=lambda p: fuzz.ratio(p, " ".join(words[:len(p.split())]))).split())
+    n = len(_opening_phrase(words, entry).split())
     if (offset + n - 1 in ends or "'" in " ".join(words[:n]) or n >= len(words)
             or words[n].strip(".") in NOT_ITS_VERB - ({"a"} if after_thanks else set())):
         return None
@@ -741,7 +746,7 @@ def _itself_after_thanks(sentence: str, match: re.Match, entry: Entry, ends: set
     words = sentence.split()
     start = len(sentence[:match.start("after")].split())
     after = words[start:]
-    phrase = max(entry.phrases, key=lambda p: fuzz.ratio(p, " ".join(after[:len(p.split())])))
+    phrase = _opening_phrase(after, entry)
     n = len(phrase.split())
     score = fuzz.ratio(phrase, " ".join(after[:n]).strip("."))
     if (len(after) < n + ITSELF_WORDS or score < ITSELF_SCORE or start + n - 1 in ends or after[n - 1].endswith(".")
@@ -882,6 +887,11 @@ HOLDS_THE_FLOOR = re.compile(r"\b(?:" + HOLDING + r")\b")
 # please.", "Sí, adelante."): the chair inviting the speaker it has just recognised.
 BARE_CALL = re.compile(r"^(?:yes\s+|si\s+|sim\s+|oui\s+)?(?:please\s+)?(?:please|go\s+ahead|adelante|por\s+favor|je\s+vous\s+en\s+prie)"
                        r"(?:\s+please|\s+por\s+favor)?\.?$")
+
+
+def bare_call(sentence: str) -> bool:
+    """Whether a sentence is nothing but the floor given to no name (:data:`BARE_CALL`)."""
+    return bool(BARE_CALL.match(fold(sentence)))
 
 
 def chair_acts(text: str) -> int:
